@@ -1,0 +1,137 @@
+// Package app is the composition root: it reads the configuration, opens the
+// database, runs migrations and builds the web server with everything the
+// handlers and jobs need.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// EnvPrefix starts the name of every configuration variable.
+const EnvPrefix = "CROSSMENTOR_"
+
+// Config is the whole configuration, read from CROSSMENTOR_* variables.
+// Each field's tags give its variable, default and description.
+type Config struct {
+	Addr           string        `env:"ADDR" default:":8080" desc:"address the web server listens on"`
+	BaseURL        string        `env:"BASE_URL" default:"http://localhost:8080" desc:"public URL of the app, used in links (invitations)"`
+	DataDir        string        `env:"DATA_DIR" default:"./data" desc:"folder for the embedded database and key files"`
+	DatabaseURL    string        `env:"DATABASE_URL" default:"" desc:"PostgreSQL URL; empty uses the embedded SQLite database in DATA_DIR"`
+	AutoMigrate    bool          `env:"AUTO_MIGRATE" default:"false" desc:"on PostgreSQL, apply pending migrations at start (always done on the embedded database)"`
+	SessionIdle    time.Duration `env:"SESSION_IDLE" default:"2h" desc:"a session ends after this long without use"`
+	SessionMax     time.Duration `env:"SESSION_MAX" default:"12h" desc:"a session ends this long after sign-in, used or not"`
+	TrustedProxies string        `env:"TRUSTED_PROXIES" default:"" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted"`
+	LogLevel       string        `env:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+}
+
+// Field describes one configuration variable.
+type Field struct {
+	Env, Default, Description string
+}
+
+// Fields lists every configuration variable with its default and description.
+func Fields() []Field {
+	t := reflect.TypeOf(Config{})
+	out := make([]Field, t.NumField())
+	for i := range out {
+		f := t.Field(i)
+		out[i] = Field{Env: EnvPrefix + f.Tag.Get("env"), Default: f.Tag.Get("default"), Description: f.Tag.Get("desc")}
+	}
+	return out
+}
+
+// LoadConfig reads the configuration from lookup (os.LookupEnv in main),
+// falling back to each field's default, and validates it.
+func LoadConfig(lookup func(string) (string, bool)) (Config, error) {
+	var cfg Config
+	v := reflect.ValueOf(&cfg).Elem()
+	t := v.Type()
+	var errs []error
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := EnvPrefix + f.Tag.Get("env")
+		raw, ok := lookup(name)
+		if !ok {
+			raw = f.Tag.Get("default")
+		}
+		if err := setField(v.Field(i), strings.TrimSpace(raw)); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func setField(f reflect.Value, raw string) error {
+	switch f.Interface().(type) {
+	case string:
+		f.SetString(raw)
+	case bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", raw)
+		}
+		f.SetBool(b)
+	case time.Duration:
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("want a duration such as 30m or 2h, got %q", raw)
+		}
+		f.SetInt(int64(d))
+	default:
+		return fmt.Errorf("unsupported type %s", f.Type())
+	}
+	return nil
+}
+
+// Validate checks that the values make sense together.
+func (c Config) Validate() error {
+	var errs []error
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("%sBASE_URL: want an http(s) URL, got %q", EnvPrefix, c.BaseURL))
+	}
+	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
+		errs = append(errs, fmt.Errorf("%sSESSION_IDLE must be positive and at most %sSESSION_MAX", EnvPrefix, EnvPrefix))
+	}
+	if _, err := c.TrustedProxyNets(); err != nil {
+		errs = append(errs, err)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("%sLOG_LEVEL: want debug, info, warn or error, got %q", EnvPrefix, c.LogLevel))
+	}
+	return errors.Join(errs...)
+}
+
+// TrustedProxyNets parses TrustedProxies.
+func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, s := range strings.Split(c.TrustedProxies, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("%sTRUSTED_PROXIES: %q is not a CIDR such as 10.0.0.0/8", EnvPrefix, s)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
+}
+
+// SecureCookies reports whether the app is served over TLS.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// Postgres reports whether the app uses PostgreSQL.
+func (c Config) Postgres() bool { return c.DatabaseURL != "" }

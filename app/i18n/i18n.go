@@ -1,0 +1,86 @@
+// Package i18n translates message ids into Dutch and English from the
+// locale files under templates/locales.
+package i18n
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sort"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages are the supported languages; the first is the default.
+var Languages = []string{"nl", "en"}
+
+// Catalog holds the translations of every message.
+type Catalog struct {
+	localizers map[string]*goi18n.Localizer
+	ids        map[string]map[string]bool
+}
+
+// Load reads locales/<lang>.json for every language from fsys.
+func Load(fsys fs.FS) (*Catalog, error) {
+	bundle := goi18n.NewBundle(language.Dutch)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}}
+	for _, lang := range Languages {
+		path := "locales/" + lang + ".json"
+		raw, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return nil, err
+		}
+		var flat map[string]string
+		if err := json.Unmarshal(raw, &flat); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if _, err := bundle.ParseMessageFileBytes(raw, path); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		c.ids[lang] = map[string]bool{}
+		for id := range flat {
+			c.ids[lang][id] = true
+		}
+		c.localizers[lang] = goi18n.NewLocalizer(bundle, lang)
+	}
+	return c, nil
+}
+
+// Supported returns lang when it is supported, else "".
+func Supported(lang string) string {
+	for _, l := range Languages {
+		if l == lang {
+			return l
+		}
+	}
+	return ""
+}
+
+// T translates id into lang, filling placeholders from data. An unknown id
+// is returned as it is, so a gap shows rather than breaking the page.
+func (c *Catalog) T(lang, id string, data map[string]any) string {
+	loc, ok := c.localizers[lang]
+	if !ok {
+		loc = c.localizers[Languages[0]]
+	}
+	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Has reports whether lang has a message id.
+func (c *Catalog) Has(lang, id string) bool { return c.ids[lang][id] }
+
+// IDs returns the message ids of lang, sorted.
+func (c *Catalog) IDs(lang string) []string {
+	out := make([]string, 0, len(c.ids[lang]))
+	for id := range c.ids[lang] {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}

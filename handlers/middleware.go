@@ -1,0 +1,185 @@
+package handlers
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"crossmentor/app/i18n"
+	"crossmentor/models"
+)
+
+// contentSecurityPolicy allows only the app's own assets; no inline script.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+// authenticate finds the viewer from a bearer token or the session cookie.
+// It never fails the request: routes that need a viewer say so.
+func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		var personID uint
+		if auth := c.Request().Header.Get(echo.HeaderAuthorization); strings.HasPrefix(auth, "Bearer ") {
+			id, err := models.PersonForAPIToken(ctx, h.DB, strings.TrimPrefix(auth, "Bearer "), h.Now())
+			if err != nil {
+				return echo.NewHTTPError(http.StatusUnauthorized)
+			}
+			personID = id
+		} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			s, err := models.ResumeSession(ctx, h.DB, ck.Value, h.Sessions, h.Now())
+			if err == nil {
+				personID = s.PersonID
+				c.Set(keyToken, ck.Value)
+			} else if errors.Is(err, models.ErrNotFound) {
+				h.clearSessionCookie(c)
+			} else {
+				return err
+			}
+		}
+		if personID != 0 {
+			v, err := models.ViewerFor(ctx, h.DB, personID)
+			if err != nil && !errors.Is(err, models.ErrNotFound) {
+				return err
+			}
+			if err == nil {
+				c.Set(keyViewer, v)
+			}
+		}
+		return next(c)
+	}
+}
+
+// chooseLanguage settles the request's language: ?lang= (remembered in a
+// cookie and, when signed in, as the person's preference), else the
+// person's preference, the cookie, or the organisation's default.
+func (h *Handlers) chooseLanguage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		v, signedIn := viewer(c)
+		chosen := ""
+		if q := i18n.Supported(c.QueryParam("lang")); q != "" {
+			chosen = q
+			c.SetCookie(&http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+			if signedIn && v.Language != q {
+				if err := models.SetLanguage(c.Request().Context(), h.DB, v, q); err != nil {
+					return err
+				}
+			}
+		} else if signedIn {
+			chosen = i18n.Supported(v.Language)
+		}
+		if chosen == "" {
+			if ck, err := c.Cookie(langCookie); err == nil {
+				chosen = i18n.Supported(ck.Value)
+			}
+		}
+		if chosen == "" {
+			if org, err := models.GetOrganisation(c.Request().Context(), h.DB); err == nil {
+				chosen = i18n.Supported(org.DefaultLanguage)
+			}
+		}
+		if chosen == "" {
+			chosen = i18n.Languages[0]
+		}
+		c.Set(keyLang, chosen)
+		return next(c)
+	}
+}
+
+// requireSetup sends every page to the set-up page until the organisation exists.
+func (h *Handlers) requireSetup(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.setupDone.Load() {
+			return next(c)
+		}
+		needed, err := models.NeedsSetup(c.Request().Context(), h.DB)
+		if err != nil {
+			return err
+		}
+		if !needed {
+			h.setupDone.Store(true)
+			return next(c)
+		}
+		if c.Path() == "/setup" {
+			return next(c)
+		}
+		if isAPI(c) {
+			return echo.NewHTTPError(http.StatusServiceUnavailable)
+		}
+		return c.Redirect(http.StatusSeeOther, "/setup")
+	}
+}
+
+// requireSignIn refuses anonymous requests: a 401 for the API, the sign-in
+// page for browsers.
+func requireSignIn(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := viewer(c); ok {
+			return next(c)
+		}
+		if isAPI(c) {
+			return echo.NewHTTPError(http.StatusUnauthorized)
+		}
+		return c.Redirect(http.StatusSeeOther, "/signin?next="+urlPathEscape(c.Request().URL.RequestURI()))
+	}
+}
+
+// requireAdmin lets only admins through; others get a 404, as if the page did not exist.
+func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if v, ok := viewer(c); ok && v.Admin {
+			return next(c)
+		}
+		return models.ErrNotFound
+	}
+}
+
+// requireJSON refuses API writes that are not JSON. Browsers cannot send
+// JSON across sites without asking first, so this also guards the API
+// against cross-site requests.
+func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Request().Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch:
+			mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+			if mt != echo.MIMEApplicationJSON {
+				return echo.NewHTTPError(http.StatusUnsupportedMediaType)
+			}
+		}
+		return next(c)
+	}
+}
+
+func urlPathEscape(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return "/"
+	}
+	return strings.NewReplacer("&", "%26", "?", "%3F", "#", "%23", "+", "%2B").Replace(s)
+}
+
+// safeNext returns a local path to go on to after sign-in.
+func safeNext(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	return s
+}

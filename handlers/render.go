@@ -1,0 +1,118 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"crossmentor/models"
+)
+
+// Renderer holds every page template, parsed once at start, and the
+// content-hashed names of the static assets.
+type Renderer struct {
+	fsys   fs.FS
+	pages  map[string]*template.Template
+	assets map[string]string // logical name -> hashed name
+	files  map[string]string // hashed name -> logical name
+}
+
+// NewRenderer parses layouts, partials and every page of fsys. A template
+// error fails here, at start, never at request time.
+func NewRenderer(fsys fs.FS) (*Renderer, error) {
+	r := &Renderer{fsys: fsys, pages: map[string]*template.Template{}, assets: map[string]string{}, files: map[string]string{}}
+	statics, err := fs.Glob(fsys, "static/*")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range statics {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		base := path.Base(name)
+		ext := path.Ext(base)
+		hashed := strings.TrimSuffix(base, ext) + "." + hex.EncodeToString(sum[:6]) + ext
+		r.assets[base], r.files[hashed] = hashed, base
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			h, ok := r.assets[name]
+			if !ok {
+				return "", fmt.Errorf("unknown asset %q", name)
+			}
+			return "/static/" + h, nil
+		},
+		"date":  func(d models.Date) string { return d.String() },
+		"join":  strings.Join,
+		"add":   func(a, b int) int { return a + b },
+		"has":   func(list []string, s string) bool { return contains(list, s) },
+		"pairs": pairs,
+		"deref": func(p *uint) uint {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+	}
+	base, err := template.New("base").Funcs(funcs).ParseFS(fsys, "layouts/*.html", "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		t, err := template.Must(base.Clone()).ParseFS(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	return r, nil
+}
+
+// Render writes the named page within the layout.
+func (r *Renderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("unknown page %q", name)
+	}
+	return t.ExecuteTemplate(w, "layout", data)
+}
+
+// Has reports whether a page exists.
+func (r *Renderer) Has(name string) bool { _, ok := r.pages[name]; return ok }
+
+// StaticFile maps a hashed asset name to its file name under static/.
+func (r *Renderer) StaticFile(hashed string) (string, bool) {
+	name, ok := r.files[hashed]
+	return name, ok
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pairs builds a map from alternating keys and values, for T's arguments.
+func pairs(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
+}

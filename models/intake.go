@@ -1,0 +1,147 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MenteeKind is the mentor's reading of a mentee at intake.
+type MenteeKind string
+
+// Kinds of mentee.
+const (
+	KindNothingWrong  MenteeKind = "nothing_wrong"
+	KindMustButWont   MenteeKind = "must_but_wont"
+	KindShopper       MenteeKind = "shopper"
+	KindNeedsReferral MenteeKind = "needs_referral"
+)
+
+// MenteeKinds lists the kinds in their natural order.
+var MenteeKinds = []MenteeKind{KindShopper, KindNothingWrong, KindMustButWont, KindNeedsReferral}
+
+// IntakeOutcome is what the intake decides.
+type IntakeOutcome string
+
+// Intake outcomes.
+const (
+	OutcomeAdmit  IntakeOutcome = "admit"
+	OutcomeNotNow IntakeOutcome = "not_now"
+	OutcomeStop   IntakeOutcome = "stop"
+	OutcomeRefer  IntakeOutcome = "refer"
+)
+
+// IntakeOutcomes lists the outcomes in their natural order.
+var IntakeOutcomes = []IntakeOutcome{OutcomeAdmit, OutcomeNotNow, OutcomeStop, OutcomeRefer}
+
+// Intake is the mentor's record of the intake talk with one mentee. It is
+// visible to the group's mentor only.
+type Intake struct {
+	ID           uint          `gorm:"primaryKey"`
+	MembershipID uint          `gorm:"not null;uniqueIndex"`
+	HeldOn       Date          `gorm:"not null"`
+	Click        bool          `gorm:"not null"`
+	Learnable    bool          `gorm:"not null"`
+	HasGoal      bool          `gorm:"not null"`
+	CanReflect   bool          `gorm:"not null"`
+	Kind         MenteeKind    `gorm:"size:30;not null"`
+	Outcome      IntakeOutcome `gorm:"size:20;not null"`
+	Notes        string        `gorm:"type:text;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// IntakeInput is the intake form.
+type IntakeInput struct {
+	HeldOn     string `form:"held_on" json:"held_on" validate:"required,date"`
+	Click      bool   `form:"click" json:"click"`
+	Learnable  bool   `form:"learnable" json:"learnable"`
+	HasGoal    bool   `form:"has_goal" json:"has_goal"`
+	CanReflect bool   `form:"can_reflect" json:"can_reflect"`
+	Kind       string `form:"kind" json:"kind" validate:"required,oneof=nothing_wrong must_but_wont shopper needs_referral"`
+	Outcome    string `form:"outcome" json:"outcome" validate:"required,oneof=admit not_now stop refer"`
+	Notes      string `form:"notes" json:"notes" validate:"max=10000"`
+}
+
+// IntakePage is a membership with its intake, for the mentor.
+type IntakePage struct {
+	Membership Membership
+	Group      MentorGroup
+	MenteeName string
+	Intake     Intake
+	Recorded   bool
+}
+
+// mentorsMembership finds a membership in a group the viewer mentors.
+// Admins do not read intakes: they are the mentor's alone.
+func mentorsMembership(tx *gorm.DB, v Viewer, membershipID uint) (Membership, MentorGroup, error) {
+	var m Membership
+	var g MentorGroup
+	if err := tx.First(&m, membershipID).Error; err != nil {
+		return m, g, notFound(err)
+	}
+	if err := tx.Preload("Programme").Preload("Mentor").First(&g, m.GroupID).Error; err != nil {
+		return m, g, notFound(err)
+	}
+	if g.MentorID != v.PersonID {
+		return m, g, ErrNotFound
+	}
+	return m, g, nil
+}
+
+// GetIntake returns the intake page of a membership for its group's mentor.
+func GetIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) (IntakePage, error) {
+	tx := db.WithContext(ctx)
+	m, g, err := mentorsMembership(tx, v, membershipID)
+	if err != nil {
+		return IntakePage{}, err
+	}
+	page := IntakePage{Membership: m, Group: g}
+	tx.Model(&Person{}).Where("id = ?", m.PersonID).Pluck("name", &page.MenteeName)
+	err = tx.Where("membership_id = ?", m.ID).First(&page.Intake).Error
+	switch {
+	case err == nil:
+		page.Recorded = true
+	case err == gorm.ErrRecordNotFound:
+		err = nil
+	}
+	return page, err
+}
+
+// outcomeStatus maps an intake outcome to the membership status it leads to.
+var outcomeStatus = map[IntakeOutcome]MembershipStatus{
+	OutcomeAdmit: StatusActive, OutcomeNotNow: StatusIntake, OutcomeStop: StatusStopped, OutcomeRefer: StatusReferred,
+}
+
+// SaveIntake records the intake and applies its outcome to the membership.
+// Admitting is refused when it breaks a composition rule; then nothing is saved.
+func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, in IntakeInput, today Date) (Intake, error) {
+	var it Intake
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, _, err := mentorsMembership(tx, v, membershipID)
+		if err != nil {
+			return err
+		}
+		held, err := ParseDate(in.HeldOn)
+		if err != nil {
+			return fieldErr("held_on", "date")
+		}
+		if err := tx.Where("membership_id = ?", m.ID).First(&it).Error; err != nil && err != gorm.ErrRecordNotFound {
+			return err
+		}
+		it.MembershipID, it.HeldOn = m.ID, held
+		it.Click, it.Learnable, it.HasGoal, it.CanReflect = in.Click, in.Learnable, in.HasGoal, in.CanReflect
+		it.Kind, it.Outcome, it.Notes = MenteeKind(in.Kind), IntakeOutcome(in.Outcome), trimmed(in.Notes)
+		if err := tx.Save(&it).Error; err != nil {
+			return err
+		}
+		status := outcomeStatus[it.Outcome]
+		if status == m.Status || (m.Status == StatusFrozen && status == StatusActive) {
+			return nil
+		}
+		_, err = changeStatus(tx, v, m.ID, StatusInput{Status: string(status), Since: held.String()}, today)
+		return err
+	})
+	return it, err
+}

@@ -1,0 +1,200 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MembershipStatus is where a mentee stands in a group.
+type MembershipStatus string
+
+// Membership statuses.
+const (
+	StatusCandidate MembershipStatus = "candidate"
+	StatusIntake    MembershipStatus = "intake"
+	StatusActive    MembershipStatus = "active"
+	StatusFrozen    MembershipStatus = "frozen"
+	StatusStopped   MembershipStatus = "stopped"
+	StatusReferred  MembershipStatus = "referred"
+)
+
+// MembershipStatuses lists the statuses in their natural order.
+var MembershipStatuses = []MembershipStatus{StatusCandidate, StatusIntake, StatusActive,
+	StatusFrozen, StatusStopped, StatusReferred}
+
+// Membership places a mentee in a mentor group.
+type Membership struct {
+	ID                  uint             `gorm:"primaryKey"`
+	GroupID             uint             `gorm:"not null;uniqueIndex:idx_membership_group_person"`
+	PersonID            uint             `gorm:"not null;uniqueIndex:idx_membership_group_person;index"`
+	Status              MembershipStatus `gorm:"size:20;not null"`
+	StatusSince         Date             `gorm:"not null"`
+	StatusReason        string           `gorm:"size:500;not null;default:''"`
+	DisciplineException string           `gorm:"size:500;not null;default:''"`
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// MemberInput adds a person to a group.
+type MemberInput struct {
+	PersonID            uint   `form:"person_id" json:"person_id" validate:"required"`
+	Status              string `form:"status" json:"status" validate:"omitempty,oneof=candidate intake active"`
+	DisciplineException string `form:"discipline_exception" json:"discipline_exception" validate:"max=500"`
+}
+
+// StatusInput changes a membership's status.
+type StatusInput struct {
+	Status              string `form:"status" json:"status" validate:"required,oneof=candidate intake active frozen stopped referred"`
+	Since               string `form:"since" json:"since" validate:"omitempty,date"`
+	Reason              string `form:"reason" json:"reason" validate:"max=500"`
+	DisciplineException string `form:"discipline_exception" json:"discipline_exception" validate:"max=500"`
+}
+
+// AddMember places a person in a group; admins only. Adding an active
+// mentee is refused when it breaks a composition rule.
+func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in MemberInput, today Date) (Membership, error) {
+	m := Membership{GroupID: groupID, PersonID: in.PersonID, Status: StatusCandidate, StatusSince: today,
+		DisciplineException: trimmed(in.DisciplineException)}
+	if !v.Admin {
+		return m, ErrNotFound
+	}
+	if in.Status != "" {
+		m.Status = MembershipStatus(in.Status)
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		g, _, err := accessToGroup(tx, v, groupID)
+		if err != nil {
+			return err
+		}
+		var person Person
+		if err := tx.First(&person, in.PersonID).Error; err != nil {
+			return fieldErr("person_id", "unknown_choice")
+		}
+		if person.ID == g.MentorID {
+			return fieldErr("person_id", "mentor_in_own_group")
+		}
+		var n int64
+		tx.Model(&Membership{}).Where("group_id = ? AND person_id = ?", groupID, in.PersonID).Count(&n)
+		if n > 0 {
+			return fieldErr("person_id", "already_member")
+		}
+		before, err := loadComposition(tx, g)
+		if err != nil {
+			return err
+		}
+		mentee, err := compositionMentee(tx, m, g)
+		if err != nil {
+			return err
+		}
+		after := before
+		after.Mentees = append(append([]CompositionMentee(nil), before.Mentees...), mentee)
+		if broken := NewlyBroken(before.Check(), after.Check()); len(broken) > 0 {
+			return &RuleViolation{Results: broken}
+		}
+		err = tx.Create(&m).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return fieldErr("person_id", "already_member")
+		}
+		return err
+	})
+	return m, err
+}
+
+// ChangeStatus moves a membership to another status, for the group's mentor
+// or an admin. Becoming active is refused when it breaks a composition rule.
+func ChangeStatus(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, in StatusInput, today Date) (Membership, error) {
+	var m Membership
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		m, err = changeStatus(tx, v, membershipID, in, today)
+		return err
+	})
+	return m, err
+}
+
+// changeStatus does ChangeStatus inside the caller's transaction.
+func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, today Date) (Membership, error) {
+	var m Membership
+	if err := tx.First(&m, membershipID).Error; err != nil {
+		return m, notFound(err)
+	}
+	g, access, err := accessToGroup(tx, v, m.GroupID)
+	if err != nil || access != staffAccess {
+		return m, ErrNotFound
+	}
+	since := today
+	if in.Since != "" {
+		if since, err = ParseDate(in.Since); err != nil {
+			return m, fieldErr("since", "date")
+		}
+	}
+	before, err := loadComposition(tx, g)
+	if err != nil {
+		return m, err
+	}
+	exception := m.DisciplineException
+	if e := trimmed(in.DisciplineException); e != "" {
+		exception = e
+	}
+	after := before
+	after.Mentees = append([]CompositionMentee(nil), before.Mentees...)
+	found := false
+	for i := range after.Mentees {
+		if after.Mentees[i].MembershipID == m.ID {
+			after.Mentees[i].Status = MembershipStatus(in.Status)
+			after.Mentees[i].DisciplineException = exception
+			found = true
+		}
+	}
+	if !found { // a stopped or referred member coming back
+		mentee, err := compositionMentee(tx, m, g)
+		if err != nil {
+			return m, err
+		}
+		mentee.Status, mentee.DisciplineException = MembershipStatus(in.Status), exception
+		after.Mentees = append(after.Mentees, mentee)
+	}
+	if broken := NewlyBroken(before.Check(), after.Check()); len(broken) > 0 {
+		return m, &RuleViolation{Results: broken}
+	}
+	m.Status, m.StatusSince, m.StatusReason, m.DisciplineException = MembershipStatus(in.Status), since, trimmed(in.Reason), exception
+	err = tx.Model(&m).Select("status", "status_since", "status_reason", "discipline_exception").Updates(&m).Error
+	return m, err
+}
+
+// compositionMentee loads one membership as the rules see it.
+func compositionMentee(tx *gorm.DB, m Membership, g MentorGroup) (CompositionMentee, error) {
+	var p Person
+	if err := tx.Preload("Team").First(&p, m.PersonID).Error; err != nil {
+		return CompositionMentee{}, err
+	}
+	c := CompositionMentee{MembershipID: m.ID, PersonID: p.ID, Name: p.Name, Status: m.Status,
+		TeamID: p.TeamID, ManagerID: p.ManagerID, Discipline: p.Discipline, DisciplineException: m.DisciplineException}
+	if p.Team != nil {
+		c.TeamName = p.Team.Name
+	}
+	return c, fillMenteeContext(tx, &c, g)
+}
+
+// RemoveMember deletes a membership that has not started (candidate or
+// intake without a recorded intake); admins only.
+func RemoveMember(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) error {
+	if !v.Admin {
+		return ErrNotFound
+	}
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var m Membership
+		if err := tx.First(&m, membershipID).Error; err != nil {
+			return notFound(err)
+		}
+		var n int64
+		tx.Model(&Intake{}).Where("membership_id = ?", m.ID).Count(&n)
+		if (m.Status != StatusCandidate && m.Status != StatusIntake) || n > 0 {
+			return fieldErr("status", "cannot_remove_started")
+		}
+		return tx.Delete(&m).Error
+	})
+}

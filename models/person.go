@@ -1,0 +1,222 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Person is someone in the organisation: a possible mentor, mentee, manager or admin.
+// Roles other than admin follow from group membership and line management.
+type Person struct {
+	ID           uint   `gorm:"primaryKey"`
+	Name         string `gorm:"size:200;not null"`
+	Email        string `gorm:"size:254;not null;uniqueIndex"`
+	TeamID       *uint  `gorm:"index"`
+	Team         *Team
+	Discipline   string `gorm:"size:100;not null;default:''"`
+	ManagerID    *uint  `gorm:"index"`
+	Manager      *Person
+	Admin        bool   `gorm:"not null;default:false"`
+	Language     string `gorm:"size:2;not null;default:'nl'"`
+	PasswordHash string `gorm:"size:200;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// PersonInput is the editable part of a person.
+type PersonInput struct {
+	Name       string `form:"name" json:"name" validate:"required,max=200"`
+	Email      string `form:"email" json:"email" validate:"required,max=254,email"`
+	TeamID     uint   `form:"team_id" json:"team_id"`
+	Discipline string `form:"discipline" json:"discipline" validate:"max=100"`
+	ManagerID  uint   `form:"manager_id" json:"manager_id"`
+	Admin      bool   `form:"admin" json:"admin"`
+	Language   string `form:"language" json:"language" validate:"omitempty,oneof=nl en"`
+}
+
+// NormalizeEmail returns the stored form of an email address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ViewerFor loads the roles of a person.
+func ViewerFor(ctx context.Context, db *gorm.DB, personID uint) (Viewer, error) {
+	var row struct {
+		Admin    bool
+		Language string
+		Mentor   bool
+		Mentee   bool
+		Manager  bool
+	}
+	err := db.WithContext(ctx).Raw(`SELECT p.admin, p.language,
+		EXISTS (SELECT 1 FROM mentor_groups g WHERE g.mentor_id = p.id) AS mentor,
+		EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id) AS mentee,
+		EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) AS manager
+		FROM people p WHERE p.id = ?`, personID).Scan(&row).Error
+	if err != nil {
+		return Viewer{}, err
+	}
+	if row.Language == "" {
+		return Viewer{}, ErrNotFound
+	}
+	return Viewer{PersonID: personID, Admin: row.Admin, Mentor: row.Mentor, Mentee: row.Mentee,
+		Manager: row.Manager, Language: row.Language}, nil
+}
+
+// visiblePeople limits a query on people to those the viewer may see by name:
+// admins see everyone; others see themselves, their groups' members and mentors.
+func visiblePeople(db *gorm.DB, v Viewer) *gorm.DB {
+	if v.Admin {
+		return db
+	}
+	return db.Where(`people.id = ? OR people.id IN (
+		SELECT m.person_id FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
+		WHERE g.mentor_id = ? OR g.id IN (SELECT group_id FROM memberships WHERE person_id = ?)
+		UNION SELECT g.mentor_id FROM mentor_groups g
+		WHERE g.id IN (SELECT group_id FROM memberships WHERE person_id = ?))`,
+		v.PersonID, v.PersonID, v.PersonID, v.PersonID)
+}
+
+// GetPerson returns one person the viewer may see.
+func GetPerson(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Person, error) {
+	var p Person
+	err := visiblePeople(db.WithContext(ctx), v).Preload("Team").Preload("Manager").First(&p, id).Error
+	return p, notFound(err)
+}
+
+// PeopleFilter narrows a list of people.
+type PeopleFilter struct {
+	Query string
+}
+
+// ListPeople returns a page of the people an admin manages, by name.
+func ListPeople(ctx context.Context, db *gorm.DB, v Viewer, f PeopleFilter, page *Page) ([]Person, error) {
+	if !v.Admin {
+		return nil, ErrNotFound
+	}
+	q := db.WithContext(ctx).Model(&Person{})
+	if s := strings.TrimSpace(f.Query); s != "" {
+		like := "%" + strings.ToLower(s) + "%"
+		q = q.Where("LOWER(people.name) LIKE ? OR people.email LIKE ? OR LOWER(people.discipline) LIKE ?", like, like, like)
+	}
+	if err := q.Count(&page.Total).Error; err != nil {
+		return nil, err
+	}
+	var people []Person
+	err := q.Preload("Team").Preload("Manager").Order("people.name, people.id").
+		Offset(page.Offset()).Limit(page.Size).Find(&people).Error
+	return people, err
+}
+
+// PersonChoice is a person as an option in a select list.
+type PersonChoice struct {
+	ID         uint
+	Name       string
+	Email      string
+	Discipline string
+}
+
+// PeopleChoices lists every person for admin select lists.
+func PeopleChoices(ctx context.Context, db *gorm.DB, v Viewer) ([]PersonChoice, error) {
+	if !v.Admin {
+		return nil, ErrNotFound
+	}
+	var out []PersonChoice
+	err := db.WithContext(ctx).Model(&Person{}).Order("name, id").Find(&out).Error
+	return out, err
+}
+
+// CreatePerson adds a person; admins only.
+func CreatePerson(ctx context.Context, db *gorm.DB, v Viewer, in PersonInput) (Person, error) {
+	if !v.Admin {
+		return Person{}, ErrNotFound
+	}
+	p := Person{}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := applyPersonInput(tx, &p, in); err != nil {
+			return err
+		}
+		return duplicateEmail(tx.Create(&p).Error)
+	})
+	return p, err
+}
+
+// UpdatePerson changes a person; admins only.
+func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PersonInput) (Person, error) {
+	if !v.Admin {
+		return Person{}, ErrNotFound
+	}
+	var p Person
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&p, id).Error; err != nil {
+			return notFound(err)
+		}
+		if p.ID == v.PersonID && !in.Admin {
+			return fieldErr("admin", "cannot_drop_own_admin")
+		}
+		if err := applyPersonInput(tx, &p, in); err != nil {
+			return err
+		}
+		return duplicateEmail(tx.Model(&p).
+			Select("name", "email", "team_id", "discipline", "manager_id", "admin", "language").
+			Updates(&p).Error)
+	})
+	return p, err
+}
+
+func applyPersonInput(tx *gorm.DB, p *Person, in PersonInput) error {
+	ve := &ValidationError{}
+	p.Name = trimmed(in.Name)
+	p.Email = NormalizeEmail(in.Email)
+	p.Discipline = trimmed(in.Discipline)
+	p.Admin = in.Admin
+	if in.Language != "" {
+		p.Language = in.Language
+	} else if p.Language == "" {
+		p.Language = "nl"
+	}
+	p.TeamID, p.Team = nil, nil
+	if in.TeamID != 0 {
+		if err := tx.First(&Team{}, in.TeamID).Error; err != nil {
+			ve.Add("team_id", "unknown_choice", nil)
+		} else {
+			p.TeamID = &in.TeamID
+		}
+	}
+	p.ManagerID, p.Manager = nil, nil
+	if in.ManagerID != 0 {
+		switch {
+		case p.ID != 0 && in.ManagerID == p.ID:
+			ve.Add("manager_id", "own_manager", nil)
+		case tx.First(&Person{}, in.ManagerID).Error != nil:
+			ve.Add("manager_id", "unknown_choice", nil)
+		default:
+			p.ManagerID = &in.ManagerID
+		}
+	}
+	return ve.OrNil()
+}
+
+func duplicateEmail(err error) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return fieldErr("email", "email_taken")
+	}
+	return err
+}
+
+// SetLanguage stores a person's preferred language.
+func SetLanguage(ctx context.Context, db *gorm.DB, v Viewer, lang string) error {
+	if lang != "nl" && lang != "en" {
+		return fieldErr("language", "unknown_choice")
+	}
+	return db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Update("language", lang).Error
+}
+
+// CountPeople returns how many people exist.
+func CountPeople(ctx context.Context, db *gorm.DB) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Model(&Person{}).Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,64 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Session is a signed-in browser or API client. The cookie holds the token;
+// the database holds only its hash, so signing out ends it everywhere.
+type Session struct {
+	TokenHash  string `gorm:"primaryKey;size:64"`
+	PersonID   uint   `gorm:"not null;index"`
+	CreatedAt  time.Time
+	LastSeenAt time.Time `gorm:"not null"`
+	ExpiresAt  time.Time `gorm:"not null;index"`
+}
+
+// SessionPolicy sets how long sessions live.
+type SessionPolicy struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// StartSession creates a session for a person and returns its token.
+func StartSession(ctx context.Context, db *gorm.DB, personID uint, policy SessionPolicy, now time.Time) (string, error) {
+	token, hash, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	s := Session{TokenHash: hash, PersonID: personID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(policy.Absolute)}
+	return token, db.WithContext(ctx).Create(&s).Error
+}
+
+// ResumeSession finds the live session of a token and marks it used. An
+// expired session (idle or absolute) is deleted and ErrNotFound returned.
+func ResumeSession(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Session, error) {
+	var s Session
+	tx := db.WithContext(ctx)
+	if err := tx.Where("token_hash = ?", HashToken(token)).First(&s).Error; err != nil {
+		return s, notFound(err)
+	}
+	if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > policy.Idle {
+		tx.Delete(&s)
+		return s, ErrNotFound
+	}
+	if now.Sub(s.LastSeenAt) > time.Minute {
+		s.LastSeenAt = now
+		tx.Model(&s).Update("last_seen_at", now)
+	}
+	return s, nil
+}
+
+// EndSession deletes the session of a token.
+func EndSession(ctx context.Context, db *gorm.DB, token string) error {
+	return db.WithContext(ctx).Where("token_hash = ?", HashToken(token)).Delete(&Session{}).Error
+}
+
+// PurgeSessions deletes sessions that have expired; it returns how many.
+func PurgeSessions(ctx context.Context, db *gorm.DB, policy SessionPolicy, now time.Time) (int64, error) {
+	res := db.WithContext(ctx).Where("expires_at < ? OR last_seen_at < ?", now, now.Add(-policy.Idle)).Delete(&Session{})
+	return res.RowsAffected, res.Error
+}
