@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -107,6 +108,24 @@ func (v View) T(id string, kv ...any) string {
 
 // Err returns the translated error of a field, or "".
 func (v View) Err(field string) string { return v.Errors[field] }
+
+// Invalid marks an input as invalid and ties it to its error text.
+func (v View) Invalid(field string) template.HTMLAttr {
+	if v.Errors[field] == "" {
+		return ""
+	}
+	return template.HTMLAttr(`aria-invalid="true" aria-describedby="err-` + template.HTMLEscapeString(field) + `"`)
+}
+
+// ErrorFor renders the error text of a field next to it, or nothing.
+func (v View) ErrorFor(field string) template.HTML {
+	msg := v.Errors[field]
+	if msg == "" {
+		return ""
+	}
+	return template.HTML(`<p class="field-error" id="err-` + template.HTMLEscapeString(field) + `">` +
+		template.HTMLEscapeString(msg) + `</p>`)
+}
 
 // Is reports whether the viewer holds a role.
 func (v View) Is(role string) bool {

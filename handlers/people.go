@@ -49,7 +49,7 @@ func (h *Handlers) newPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := h.view(c, "people.new", data)
+	v := h.view(c, "people.new", personData{Edit: data})
 	v.Form = models.PersonInput{Language: "nl"}
 	return c.Render(http.StatusOK, "person_form", v)
 }
@@ -68,7 +68,7 @@ func (h *Handlers) createPerson(c echo.Context) error {
 	if derr != nil {
 		return derr
 	}
-	return h.formFailed(c, err, "person_form", "people.new", in, data)
+	return h.formFailed(c, err, "person_form", "people.new", in, personData{Edit: data})
 }
 
 // personData is a person's page for an admin.

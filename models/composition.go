@@ -69,8 +69,8 @@ type CompositionMentee struct {
 	ManagerID           *uint
 	Discipline          string
 	DisciplineException string
-	Assignments         []Assignment
-	OtherGroups         []string
+	Assignments         []Assignment `gorm:"-"`
+	OtherGroups         []string     `gorm:"-"`
 }
 
 // Composition is everything the rules need to know about a group.

@@ -144,12 +144,7 @@ func foundation() *gormigrate.Migration {
 	return &gormigrate.Migration{
 		ID: "0001_foundation",
 		Migrate: func(tx *gorm.DB) error {
-			for i, t := range tables {
-				if err := tx.Table(names[i]).AutoMigrate(t); err != nil {
-					return err
-				}
-			}
-			return nil
+			return tx.AutoMigrate(tables...)
 		},
 		Rollback: func(tx *gorm.DB) error {
 			for i := len(names) - 1; i >= 0; i-- {
