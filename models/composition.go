@@ -147,6 +147,9 @@ func pairRule(rule Rule, active []CompositionMentee, shared func(a, b Compositio
 
 func sameTeam(a, b CompositionMentee) string {
 	if a.TeamID != nil && b.TeamID != nil && *a.TeamID == *b.TeamID {
+		if a.TeamName == "" {
+			return "#" + strconv.FormatUint(uint64(*a.TeamID), 10)
+		}
 		return a.TeamName
 	}
 	return ""
