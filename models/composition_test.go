@@ -35,7 +35,11 @@ func TestCompositionRules(t *testing.T) {
 		}(), RuleSeparateProjects, Met},
 		{"mentor is manager", func() []CompositionMentee { a := mentee(1, 1); a.ManagerID = uid(100); return []CompositionMentee{a} }(), RuleMentorNotManager, Broken},
 		{"mentor is mentee", []CompositionMentee{mentee(100, 1)}, RuleMentorNotMentee, Broken},
-		{"other group in programme", func() []CompositionMentee { a := mentee(1, 1); a.OtherGroups = []string{"Zuid"}; return []CompositionMentee{a} }(), RuleOneGroupPerCohort, Broken},
+		{"other group in programme", func() []CompositionMentee {
+			a := mentee(1, 1)
+			a.OtherGroups = []string{"Zuid"}
+			return []CompositionMentee{a}
+		}(), RuleOneGroupPerCohort, Broken},
 		{"other discipline warns", func() []CompositionMentee { a := mentee(1, 1); a.Discipline = "HR"; return []CompositionMentee{a} }(), RuleSameDiscipline, Warning},
 		{"other discipline with reason", func() []CompositionMentee {
 			a := mentee(1, 1)
