@@ -56,6 +56,7 @@ func NewRenderer(fsys fs.FS) (*Renderer, error) {
 		"add":   func(a, b int) int { return a + b },
 		"has":   func(list []string, s string) bool { return contains(list, s) },
 		"pairs": pairs,
+		"list":  func(s ...string) []string { return s },
 		"deref": func(p *uint) uint {
 			if p == nil {
 				return 0
