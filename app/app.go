@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
+	"crossmentor/app/mailer"
 	"crossmentor/app/migrations"
 	"crossmentor/handlers"
 	"crossmentor/jobs"
@@ -26,6 +28,8 @@ type App struct {
 	Log      *slog.Logger
 	Echo     *echo.Echo
 	Handlers *handlers.Handlers
+	Mail     jobs.Mail
+	Jobs     jobs.Runner // nil when this process runs no jobs
 	Now      func() time.Time
 }
 
@@ -49,6 +53,10 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		Version:       version,
 		Now:           now,
 		Ready:         func(r *http.Request) error { return ready(r.Context(), db) },
+		Files:         templates.FS(),
+		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
+			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},
+		NoPasswords: !cfg.PasswordSignIn,
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -66,8 +74,55 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
+	zone := func() *time.Location {
+		org, err := models.GetOrganisation(context.Background(), db)
+		if err != nil {
+			return time.UTC
+		}
+		return org.Location()
+	}
+	mailRenderer, err := mailer.NewRenderer(templates.FS(), catalog, cfg.BaseURL, zone)
+	if err != nil {
+		return nil, err
+	}
+	var sender mailer.Sender = mailer.Mailbox{}
+	if cfg.SMTPURL != "" {
+		smtp, err := mailer.ParseSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			// Not a crash loop: the app serves, mail waits in the mailbox, and admins see why.
+			log.Error("mail is not sent: the SMTP settings are wrong", "error", err)
+			h.MailProblem = err.Error()
+		} else {
+			sender = smtp
+		}
+	} else {
+		h.MailProblem = "no SMTP server configured (CROSSMENTOR_SMTP_URL): mail stays in this mailbox"
+	}
+	h.MailRenderer = mailRenderer
+	jobRuns, err := metrics(e, db)
+	if err != nil {
+		return nil, err
+	}
 	h.Routes(e)
-	return &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Now: now}, nil
+	mail := jobs.Mail{DB: db, Log: log, Sender: sender, Renderer: mailRenderer, Now: now}
+	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Now: now}
+	if cfg.Jobs {
+		cleanup := jobs.Cleanup{DB: db, Log: log, Sessions: h.Sessions, Limits: h.SignInLimits, RetentionMonths: cfg.RetentionMonths, Now: now}
+		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention,
+			OnRun: func(kind string, ok bool) {
+				outcome := "ok"
+				if !ok {
+					outcome = "failed"
+				}
+				jobRuns.WithLabelValues(kind, outcome).Inc()
+			}}
+		runner, err := jobs.NewRunner(context.Background(), db, work, zone().String(), log)
+		if err != nil {
+			return nil, err
+		}
+		a.Jobs, h.Jobs = runner, runner
+	}
+	return a, nil
 }
 
 // errNotReady explains a failed readiness check without internal detail.
@@ -96,10 +151,10 @@ func ready(ctx context.Context, db *gorm.DB) error {
 	return nil
 }
 
-// Serve listens until ctx ends, then shuts down gracefully, letting requests
-// in flight finish for up to 15 seconds.
-func (a *App) Serve(ctx context.Context) error {
-	srv := &http.Server{
+// HTTPServer is the app's HTTP server, with time limits on every phase of
+// a request so that slow or stalled clients cannot hold connections.
+func (a *App) HTTPServer() *http.Server {
+	return &http.Server{
 		Addr:              a.Config.Addr,
 		Handler:           a.Echo,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -108,13 +163,23 @@ func (a *App) Serve(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+}
+
+// Serve listens until ctx ends, then shuts down gracefully, letting requests
+// in flight finish for up to 15 seconds.
+func (a *App) Serve(ctx context.Context) error {
+	srv := a.HTTPServer()
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		return err
 	}
 	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.DB.Dialector.Name())
-	cleanup := jobs.Cleanup{DB: a.DB, Log: a.Log, Sessions: a.Handlers.Sessions, Limits: a.Handlers.SignInLimits, Now: a.Now}
-	go jobs.Every(ctx, a.Log, "cleanup", 10*time.Minute, cleanup.Run)
+	if a.Jobs != nil {
+		if err := a.Jobs.Start(ctx); err != nil {
+			return err
+		}
+		defer a.Jobs.Stop(context.WithoutCancel(ctx)) //nolint:errcheck // shutting down
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"crossmentor/app/vault"
 )
 
 // EnvPrefix starts the name of every configuration variable.
@@ -20,15 +23,24 @@ const EnvPrefix = "CROSSMENTOR_"
 // Config is the whole configuration, read from CROSSMENTOR_* variables.
 // Each field's tags give its variable, default and description.
 type Config struct {
-	Addr           string        `env:"ADDR" default:":8080" desc:"address the web server listens on"`
-	BaseURL        string        `env:"BASE_URL" default:"http://localhost:8080" desc:"public URL of the app, used in links (invitations)"`
-	DataDir        string        `env:"DATA_DIR" default:"./data" desc:"folder for the embedded database and key files"`
-	DatabaseURL    string        `env:"DATABASE_URL" default:"" desc:"PostgreSQL URL; empty uses the embedded SQLite database in DATA_DIR"`
-	AutoMigrate    bool          `env:"AUTO_MIGRATE" default:"false" desc:"on PostgreSQL, apply pending migrations at start (always done on the embedded database)"`
-	SessionIdle    time.Duration `env:"SESSION_IDLE" default:"2h" desc:"a session ends after this long without use"`
-	SessionMax     time.Duration `env:"SESSION_MAX" default:"12h" desc:"a session ends this long after sign-in, used or not"`
-	TrustedProxies string        `env:"TRUSTED_PROXIES" default:"" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted"`
-	LogLevel       string        `env:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	Addr             string        `env:"ADDR" default:":8080" desc:"address the web server listens on"`
+	BaseURL          string        `env:"BASE_URL" default:"http://localhost:8080" desc:"public URL of the app, used in links (invitations)"`
+	DataDir          string        `env:"DATA_DIR" default:"./data" desc:"folder for the embedded SQLite database"`
+	DatabaseURL      string        `env:"DATABASE_URL" default:"" desc:"PostgreSQL URL; empty uses the embedded SQLite database in DATA_DIR"`
+	DataKeys         string        `env:"DATA_KEYS" default:"" desc:"key ring for confidential text: id:base64 of 32 random bytes, comma-separated, newest last; empty uses the key file DATA_DIR/keys (made at first start, mode 0600)"`
+	AutoMigrate      bool          `env:"AUTO_MIGRATE" default:"false" desc:"on PostgreSQL, apply pending migrations at start (always done on the embedded database)"`
+	SessionIdle      time.Duration `env:"SESSION_IDLE" default:"2h" desc:"a session ends after this long without use"`
+	SessionMax       time.Duration `env:"SESSION_MAX" default:"12h" desc:"a session ends this long after sign-in, used or not"`
+	OIDCIssuer       string        `env:"OIDC_ISSUER" default:"" desc:"OpenID Connect issuer URL for single sign-on (Entra ID, Google, Keycloak); empty: no single sign-on"`
+	OIDCClientID     string        `env:"OIDC_CLIENT_ID" default:"" desc:"client id registered at the OpenID Connect provider"`
+	OIDCClientSecret string        `env:"OIDC_CLIENT_SECRET" default:"" desc:"client secret registered at the OpenID Connect provider"`
+	PasswordSignIn   bool          `env:"PASSWORD_SIGNIN" default:"true" desc:"allow signing in with a password; false leaves single sign-on only"`
+	SMTPURL          string        `env:"SMTP_URL" default:"" desc:"mail server: smtp://user:password@host:587 (STARTTLS), smtps://…:465 or smtp+insecure://host:25; empty keeps mail in the admins' mailbox page"`
+	MailFrom         string        `env:"MAIL_FROM" default:"crossmentor <noreply@localhost>" desc:"sender address of mails"`
+	Jobs             bool          `env:"JOBS" default:"true" desc:"run reminders, mail delivery and cleanup in this process; false for web-only replicas"`
+	RetentionMonths  int           `env:"RETENTION_MONTHS" default:"3" desc:"months after a group closes that its confidential text is deleted"`
+	TrustedProxies   string        `env:"TRUSTED_PROXIES" default:"" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted"`
+	LogLevel         string        `env:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 }
 
 // Field describes one configuration variable.
@@ -81,6 +93,12 @@ func setField(f reflect.Value, raw string) error {
 			return fmt.Errorf("want true or false, got %q", raw)
 		}
 		f.SetBool(b)
+	case int:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return fmt.Errorf("want a whole number, got %q", raw)
+		}
+		f.SetInt(int64(n))
 	case time.Duration:
 		d, err := time.ParseDuration(raw)
 		if err != nil {
@@ -106,6 +124,15 @@ func (c Config) Validate() error {
 	if _, err := c.TrustedProxyNets(); err != nil {
 		errs = append(errs, err)
 	}
+	if !c.PasswordSignIn && c.OIDCIssuer == "" {
+		errs = append(errs, fmt.Errorf("%sPASSWORD_SIGNIN=false needs single sign-on (%sOIDC_ISSUER)", EnvPrefix, EnvPrefix))
+	}
+	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
+		errs = append(errs, fmt.Errorf("%sOIDC_CLIENT_ID is needed with %sOIDC_ISSUER", EnvPrefix, EnvPrefix))
+	}
+	if c.RetentionMonths < 1 || c.RetentionMonths > 120 {
+		errs = append(errs, fmt.Errorf("%sRETENTION_MONTHS: want 1 to 120, got %d", EnvPrefix, c.RetentionMonths))
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -128,6 +155,15 @@ func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
 		nets = append(nets, n)
 	}
 	return nets, nil
+}
+
+// KeyRing loads the key ring for confidential text: from DataKeys, or from
+// the key file in the data folder, made at first start.
+func (c Config) KeyRing() (*vault.KeyRing, error) {
+	if strings.TrimSpace(c.DataKeys) != "" {
+		return vault.ParseKeyRing(c.DataKeys)
+	}
+	return vault.LoadKeyFile(filepath.Join(c.DataDir, "keys"))
 }
 
 // SecureCookies reports whether the app is served over TLS.

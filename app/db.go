@@ -15,11 +15,32 @@ import (
 	"gorm.io/gorm/logger"
 
 	"crossmentor/app/migrations"
+	"crossmentor/app/vault"
+	"crossmentor/jobs"
+	"crossmentor/models"
 )
 
 // OpenDatabase opens PostgreSQL when a URL is configured, else the embedded
-// SQLite database under the data folder (created if missing).
+// SQLite database under the data folder (created if missing), with the
+// vault that seals confidential text under the configured key ring.
 func OpenDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
+	keys, err := cfg.KeyRing()
+	if err != nil {
+		return nil, err
+	}
+	db, err := openDatabase(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return db, UseVault(db, keys)
+}
+
+// UseVault makes db seal and open the confidential fields with keys.
+func UseVault(db *gorm.DB, keys *vault.KeyRing) error {
+	return db.Use(vault.Plugin{Keys: keys})
+}
+
+func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 	gcfg := &gorm.Config{
 		TranslateError: true,
 		Logger: logger.NewSlogLogger(log, logger.Config{
@@ -69,7 +90,10 @@ var ErrPendingMigrations = errors.New("the database has pending migrations: run 
 // replicas that start together take turns.
 func Migrate(ctx context.Context, db *gorm.DB) error {
 	if db.Dialector.Name() != "postgres" {
-		return migrations.New(db).Migrate()
+		if err := migrations.New(db).Migrate(); err != nil {
+			return err
+		}
+		return jobs.MigrateRiver(ctx, db)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -85,7 +109,10 @@ func Migrate(ctx context.Context, db *gorm.DB) error {
 		return fmt.Errorf("take migration lock: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockID) //nolint:errcheck
-	return migrations.New(db.WithContext(ctx)).Migrate()
+	if err := migrations.New(db.WithContext(ctx)).Migrate(); err != nil {
+		return err
+	}
+	return jobs.MigrateRiver(ctx, db)
 }
 
 // PrepareSchema runs pending migrations where allowed: always on the embedded
@@ -102,4 +129,10 @@ func PrepareSchema(ctx context.Context, cfg Config, db *gorm.DB) error {
 		return ErrPendingMigrations
 	}
 	return Migrate(ctx, db)
+}
+
+// RotateKeys re-encrypts all confidential text under the newest key of
+// keys; it can be interrupted and run again.
+func RotateKeys(ctx context.Context, db *gorm.DB, keys *vault.KeyRing) (int, error) {
+	return vault.Rotate(ctx, db, keys, models.SealedModels()...)
 }

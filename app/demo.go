@@ -65,7 +65,7 @@ func LoadDemo(ctx context.Context, db *gorm.DB) error {
 		return err
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		d := demoLoader{tx: tx, ctx: ctx, ids: map[string]uint{}}
+		d := demoLoader{tx: tx, ctx: ctx, ids: map[string]uint{}, groupIDs: map[string]uint{}}
 		org := models.Organisation{ID: models.OrganisationID, Name: "Gemeente Voorbeeldstad", TimeZone: "Europe/Amsterdam",
 			DefaultLanguage: "nl", Demo: true}
 		if err := tx.Create(&org).Error; err != nil {
@@ -74,16 +74,20 @@ func LoadDemo(ctx context.Context, db *gorm.DB) error {
 		d.people(hash)
 		d.projects()
 		d.groups()
+		d.year()
+		d.history(hash)
+		d.pool(hash)
 		return d.err
 	})
 }
 
 // demoLoader collects the first error, so the steps read as a script.
 type demoLoader struct {
-	tx  *gorm.DB
-	ctx context.Context
-	ids map[string]uint
-	err error
+	tx       *gorm.DB
+	ctx      context.Context
+	ids      map[string]uint
+	groupIDs map[string]uint
+	err      error
 }
 
 func (d *demoLoader) fail(err error) {
@@ -141,6 +145,7 @@ func (d *demoLoader) groups() {
 		}
 		g, err := models.CreateGroup(d.ctx, d.tx, admin, prog.ID, models.GroupInput{Name: name, MentorID: d.ids[mentor], Discipline: discipline})
 		d.fail(err)
+		d.groupIDs[name] = g.ID
 		for _, e := range mentees {
 			_, err := models.AddMember(d.ctx, d.tx, admin, g.ID, models.MemberInput{PersonID: d.ids[e], Status: string(models.StatusActive),
 				DisciplineException: exception[e]}, today)

@@ -10,8 +10,11 @@ import (
 
 // accountData is the person's own account page.
 type accountData struct {
-	Tokens   []models.APIToken
-	NewToken string
+	Tokens      []models.APIToken
+	NewToken    string
+	CalendarURL string
+	Kinds       []string
+	Off         map[string]bool
 }
 
 func (h *Handlers) accountPage(c echo.Context, status int, newToken string, form any, err error) error {
@@ -19,7 +22,17 @@ func (h *Handlers) accountPage(c echo.Context, status int, newToken string, form
 	if lerr != nil {
 		return lerr
 	}
-	data := accountData{Tokens: tokens, NewToken: newToken}
+	data := accountData{Tokens: tokens, NewToken: newToken, Kinds: models.ReminderKinds}
+	if data.Off, lerr = models.ReminderOptOuts(c.Request().Context(), h.DB, mustViewer(c)); lerr != nil {
+		return lerr
+	}
+	feed, lerr := models.CalendarToken(c.Request().Context(), h.DB, mustViewer(c), false)
+	if lerr != nil {
+		return lerr
+	}
+	if feed != "" {
+		data.CalendarURL = h.calendarURL(feed)
+	}
 	if err != nil {
 		return h.formFailed(c, err, "account", "account.title", form, data)
 	}
@@ -56,4 +69,54 @@ func (h *Handlers) revokeToken(c echo.Context) error {
 		return err
 	}
 	return h.redirect(c, "/account", "flash.token_revoked")
+}
+
+// exportOwnData downloads the viewer's own data as JSON.
+func (h *Handlers) exportOwnData(c echo.Context) error {
+	data, err := models.ExportOwnData(c.Request().Context(), h.DB, mustViewer(c), h.Now())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="crossmentor-my-data.json"`)
+	return c.JSONPretty(http.StatusOK, data, "  ")
+}
+
+// eraseForm asks the person to type a word, so erasure is never an accident.
+type eraseForm struct {
+	Confirm string `form:"confirm" validate:"required,max=20"`
+}
+
+// eraseSelf removes the viewer's own texts and identity, and signs them out.
+func (h *Handlers) eraseSelf(c echo.Context) error {
+	var in eraseForm
+	err := bind(c, &in)
+	word := h.Catalog.T(lang(c), "account.erase_word", nil)
+	if err == nil && in.Confirm != word {
+		err = &models.ValidationError{Fields: []models.FieldError{{Field: "confirm", Code: "erase_word", Args: map[string]any{"Word": word}}}}
+	}
+	if err == nil {
+		err = models.EraseSelf(c.Request().Context(), h.DB, mustViewer(c))
+	}
+	if err != nil {
+		return h.accountPage(c, 0, "", nil, err)
+	}
+	h.clearSessionCookie(c)
+	return h.redirect(c, "/signin", "flash.erased")
+}
+
+// remindersForm lists the reminder kinds the person keeps on.
+type remindersForm struct {
+	On []string `form:"on"`
+}
+
+// saveReminders stores which reminders the person wants.
+func (h *Handlers) saveReminders(c echo.Context) error {
+	var in remindersForm
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := models.SetReminderOptOuts(c.Request().Context(), h.DB, mustViewer(c), in.On); err != nil {
+		return h.accountPage(c, 0, "", nil, err)
+	}
+	return h.redirect(c, "/account", "flash.saved")
 }

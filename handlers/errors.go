@@ -125,7 +125,24 @@ func bind(c echo.Context, in any) error {
 		}
 		return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 	}
+	trimStrings(in)
 	return c.Validate(in)
+}
+
+// trimStrings removes surrounding white space from the text fields of a
+// form struct, so "   " counts as empty. Passwords are kept as typed.
+func trimStrings(in any) {
+	v := reflect.ValueOf(in)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	v = v.Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if f.Kind() == reflect.String && f.CanSet() && !strings.HasPrefix(v.Type().Field(i).Name, "Password") {
+			f.SetString(strings.TrimSpace(f.String()))
+		}
+	}
 }
 
 // Validator checks form structs by their validate tags and reports problems

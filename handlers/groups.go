@@ -124,7 +124,7 @@ func (h *Handlers) removeMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := models.RemoveMember(c.Request().Context(), h.DB, mustViewer(c), id); err != nil {
+	if err := models.RemoveMember(c.Request().Context(), h.DB, mustViewer(c), groupID, id); err != nil {
 		return h.groupFailed(c, groupID, err, nil)
 	}
 	return h.redirect(c, "/groups/"+itoa(groupID), "flash.removed")

@@ -3,13 +3,16 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +20,8 @@ import (
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
+	"crossmentor/app/mailer"
+	"crossmentor/jobs"
 	"crossmentor/models"
 )
 
@@ -33,8 +38,21 @@ type Handlers struct {
 	Version       string
 	Now           func() time.Time
 	Ready         func(*http.Request) error
+	MailRenderer  *mailer.Renderer
+	MailProblem   string // why mail is not sent, for the mailbox page
+	Jobs          JobRuns
+	Files         fs.FS // the embedded templates, for the OpenAPI document
+	SSO           *SSO  // single sign-on; nil or empty when not configured
+	NoPasswords   bool  // local passwords switched off (single sign-on only)
 
-	setupDone atomic.Bool
+	setupDone      atomic.Bool
+	importProgress sync.Map // import run id → [2]int{done, total}, for runs in this process
+}
+
+// JobRuns lists and retries the runs of the periodic jobs.
+type JobRuns interface {
+	Runs(ctx context.Context, limit int) ([]jobs.JobRun, error)
+	Retry(ctx context.Context, id int64) error
 }
 
 // Context keys.
@@ -96,7 +114,9 @@ type View struct {
 	Form    any
 	Data    any
 	Query   url.Values
-	Refused []RuleMessage // composition rules a refused change would break
+	Refused []RuleMessage  // composition rules a refused change would break
+	Zone    *time.Location // the organisation's time zone
+	Now     time.Time
 
 	catalog *i18n.Catalog
 }
@@ -114,6 +134,7 @@ func (v View) Invalid(field string) template.HTMLAttr {
 	if v.Errors[field] == "" {
 		return ""
 	}
+	// #nosec G203 -- the field name is escaped
 	return template.HTMLAttr(`aria-invalid="true" aria-describedby="err-` + template.HTMLEscapeString(field) + `"`)
 }
 
@@ -123,8 +144,45 @@ func (v View) ErrorFor(field string) template.HTML {
 	if msg == "" {
 		return ""
 	}
+	// #nosec G203 -- field name and message are escaped
 	return template.HTML(`<p class="field-error" id="err-` + template.HTMLEscapeString(field) + `">` +
 		template.HTMLEscapeString(msg) + `</p>`)
+}
+
+// Date writes a date the way readers of the page's language expect, such
+// as "8 sep. 2026"; an empty date is "".
+func (v View) Date(d models.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	months := [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+	if v.Lang == "nl" {
+		months = [12]string{"jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
+	}
+	return strconv.Itoa(d.Day()) + " " + months[d.Month()-1] + " " + strconv.Itoa(d.Year())
+}
+
+// Today is the organisation's current date.
+func (v View) Today() models.Date { return models.DateOf(v.Now.In(v.Zone)) }
+
+// Clock writes the local wall-clock time of an instant, "14:00".
+func (v View) Clock(t time.Time) string { return t.In(v.Zone).Format("15:04") }
+
+// LocalDate is the organisation's calendar day of an instant.
+func (v View) LocalDate(t time.Time) models.Date { return models.DateOf(t.In(v.Zone)) }
+
+// Weekday names a day of the week in the page's language.
+func (v View) Weekday(d time.Weekday) string {
+	if v.Lang == "nl" {
+		return [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}[d]
+	}
+	return d.String()
+}
+
+// When writes an instant as day, date and local time: "maandag 11 jan. 2027, 14:00".
+func (v View) When(t time.Time) string {
+	local := t.In(v.Zone)
+	return v.Weekday(local.Weekday()) + " " + v.Date(models.DateOf(local)) + ", " + local.Format("15:04")
 }
 
 // Is reports whether the viewer holds a role.
@@ -144,6 +202,14 @@ func (v View) LangURL(lang string) string {
 	return v.Path + "?" + q.Encode()
 }
 
+// setCookie sets (or, with maxAge -1, removes) one of the app's cookies:
+// always HttpOnly and SameSite=Lax, Secure when the site is served over TLS.
+func (h *Handlers) setCookie(c echo.Context, name, value, path string, maxAge int) {
+	// #nosec G124 -- Secure follows the site's scheme (CROSSMENTOR_BASE_URL); a plain-HTTP intranet needs it off
+	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
+		Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
 // view builds the page data for a request.
 func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	v := View{Lang: lang(c), Path: c.Request().URL.Path, Data: data, Errors: map[string]string{},
@@ -152,8 +218,9 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 		v.CSRF = tok
 	}
 	ctx := c.Request().Context()
+	v.Zone, v.Now = time.UTC, h.Now()
 	if org, err := models.GetOrganisation(ctx, h.DB); err == nil {
-		v.OrgName, v.Demo = org.Name, org.Demo
+		v.OrgName, v.Demo, v.Zone = org.Name, org.Demo, org.Location()
 	}
 	if vw, ok := viewer(c); ok {
 		v.Viewer = &vw
@@ -164,7 +231,7 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	}
 	if ck, err := c.Cookie(flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
 		v.Flash = v.T(ck.Value)
-		c.SetCookie(&http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true})
+		h.setCookie(c, flashCookie, "", "/", -1)
 	}
 	return v
 }
@@ -177,8 +244,7 @@ func (h *Handlers) page(c echo.Context, name, titleID string, data any) error {
 // redirect sends the browser on after a successful change, with a flash message id.
 func (h *Handlers) redirect(c echo.Context, to, flashID string) error {
 	if flashID != "" {
-		c.SetCookie(&http.Cookie{Name: flashCookie, Value: flashID, Path: "/", MaxAge: 60, HttpOnly: true,
-			Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+		h.setCookie(c, flashCookie, flashID, "/", 60)
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }

@@ -35,3 +35,12 @@ func (h *Handlers) static(c echo.Context) error {
 	}
 	return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), b)
 }
+
+// openAPI serves the OpenAPI 3 document of /api/v1.
+func (h *Handlers) openAPI(c echo.Context) error {
+	doc, err := fs.ReadFile(h.Files, "api/openapi.yaml")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", doc)
+}

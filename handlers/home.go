@@ -8,11 +8,13 @@ import (
 
 // homeData holds a section for each role the viewer has.
 type homeData struct {
-	Programmes    []models.ProgrammeSummary
-	Mentored      []models.GroupSummary
-	MemberOf      []models.GroupSummary
-	Participation []models.Participation
-	People        int64
+	Programmes []models.ProgrammeSummary
+	Mentored   []models.GroupSummary
+	MemberOf   []models.GroupSummary
+	Report     models.ParticipationReport
+	People     int64
+	Upcoming   []models.MeetingWithGroup
+	Hours      models.MentorHours
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -33,13 +35,27 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 	}
+	if v.Mentor || v.Mentee {
+		if data.Upcoming, err = models.UpcomingMeetings(ctx, h.DB, v, h.Now(), 5); err != nil {
+			return err
+		}
+	}
+	if v.Mentor {
+		org, err := models.GetOrganisation(ctx, h.DB)
+		if err != nil {
+			return err
+		}
+		if data.Hours, err = models.PlannedMentorHours(ctx, h.DB, v, h.Now().In(org.Location())); err != nil {
+			return err
+		}
+	}
 	if v.Mentee {
 		if data.MemberOf, err = models.MemberGroups(ctx, h.DB, v); err != nil {
 			return err
 		}
 	}
 	if v.Manager || v.Admin {
-		if data.Participation, err = models.ProgrammeParticipation(ctx, h.DB, v); err != nil {
+		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,10 +17,14 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// securityHeaders sets the headers every response carries; HSTS when the
+// app is served over TLS.
+func (hs *Handlers) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if hs.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
@@ -77,8 +82,7 @@ func (h *Handlers) chooseLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 		chosen := ""
 		if q := i18n.Supported(c.QueryParam("lang")); q != "" {
 			chosen = q
-			c.SetCookie(&http.Cookie{Name: langCookie, Value: q, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+			h.setCookie(c, langCookie, q, "/", 365*24*3600)
 			if signedIn && v.Language != q {
 				if err := models.SetLanguage(c.Request().Context(), h.DB, v, q); err != nil {
 					return err
@@ -182,4 +186,40 @@ func safeNext(s string) string {
 		return "/"
 	}
 	return s
+}
+
+// allow lets a request through only when the viewer has the permission for
+// the record named by the path parameter; anyone else gets a 404. It is the
+// route's side of models.Authorize.
+func (h *Handlers) allow(p models.Permission, param string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			v, ok := viewer(c)
+			if !ok {
+				return next(c) // requireSignIn answers first
+			}
+			id, err := idParam(c, param)
+			if err != nil {
+				return err
+			}
+			if err := models.Authorize(c.Request().Context(), h.DB, v, p, id); err != nil {
+				if errors.Is(err, models.ErrNotFound) {
+					if aerr := models.Audit(c.Request().Context(), h.DB, v.PersonID, models.AuditDenied, string(p), id); aerr != nil {
+						return aerr
+					}
+				}
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// requestInfo gives the models the client address and clock for the audit log.
+func (h *Handlers) requestInfo(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := models.WithRequest(c.Request().Context(), c.RealIP(), func() time.Time { return h.Now() })
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
 }

@@ -45,6 +45,8 @@ type programmeData struct {
 	Groups    []models.GroupSummary
 	Mentors   []models.PersonChoice
 	Statuses  []models.ProgrammeStatus
+	Series    models.SeriesInput // the form to plan all groups' series
+	Planned   *models.ProgrammeSeriesResult
 }
 
 func (h *Handlers) loadProgramme(c echo.Context, id uint) (programmeData, error) {
@@ -53,7 +55,9 @@ func (h *Handlers) loadProgramme(c echo.Context, id uint) (programmeData, error)
 	if err != nil {
 		return programmeData{}, err
 	}
-	data := programmeData{Programme: p, Statuses: models.ProgrammeStatuses}
+	data := programmeData{Programme: p, Statuses: models.ProgrammeStatuses,
+		Series: models.SeriesInput{FirstOn: p.StartsOn.String(), StartTime: "14:00", DurationMin: models.DefaultDurationMin,
+			CadenceWeeks: p.CadenceWeeks, Policy: string(models.PolicyShift)}}
 	if data.Groups, err = models.ProgrammeGroups(ctx, h.DB, v, id); err != nil {
 		return data, err
 	}
@@ -188,4 +192,25 @@ func (h *Handlers) apiCreateGroup(c echo.Context) error {
 		return err
 	}
 	return h.groupJSONResponse(c, g.ID, http.StatusCreated)
+}
+
+// planProgrammeSeries plans one series for every group of the programme
+// that has none yet.
+func (h *Handlers) planProgrammeSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.SeriesInput
+	if err = bind(c, &in); err == nil {
+		if _, err = models.PlanProgrammeSeries(c.Request().Context(), h.DB, mustViewer(c), id, in); err == nil {
+			return h.redirect(c, "/programmes/"+itoa(id), "flash.series_saved")
+		}
+	}
+	data, lerr := h.loadProgramme(c, id)
+	if lerr != nil {
+		return lerr
+	}
+	data.Series = in
+	return h.formFailed(c, err, "programme", "programmes.title", models.GroupInput{}, data)
 }

@@ -8,7 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,12 +53,37 @@ func NewRenderer(fsys fs.FS) (*Renderer, error) {
 			}
 			return "/static/" + h, nil
 		},
-		"date":  func(d models.Date) string { return d.String() },
-		"join":  strings.Join,
-		"add":   func(a, b int) int { return a + b },
-		"has":   func(list []string, s string) bool { return contains(list, s) },
-		"pairs": pairs,
-		"list":  func(s ...string) []string { return s },
+		"join":      strings.Join,
+		"splitList": func(s string) []string { return strings.Split(s, ",") },
+		"add":       func(a, b int) int { return a + b },
+		"pct":       func(f float64) float64 { return f * 100 },
+		"has":       func(list []string, s string) bool { return contains(list, s) },
+		"pairs":     pairs,
+		"list":      func(s ...string) []string { return s },
+		"mins":      func(n int) time.Duration { return time.Duration(n) * time.Minute },
+		"role":      func(s string) models.MeetingRole { return models.MeetingRole(s) },
+		"hasID": func(ids []uint, id uint) bool {
+			for _, x := range ids {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
+		// roleHolder is who has a role, or who is proposed for it.
+		"roleHolder": func(set map[models.MeetingRole][]uint, proposed map[models.MeetingRole]uint, r string) uint {
+			if ids := set[models.MeetingRole(r)]; len(ids) > 0 {
+				return ids[0]
+			}
+			return proposed[models.MeetingRole(r)]
+		},
+		"field":   formField,
+		"percent": func(f float64) float64 { return f * 100 },
+		"neg":     func(n int) int { return -n },
+		"append": func(rows []models.ReportRow, r models.ReportRow) []models.ReportRow {
+			return append(append([]models.ReportRow(nil), rows...), r)
+		},
+		"goalForm": models.GoalInputOf,
 		"deref": func(p *uint) uint {
 			if p == nil {
 				return 0
@@ -116,4 +143,18 @@ func pairs(kv ...any) map[string]any {
 		m[fmt.Sprint(kv[i])] = kv[i+1]
 	}
 	return m
+}
+
+// formField reads a string field of a form struct by its form tag.
+func formField(form any, name string) string {
+	v := reflect.Indirect(reflect.ValueOf(form))
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	for i := 0; i < v.NumField(); i++ {
+		if strings.Split(v.Type().Field(i).Tag.Get("form"), ",")[0] == name && v.Field(i).Kind() == reflect.String {
+			return v.Field(i).String()
+		}
+	}
+	return ""
 }

@@ -20,13 +20,16 @@ func (h *Handlers) signInPage(c echo.Context) error {
 	if _, ok := viewer(c); ok {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
-	v := h.view(c, "signin.title", nil)
+	v := h.view(c, "signin.title", h.signinOptions())
 	v.Form = signInForm{Next: safeNext(c.QueryParam("next"))}
 	return c.Render(http.StatusOK, "signin", v)
 }
 
 // signIn checks the credentials and starts a fresh session.
 func (h *Handlers) signIn(c echo.Context) error {
+	if h.NoPasswords {
+		return models.ErrNotFound
+	}
 	var in signInForm
 	if err := bind(c, &in); err != nil {
 		return h.formFailed(c, err, "signin", "signin.title", in, nil)
@@ -40,7 +43,7 @@ func (h *Handlers) signIn(c echo.Context) error {
 		} else if err != models.ErrBadCredentials {
 			return err
 		}
-		v := h.view(c, "signin.title", nil)
+		v := h.view(c, "signin.title", h.signinOptions())
 		in.Password = ""
 		v.Form = in
 		v.Errors["_form"] = h.Catalog.T(lang(c), "error."+code, nil)
@@ -65,14 +68,12 @@ func (h *Handlers) startSession(c echo.Context, personID uint) error {
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(h.Sessions.Absolute.Seconds())})
+	h.setCookie(c, sessionCookie, token, "/", int(h.Sessions.Absolute.Seconds()))
 	return nil
 }
 
 func (h *Handlers) clearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	h.setCookie(c, sessionCookie, "", "/", -1)
 }
 
 // signOut ends the session on the server and in the browser.
@@ -88,6 +89,9 @@ func (h *Handlers) signOut(c echo.Context) error {
 
 // apiSignIn is POST /api/v1/session: it answers with the person and sets the session cookie.
 func (h *Handlers) apiSignIn(c echo.Context) error {
+	if h.NoPasswords {
+		return models.ErrNotFound
+	}
 	var in signInForm
 	if err := bind(c, &in); err != nil {
 		return err
@@ -135,5 +139,12 @@ func (h *Handlers) apiMe(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, meJSON{ID: p.ID, Name: p.Name, Email: p.Email, Roles: v.Roles(), Language: p.Language})
+	out := meJSON{ID: p.ID, Name: p.Name, Email: p.Email, Roles: v.Roles(), Language: p.Language}
+	token, err := models.CalendarToken(c.Request().Context(), h.DB, v, true)
+	if err != nil {
+		return err
+	}
+	feed := h.calendarURL(token)
+	out.CalendarURL = &feed
+	return c.JSON(http.StatusOK, out)
 }

@@ -11,14 +11,15 @@ import (
 	"crossmentor/models"
 )
 
-// Cleanup deletes expired sessions and sign-in failures. It is idempotent,
-// so several replicas may run it at once.
+// Cleanup deletes expired sessions and sign-in failures; Retention the
+// confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
-	DB       *gorm.DB
-	Log      *slog.Logger
-	Sessions models.SessionPolicy
-	Limits   models.SignInLimits
-	Now      func() time.Time
+	DB              *gorm.DB
+	Log             *slog.Logger
+	Sessions        models.SessionPolicy
+	Limits          models.SignInLimits
+	RetentionMonths int
+	Now             func() time.Time
 }
 
 // Run does one cleanup pass.
@@ -36,31 +37,13 @@ func (j Cleanup) Run(ctx context.Context) error {
 	return nil
 }
 
-// Every runs job at each interval until ctx ends, logging failures and
-// recovering from panics so one bad run does not stop the next.
-func Every(ctx context.Context, log *slog.Logger, name string, interval time.Duration, job func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			runOnce(ctx, log, name, interval, job)
-		}
+// Retention deletes the confidential text of groups closed longer than
+// RetentionMonths ago.
+func (j Cleanup) Retention(ctx context.Context) error {
+	purged, err := models.PurgeClosedGroups(ctx, j.DB, j.RetentionMonths, models.DateOf(j.Now()))
+	if err != nil {
+		return err
 	}
-}
-
-func runOnce(ctx context.Context, log *slog.Logger, name string, timeout time.Duration, job func(context.Context) error) {
-	defer func() {
-		if r := recover(); r != nil {
-			log.Error("job panicked", "job", name, "panic", r)
-		}
-	}()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	start := time.Now()
-	if err := job(ctx); err != nil {
-		log.Error("job failed", "job", name, "error", err, "duration_ms", time.Since(start).Milliseconds())
-	}
+	j.Log.Info("retention purge done", "job", "retention", "groups", purged.Groups, "texts", purged.Texts)
+	return nil
 }

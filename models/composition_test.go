@@ -21,6 +21,17 @@ func TestCompositionRules(t *testing.T) {
 		{"four is fine", []CompositionMentee{mentee(1, 1), mentee(2, 2), mentee(3, 3), mentee(4, 4)}, RuleGroupSize, Met},
 		{"three warns", []CompositionMentee{mentee(1, 1), mentee(2, 2), mentee(3, 3)}, RuleGroupSize, Warning},
 		{"seven refused", []CompositionMentee{mentee(1, 1), mentee(2, 2), mentee(3, 3), mentee(4, 4), mentee(5, 5), mentee(6, 6), mentee(7, 7)}, RuleGroupSize, Broken},
+		{"six is fine", []CompositionMentee{mentee(1, 1), mentee(2, 2), mentee(3, 3), mentee(4, 4), mentee(5, 5), mentee(6, 6)}, RuleGroupSize, Met},
+		{"candidates do not count", func() []CompositionMentee {
+			ms := []CompositionMentee{mentee(1, 1), mentee(2, 2), mentee(3, 3), mentee(4, 4), mentee(5, 5), mentee(6, 6), mentee(7, 1)}
+			ms[6].Status = StatusCandidate
+			return ms
+		}(), RuleGroupSize, Met},
+		{"same team as a stopped mentee is fine", func() []CompositionMentee {
+			a, b := mentee(1, 1), mentee(2, 1)
+			b.Status = StatusStopped
+			return []CompositionMentee{a, b}
+		}(), RuleDifferentTeams, Met},
 		{"same team refused", []CompositionMentee{mentee(1, 1), mentee(2, 1)}, RuleDifferentTeams, Broken},
 		{"different teams", []CompositionMentee{mentee(1, 1), mentee(2, 2)}, RuleDifferentTeams, Met},
 		{"overlapping project", func() []CompositionMentee {
@@ -33,6 +44,18 @@ func TestCompositionRules(t *testing.T) {
 			a.Assignments, b.Assignments = proj(NewDate(2026, 1, 1), NewDate(2026, 6, 30)), proj(NewDate(2026, 7, 1), Date{})
 			return []CompositionMentee{a, b}
 		}(), RuleSeparateProjects, Met},
+		{"project ended before the programme", func() []CompositionMentee {
+			a, b := mentee(1, 1), mentee(2, 2)
+			a.Assignments, b.Assignments = proj(NewDate(2025, 1, 1), NewDate(2025, 12, 31)), proj(NewDate(2025, 6, 1), NewDate(2026, 3, 1))
+			return []CompositionMentee{a, b}
+		}(), RuleSeparateProjects, Met},
+		{"different projects at the same time", func() []CompositionMentee {
+			a, b := mentee(1, 1), mentee(2, 2)
+			a.Assignments, b.Assignments = proj(NewDate(2026, 1, 1), Date{}), proj(NewDate(2026, 1, 1), Date{})
+			b.Assignments[0].ProjectID = 2
+			return []CompositionMentee{a, b}
+		}(), RuleSeparateProjects, Met},
+		{"mentor manages someone else", func() []CompositionMentee { a := mentee(1, 1); a.ManagerID = uid(99); return []CompositionMentee{a} }(), RuleMentorNotManager, Met},
 		{"mentor is manager", func() []CompositionMentee { a := mentee(1, 1); a.ManagerID = uid(100); return []CompositionMentee{a} }(), RuleMentorNotManager, Broken},
 		{"mentor is mentee", []CompositionMentee{mentee(100, 1)}, RuleMentorNotMentee, Broken},
 		{"other group in programme", func() []CompositionMentee {
@@ -51,10 +74,18 @@ func TestCompositionRules(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := prog
 			c.Mentees = tc.mentees
+			found := false
 			for _, r := range c.Check() {
-				if r.Rule == tc.rule && r.Severity != tc.want {
+				if r.Rule != tc.rule {
+					continue
+				}
+				found = true
+				if r.Severity != tc.want {
 					t.Fatalf("%s: got %s, want %s (%+v)", tc.rule, r.Severity, tc.want, r.Findings)
 				}
+			}
+			if !found {
+				t.Fatalf("rule %s not in the checklist", tc.rule)
 			}
 		})
 	}

@@ -31,6 +31,7 @@ type MentorGroup struct {
 	Name        string      `gorm:"size:200;not null"`
 	Discipline  string      `gorm:"size:100;not null;default:''"`
 	Status      GroupStatus `gorm:"size:20;not null;default:'forming'"`
+	ClosedOn    *Date       // when the group closed; retention counts from here
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -211,7 +212,7 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 		if broken := NewlyBroken(before.Check(), after.Check()); len(broken) > 0 {
 			return &RuleViolation{Results: broken}
 		}
-		return tx.Model(&g).Select("name", "mentor_id", "discipline", "status").Updates(&g).Error
+		return tx.Model(&g).Select("name", "mentor_id", "discipline", "status", "closed_on").Updates(&g).Error
 	})
 	return g, err
 }
@@ -230,6 +231,15 @@ func applyGroupInput(tx *gorm.DB, g *MentorGroup, in GroupInput, active int) err
 		status := GroupStatus(in.Status)
 		if (status == GroupActive || status == GroupExtended) && g.Status == GroupForming && active < MinMentees {
 			ve.Add("status", "group_too_small", map[string]any{"Min": MinMentees})
+		}
+		if status == GroupClosed && g.Status != GroupClosed {
+			today := DateOf(time.Now().UTC())
+			if info, ok := tx.Statement.Context.Value(requestInfoKey{}).(requestInfo); ok && info.Now != nil {
+				today = DateOf(info.Now().UTC())
+			}
+			g.ClosedOn = &today
+		} else if status != GroupClosed {
+			g.ClosedOn = nil
 		}
 		g.Status = status
 	}

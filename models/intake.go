@@ -47,7 +47,7 @@ type Intake struct {
 	CanReflect   bool          `gorm:"not null"`
 	Kind         MenteeKind    `gorm:"size:30;not null"`
 	Outcome      IntakeOutcome `gorm:"size:20;not null"`
-	Notes        string        `gorm:"type:text;not null;default:''"`
+	Notes        string        `gorm:"type:text;not null;default:''" sealed:"intakes"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

@@ -98,7 +98,10 @@ func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Memb
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return fieldErr("person_id", "already_member")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return audit(tx, v.PersonID, AuditMembership, "membership", m.ID)
 	})
 	return m, err
 }
@@ -123,7 +126,7 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	}
 	g, access, err := accessToGroup(tx, v, m.GroupID)
 	if err != nil || access != staffAccess {
-		return m, ErrNotFound
+		return Membership{}, ErrNotFound
 	}
 	since := today
 	if in.Since != "" {
@@ -161,8 +164,10 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 		return m, &RuleViolation{Results: broken}
 	}
 	m.Status, m.StatusSince, m.StatusReason, m.DisciplineException = MembershipStatus(in.Status), since, trimmed(in.Reason), exception
-	err = tx.Model(&m).Select("status", "status_since", "status_reason", "discipline_exception").Updates(&m).Error
-	return m, err
+	if err = tx.Model(&m).Select("status", "status_since", "status_reason", "discipline_exception").Updates(&m).Error; err != nil {
+		return m, err
+	}
+	return m, audit(tx, v.PersonID, AuditMembership, "membership", m.ID)
 }
 
 // compositionMentee loads one membership as the rules see it.
@@ -181,13 +186,13 @@ func compositionMentee(tx *gorm.DB, m Membership, g MentorGroup) (CompositionMen
 
 // RemoveMember deletes a membership that has not started (candidate or
 // intake without a recorded intake); admins only.
-func RemoveMember(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) error {
+func RemoveMember(ctx context.Context, db *gorm.DB, v Viewer, groupID, membershipID uint) error {
 	if !v.Admin {
 		return ErrNotFound
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var m Membership
-		if err := tx.First(&m, membershipID).Error; err != nil {
+		if err := tx.Where("group_id = ?", groupID).First(&m, membershipID).Error; err != nil {
 			return notFound(err)
 		}
 		var n int64
@@ -195,6 +200,9 @@ func RemoveMember(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint)
 		if (m.Status != StatusCandidate && m.Status != StatusIntake) || n > 0 {
 			return fieldErr("status", "cannot_remove_started")
 		}
-		return tx.Delete(&m).Error
+		if err := tx.Delete(&m).Error; err != nil {
+			return err
+		}
+		return audit(tx, v.PersonID, AuditMembership, "membership", m.ID)
 	})
 }

@@ -104,11 +104,18 @@ func NewDate(year int, month time.Month, day int) Date {
 	return Date{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
 }
 
-// ParseDate reads a Date in the form 2006-01-02.
+// ErrDateRange refuses a date outside the years the app plans in.
+var ErrDateRange = errors.New("date outside 1900–2999")
+
+// ParseDate reads a Date in the form 2006-01-02, in the years 1900–2999
+// (year 1 would be the zero Date, which means "no date").
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, strings.TrimSpace(s))
 	if err != nil {
 		return Date{}, err
+	}
+	if t.Year() < 1900 || t.Year() > 2999 {
+		return Date{}, ErrDateRange
 	}
 	return Date{t}, nil
 }
@@ -248,13 +255,8 @@ func notFound(err error) error {
 // trimmed returns s without surrounding white space.
 func trimmed(s string) string { return strings.TrimSpace(s) }
 
-// checkLength adds a problem when s is empty (if required) or longer than max runes.
-func checkLength(ve *ValidationError, field, s string, required bool, max int) {
-	n := len([]rune(s))
-	switch {
-	case required && n == 0:
-		ve.Add(field, "required", nil)
-	case n > max:
-		ve.Add(field, "too_long", map[string]any{"Max": max})
-	}
+// SealedModels lists the models with confidential text fields (tagged
+// `sealed`), for re-encryption under a new key.
+func SealedModels() []any {
+	return []any{&Intake{}, &LearningGoal{}, &GoalProgress{}, &Meeting{}, &OneOnOne{}, &FirstMeetingEntry{}, &Consent{}, &CaseQuestion{}, &CalendarFeed{}, &EvaluationAnswer{}, &Application{}}
 }

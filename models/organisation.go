@@ -14,8 +14,11 @@ type Organisation struct {
 	TimeZone        string `gorm:"size:64;not null"`
 	DefaultLanguage string `gorm:"size:2;not null"`
 	Demo            bool   `gorm:"not null;default:false"`
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// GoodFridayOff and LiberationDayOff add these days to the holidays.
+	GoodFridayOff    bool `gorm:"not null;default:false"`
+	LiberationDayOff bool `gorm:"not null;default:false"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // OrganisationID is the id of the single organisation row.
@@ -23,9 +26,11 @@ const OrganisationID = 1
 
 // OrganisationInput is what an admin may change in the settings.
 type OrganisationInput struct {
-	Name            string `form:"name" json:"name" validate:"required,max=200"`
-	TimeZone        string `form:"time_zone" json:"time_zone" validate:"required,max=64,timezone"`
-	DefaultLanguage string `form:"default_language" json:"default_language" validate:"required,oneof=nl en"`
+	Name             string `form:"name" json:"name" validate:"required,max=200"`
+	TimeZone         string `form:"time_zone" json:"time_zone" validate:"required,max=64,timezone"`
+	DefaultLanguage  string `form:"default_language" json:"default_language" validate:"required,oneof=nl en"`
+	GoodFridayOff    bool   `form:"good_friday_off" json:"good_friday_off"`
+	LiberationDayOff bool   `form:"liberation_day_off" json:"liberation_day_off"`
 }
 
 // GetOrganisation returns the organisation, or ErrNotFound before set-up.
@@ -51,5 +56,6 @@ func UpdateOrganisation(ctx context.Context, db *gorm.DB, v Viewer, in Organisat
 	}
 	return db.WithContext(ctx).Model(&Organisation{ID: OrganisationID}).Updates(map[string]any{
 		"name": trimmed(in.Name), "time_zone": in.TimeZone, "default_language": in.DefaultLanguage,
+		"good_friday_off": in.GoodFridayOff, "liberation_day_off": in.LiberationDayOff,
 	}).Error
 }

@@ -49,10 +49,10 @@ func CheckPassword(hash, password string) bool {
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
 	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 1024 {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want))) // #nosec G115 -- bounded to 1..1024 above
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 

@@ -23,8 +23,10 @@ type Person struct {
 	Admin        bool   `gorm:"not null;default:false"`
 	Language     string `gorm:"size:2;not null;default:'nl'"`
 	PasswordHash string `gorm:"size:200;not null;default:''"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// ReminderOptOuts lists the reminder kinds the person switched off, comma-separated.
+	ReminderOptOuts string `gorm:"size:200;not null;default:''"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // PersonInput is the editable part of a person.
@@ -91,6 +93,9 @@ type PeopleFilter struct {
 	Query string
 }
 
+// likeEscaper makes LIKE's wildcards in a search term match themselves.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
 // ListPeople returns a page of the people an admin manages, by name.
 func ListPeople(ctx context.Context, db *gorm.DB, v Viewer, f PeopleFilter, page *Page) ([]Person, error) {
 	if !v.Admin {
@@ -98,8 +103,9 @@ func ListPeople(ctx context.Context, db *gorm.DB, v Viewer, f PeopleFilter, page
 	}
 	q := db.WithContext(ctx).Model(&Person{})
 	if s := strings.TrimSpace(f.Query); s != "" {
-		like := "%" + strings.ToLower(s) + "%"
-		q = q.Where("LOWER(people.name) LIKE ? OR people.email LIKE ? OR LOWER(people.discipline) LIKE ?", like, like, like)
+		like := "%" + likeEscaper.Replace(strings.ToLower(s)) + "%"
+		q = q.Where(`LOWER(people.name) LIKE ? ESCAPE '\' OR people.email LIKE ? ESCAPE '\' OR LOWER(people.discipline) LIKE ? ESCAPE '\'`,
+			like, like, like)
 	}
 	if err := q.Count(&page.Total).Error; err != nil {
 		return nil, err
@@ -156,8 +162,14 @@ func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Person
 		if p.ID == v.PersonID && !in.Admin {
 			return fieldErr("admin", "cannot_drop_own_admin")
 		}
+		wasAdmin := p.Admin
 		if err := applyPersonInput(tx, &p, in); err != nil {
 			return err
+		}
+		if wasAdmin != p.Admin {
+			if err := audit(tx, v.PersonID, AuditRoleChange, "person", p.ID); err != nil {
+				return err
+			}
 		}
 		return duplicateEmail(tx.Model(&p).
 			Select("name", "email", "team_id", "discipline", "manager_id", "admin", "language").
@@ -219,4 +231,12 @@ func CountPeople(ctx context.Context, db *gorm.DB) (int64, error) {
 	var n int64
 	err := db.WithContext(ctx).Model(&Person{}).Count(&n).Error
 	return n, err
+}
+
+// PersonByEmail finds a person by email for single sign-on; erased people
+// are not found.
+func PersonByEmail(ctx context.Context, db *gorm.DB, email string) (Person, error) {
+	var p Person
+	err := db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).First(&p).Error
+	return p, notFound(err)
 }

@@ -138,35 +138,3 @@ func applyProgrammeInput(p *Programme, in ProgrammeInput) error {
 	}
 	return ve.OrNil()
 }
-
-// MinAggregate is the fewest distinct people a published figure may rest on;
-// smaller figures are suppressed.
-const MinAggregate = 5
-
-// Participation is the number of active mentees of a programme; Suppressed
-// hides a figure built from fewer than MinAggregate people.
-type Participation struct {
-	Programme  string
-	Status     ProgrammeStatus
-	Mentees    int64
-	Suppressed bool
-}
-
-// ProgrammeParticipation counts distinct active mentees per programme, for
-// admins and managers. Figures under MinAggregate are suppressed.
-func ProgrammeParticipation(ctx context.Context, db *gorm.DB, v Viewer) ([]Participation, error) {
-	if !v.Admin && !v.Manager {
-		return nil, ErrNotFound
-	}
-	var rows []Participation
-	err := db.WithContext(ctx).Model(&Programme{}).Select(`programmes.name AS programme, programmes.status,
-		(SELECT COUNT(DISTINCT m.person_id) FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
-		 WHERE g.programme_id = programmes.id AND m.status = 'active') AS mentees`).
-		Where("programmes.status <> ?", ProgrammeClosed).Order("programmes.starts_on DESC").Scan(&rows).Error
-	for i := range rows {
-		if rows[i].Mentees < MinAggregate {
-			rows[i].Mentees, rows[i].Suppressed = 0, true
-		}
-	}
-	return rows, err
-}

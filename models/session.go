@@ -41,7 +41,7 @@ func ResumeSession(ctx context.Context, db *gorm.DB, token string, policy Sessio
 	if err := tx.Where("token_hash = ?", HashToken(token)).First(&s).Error; err != nil {
 		return s, notFound(err)
 	}
-	if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > policy.Idle {
+	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > policy.Idle {
 		tx.Delete(&s)
 		return s, ErrNotFound
 	}
@@ -59,6 +59,6 @@ func EndSession(ctx context.Context, db *gorm.DB, token string) error {
 
 // PurgeSessions deletes sessions that have expired; it returns how many.
 func PurgeSessions(ctx context.Context, db *gorm.DB, policy SessionPolicy, now time.Time) (int64, error) {
-	res := db.WithContext(ctx).Where("expires_at < ? OR last_seen_at < ?", now, now.Add(-policy.Idle)).Delete(&Session{})
+	res := db.WithContext(ctx).Where("expires_at <= ? OR last_seen_at < ?", now, now.Add(-policy.Idle)).Delete(&Session{})
 	return res.RowsAffected, res.Error
 }

@@ -45,10 +45,13 @@ func SignIn(ctx context.Context, db *gorm.DB, email, password, address string, l
 		if ferr := tx.Create(&[]SignInFailure{{Bucket: accountKey, At: now}, {Bucket: addressKey, At: now}}).Error; ferr != nil {
 			return Person{}, ferr
 		}
+		if aerr := audit(tx, p.ID, AuditSignInFailed, "person", p.ID); aerr != nil {
+			return Person{}, aerr
+		}
 		return Person{}, ErrBadCredentials
 	}
 	tx.Where("bucket = ?", accountKey).Delete(&SignInFailure{})
-	return p, nil
+	return p, audit(tx, p.ID, AuditSignIn, "person", p.ID)
 }
 
 func tooMany(tx *gorm.DB, key string, since time.Time, limit int) bool {

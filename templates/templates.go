@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed layouts partials pages static locales
+//go:embed layouts partials pages static locales mail api
 var files embed.FS
 
 // FS returns the embedded files.

@@ -12,6 +12,11 @@ import (
 func All() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		foundation(),
+		meetings(),
+		confidentiality(),
+		calendar(),
+		mail(),
+		programmeTooling(),
 	}
 }
 

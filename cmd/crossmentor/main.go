@@ -3,6 +3,9 @@
 //	crossmentor [serve [--demo]]   serve the app (the default)
 //	crossmentor migrate            apply pending database migrations
 //	crossmentor demo               fill an empty database with the demo organisation
+//	crossmentor rotate-keys        re-encrypt confidential text under the newest key
+//	crossmentor config             print every setting with its default (the README table)
+//	crossmentor backup -out DIR    copy the embedded database and its key file
 //	crossmentor version            print the version
 package main
 
@@ -15,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+	_ "time/tzdata" // time zones inside the binary, for hosts and images without them
 
 	"crossmentor/app"
 )
@@ -38,9 +43,28 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, version)
 		return nil
 	}
+	if cmd == "config" {
+		fmt.Fprintln(stdout, "| variable | default | meaning |\n|---|---|---|")
+		for _, f := range app.Fields() {
+			def := "(empty)"
+			if f.Default != "" {
+				def = "`" + f.Default + "`"
+			}
+			fmt.Fprintf(stdout, "| `%s` | %s | %s |\n", f.Env, def, f.Description)
+		}
+		return nil
+	}
+	switch cmd {
+	case "serve", "migrate", "demo", "rotate-keys", "backup":
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate, demo, rotate-keys, backup, config or version)", cmd)
+	}
 	flags := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	demo := flags.Bool("demo", false, "with serve: fill an empty database with the demo organisation first")
+	out := flags.String("out", "", "with backup: an empty folder for the copy")
+	size := flags.String("size", "small", "with demo: small (the demo organisation) or large (20,000 people, for benchmarks)")
+	seed := flags.Uint64("seed", 1, "with demo --size large: the seed of the generator")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -66,10 +90,39 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err := app.Migrate(ctx, db); err != nil {
 			return err
 		}
+		if *size == "large" {
+			started := time.Now()
+			if err := app.LoadLargeDemo(ctx, db, app.LargeOrganisation(), *seed); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "large organisation loaded in %s; sign in as admin@groot.test with password %s\n",
+				time.Since(started).Round(time.Second), app.DemoPassword)
+			return nil
+		}
 		if err := app.LoadDemo(ctx, db); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "demo organisation loaded; sign in as admin@demo.test with password", app.DemoPassword)
+		return nil
+	case "backup":
+		if *out == "" {
+			return errors.New("backup: say where with -out <folder>")
+		}
+		if err := app.Backup(ctx, cfg, db, *out); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written to", *out)
+		return nil
+	case "rotate-keys":
+		keys, err := cfg.KeyRing()
+		if err != nil {
+			return err
+		}
+		n, err := app.RotateKeys(ctx, db, keys)
+		if err != nil {
+			return fmt.Errorf("after %d values: %w", n, err)
+		}
+		fmt.Fprintf(stdout, "%d values re-encrypted under key %s\n", n, keys.Newest())
 		return nil
 	case "serve":
 		if err := app.PrepareSchema(ctx, cfg, db); err != nil {
@@ -86,5 +139,5 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return a.Serve(ctx)
 	}
-	return fmt.Errorf("unknown command %q (want serve, migrate, demo or version)", cmd)
+	return fmt.Errorf("unknown command %q (want serve, migrate, demo, rotate-keys, backup, config or version)", cmd)
 }

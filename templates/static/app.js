@@ -11,3 +11,6 @@ document.addEventListener("DOMContentLoaded", function () {
   var alert = document.querySelector("[data-focus]");
   if (alert) { alert.focus(); }
 });
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) { window.print(); }
+});

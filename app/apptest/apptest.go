@@ -1,0 +1,159 @@
+// Package apptest builds a migrated database and a running app for tests:
+// an SQLite file in a temporary folder by default, or a fresh PostgreSQL
+// schema per test when TEST_DATABASE_URL is set.
+package apptest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"crossmentor/app"
+	"crossmentor/app/vault"
+)
+
+// Postgres reports whether the tests run on PostgreSQL.
+func Postgres() bool { return os.Getenv("TEST_DATABASE_URL") != "" }
+
+// Empty opens an empty database without any table, sealing confidential
+// text under a fresh key; it is removed when the test ends.
+func Empty(t testing.TB) *gorm.DB {
+	t.Helper()
+	spec, err := vault.NewKeySpec("t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := vault.ParseKeyRing(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return EmptyWith(t, keys)
+}
+
+// EmptyWith opens an empty database sealing under the given key ring.
+func EmptyWith(t testing.TB, keys *vault.KeyRing) *gorm.DB {
+	t.Helper()
+	db := open(t)
+	if err := app.UseVault(db, keys); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// Reopen returns another handle on the same database that uses another key ring.
+func Reopen(t testing.TB, db *gorm.DB, keys *vault.KeyRing) *gorm.DB {
+	t.Helper()
+	other, err := gorm.Open(db.Dialector, gormConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.UseVault(other, keys); err != nil {
+		t.Fatal(err)
+	}
+	return other
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+}
+
+func open(t testing.TB) *gorm.DB {
+	t.Helper()
+	cfg := gormConfig()
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		db, err := app.OpenSQLite(filepath.Join(t.TempDir(), "test.db"), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { closeDB(db) })
+		return db
+	}
+	admin, err := gorm.Open(postgres.Open(base), cfg)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL is set but PostgreSQL cannot be opened: %v", err)
+	}
+	schema := "t_" + randomHex(8)
+	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		t.Fatalf("create schema on PostgreSQL: %v", err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := gorm.Open(postgres.Open(u.String()), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		closeDB(db)
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		closeDB(admin)
+	})
+	return db
+}
+
+// DB opens a database with every migration applied.
+func DB(t testing.TB) *gorm.DB {
+	t.Helper()
+	db := Empty(t)
+	if err := app.Migrate(context.Background(), db); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return db
+}
+
+// Demo opens a migrated database holding the demo organisation.
+func Demo(t testing.TB) *gorm.DB {
+	t.Helper()
+	db := DB(t)
+	if err := app.LoadDemo(context.Background(), db); err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return db
+}
+
+// New assembles the app around db with a quiet logger.
+func New(t testing.TB, db *gorm.DB) *app.App {
+	t.Helper()
+	cfg, err := app.LoadConfig(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Jobs = false // tests drive the jobs themselves
+	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func closeDB(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

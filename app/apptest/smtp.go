@@ -1,0 +1,78 @@
+package apptest
+
+import (
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Received is one message the in-process SMTP server accepted.
+type Received struct {
+	From string
+	To   []string
+	Data string
+}
+
+// SMTPSink is an in-process SMTP server that records every message.
+type SMTPSink struct {
+	URL   string        // smtp+insecure://127.0.0.1:port
+	Delay time.Duration // how long each message takes to accept, like a real server
+	mu    sync.Mutex
+	msgs  []Received
+}
+
+// Messages returns what the server accepted so far.
+func (s *SMTPSink) Messages() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.msgs...)
+}
+
+// NewSMTPSink starts the server on a loopback port for the test.
+func NewSMTPSink(t testing.TB) *SMTPSink {
+	t.Helper()
+	sink := &SMTPSink{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{sink: sink}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ends when the listener closes
+	t.Cleanup(func() { _ = srv.Close() })
+	sink.URL = "smtp+insecure://" + ln.Addr().String()
+	return sink
+}
+
+type sinkSession struct {
+	sink *SMTPSink
+	msg  Received
+}
+
+func (s *sinkSession) Reset()        { s.msg = Received{} }
+func (s *sinkSession) Logout() error { return nil }
+func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.msg.From = from
+	return nil
+}
+func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.msg.To = append(s.msg.To, to)
+	return nil
+}
+func (s *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.msg.Data = string(b)
+	time.Sleep(s.sink.Delay)
+	s.sink.mu.Lock()
+	s.sink.msgs = append(s.sink.msgs, s.msg)
+	s.sink.mu.Unlock()
+	return nil
+}

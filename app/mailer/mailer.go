@@ -1,0 +1,215 @@
+// Package mailer turns a delivery into a mail (text, HTML and, for
+// meetings, an ICS attachment) in the recipient's language, and sends it
+// over SMTP, or into the dev mailbox when no SMTP server is configured.
+package mailer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"net/url"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+
+	"crossmentor/app/i18n"
+	"crossmentor/models"
+)
+
+// Message is a rendered mail.
+type Message struct {
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+	ICS     []byte
+	Key     string // the delivery key, sent as Message-ID so a resend is recognisable
+}
+
+// Sender sends one message.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// Mailbox is the sender without SMTP: it accepts every message; admins
+// read the deliveries on the mailbox page.
+type Mailbox struct{}
+
+// Send implements Sender.
+func (Mailbox) Send(context.Context, Message) error { return nil }
+
+// SMTP sends through an SMTP server.
+type SMTP struct {
+	From   string
+	client *mail.Client
+}
+
+// ParseSMTP reads CROSSMENTOR_SMTP_URL: smtp://user:pass@host:587 (STARTTLS
+// required), smtp+insecure://host:25 (no TLS, for a local relay) or
+// smtps://user:pass@host:465. from is the sender address.
+func ParseSMTP(raw, from string) (*SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("SMTP_URL: want smtp://user:password@host:587, got %q", redact(raw))
+	}
+	port, _ := strconv.Atoi(u.Port())
+	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
+	switch u.Scheme {
+	case "smtp":
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+		if port == 0 {
+			port = 587
+		}
+	case "smtp+insecure":
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+		if port == 0 {
+			port = 25
+		}
+	case "smtps":
+		opts = append(opts, mail.WithSSL())
+		if port == 0 {
+			port = 465
+		}
+	default:
+		return nil, fmt.Errorf("SMTP_URL: scheme %q: want smtp, smtps or smtp+insecure", u.Scheme)
+	}
+	opts = append(opts, mail.WithPort(port))
+	if u.User != nil {
+		pass, _ := u.User.Password()
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(u.User.Username()), mail.WithPassword(pass))
+	}
+	c, err := mail.NewClient(u.Hostname(), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("SMTP_URL: %w", err)
+	}
+	if from == "" {
+		return nil, errors.New("MAIL_FROM: an SMTP server needs a sender address")
+	}
+	return &SMTP{From: from, client: c}, nil
+}
+
+// redact hides a password in an SMTP URL for messages.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return raw
+}
+
+// Send implements Sender.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	msg := mail.NewMsg()
+	if err := msg.From(s.From); err != nil {
+		return err
+	}
+	if err := msg.To(m.To); err != nil {
+		return err
+	}
+	msg.Subject(m.Subject)
+	msg.SetMessageIDWithValue(strings.NewReplacer(":", ".", "@", ".").Replace(m.Key) + "@crossmentor")
+	msg.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
+	msg.SetBodyString(mail.TypeTextPlain, m.Text)
+	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
+	if len(m.ICS) > 0 {
+		if err := msg.AttachReader("invite.ics", bytes.NewReader(m.ICS), mail.WithFileContentType("text/calendar; method=PUBLISH; charset=utf-8")); err != nil {
+			return err
+		}
+	}
+	return s.client.DialAndSendWithContext(ctx, msg)
+}
+
+// Renderer makes messages from deliveries.
+type Renderer struct {
+	Catalog *i18n.Catalog
+	BaseURL string
+	Zone    func() *time.Location
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+}
+
+// NewRenderer parses the mail templates.
+func NewRenderer(fsys fs.FS, catalog *i18n.Catalog, baseURL string, zone func() *time.Location) (*Renderer, error) {
+	text, err := texttemplate.ParseFS(fsys, "mail/*.txt")
+	if err != nil {
+		return nil, err
+	}
+	html, err := htmltemplate.ParseFS(fsys, "mail/*.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{Catalog: catalog, BaseURL: strings.TrimSuffix(baseURL, "/"), Zone: zone, text: text, html: html}, nil
+}
+
+// mailData is what the mail templates see.
+type mailData struct {
+	Greeting, Lead, When, Where, LinkText, Link, Footer string
+}
+
+// Render makes the message of a delivery.
+func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) {
+	lang := out.Language
+	t := func(id string, kv ...any) string {
+		data := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			data[kv[i].(string)] = kv[i+1]
+		}
+		return r.Catalog.T(lang, id, data)
+	}
+	zone := r.Zone()
+	kind, sub, _ := strings.Cut(out.Kind, ":")
+	what := t("meeting.kind." + sub)
+	if kind == models.MailOneOnOne1d {
+		what = t("oneonone.title")
+	}
+	when := ""
+	if !out.StartsAt.IsZero() {
+		local := out.StartsAt.In(zone)
+		when = t("mail.when", "Date", longDate(lang, local), "Start", local.Format("15:04"), "End", out.EndsAt.In(zone).Format("15:04"))
+	}
+	d := mailData{Greeting: t("mail.greeting", "Name", out.Name), When: when, Link: r.BaseURL + out.Path,
+		LinkText: t("mail.open"), Footer: t("mail.footer")}
+	if out.Location != "" {
+		d.Where = t("mail.where", "Place", out.Location)
+	}
+	subject := t("mail."+kind+".subject", "What", what, "Group", out.GroupName, "With", out.With)
+	d.Lead = t("mail."+kind+".lead", "What", what, "Group", out.GroupName, "With", out.With)
+	var tb, hb bytes.Buffer
+	if err := r.text.ExecuteTemplate(&tb, "mail.txt", d); err != nil {
+		return Message{}, err
+	}
+	if err := r.html.ExecuteTemplate(&hb, "mail.html", d); err != nil {
+		return Message{}, err
+	}
+	msg := Message{To: out.To, Subject: subject, Text: tb.String(), HTML: hb.String(), Key: key}
+	if out.UID != "" && !out.StartsAt.IsZero() {
+		msg.ICS = r.invite(out, subject)
+	}
+	return msg, nil
+}
+
+// invite is the ICS attachment of a meeting mail.
+func (r *Renderer) invite(out models.OutgoingMail, summary string) []byte {
+	host := "crossmentor"
+	if u, err := url.Parse(r.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return ICS([]Event{{UID: out.UID, Summary: summary, Location: out.Location, StartsAt: out.StartsAt, EndsAt: out.EndsAt,
+		Updated: time.Now(), Sequence: out.Sequence, Cancelled: out.Cancelled}}, r.Zone(), host, "")
+}
+
+// longDate writes "dinsdag 9 februari 2027" or "Tuesday 9 February 2027".
+func longDate(lang string, t time.Time) string {
+	if lang == "nl" {
+		days := [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
+		months := [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+		return fmt.Sprintf("%s %d %s %d", days[t.Weekday()], t.Day(), months[t.Month()-1], t.Year())
+	}
+	return t.Format("Monday 2 January 2006")
+}

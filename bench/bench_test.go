@@ -1,0 +1,483 @@
+// Package bench measures the app on the large organisation in PostgreSQL,
+// each figure beside its floor: the same result by the shortest path.
+// Run it with bench/run.sh, which loads the organisation and writes
+// BENCHMARKS.md; each benchmark does its whole workload once (-benchtime 1x).
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"crossmentor/app"
+	"crossmentor/app/apptest"
+	"crossmentor/app/mailer"
+	"crossmentor/models"
+)
+
+// env is the benchmark's app, server and the people it signs in as.
+type env struct {
+	db     *gorm.DB
+	app    *app.App
+	srv    *httptest.Server
+	admin  models.Viewer
+	mentor string // emails
+	mentee string
+	group  uint // a running group of the mentor
+}
+
+var (
+	setupOnce sync.Once
+	shared    *env
+	setupErr  error
+)
+
+// setup opens BENCH_DATABASE_URL, which must hold the large organisation.
+func setup(b *testing.B) *env {
+	b.Helper()
+	dsn := os.Getenv("BENCH_DATABASE_URL")
+	if dsn == "" {
+		b.Skip("set BENCH_DATABASE_URL to a PostgreSQL database with the large organisation (bench/run.sh does)")
+	}
+	setupOnce.Do(func() {
+		db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{TranslateError: true, Logger: logger.Discard})
+		if err != nil {
+			setupErr = err
+			return
+		}
+		cfg, _ := app.LoadConfig(func(string) (string, bool) { return "", false })
+		cfg.Jobs = false
+		a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, "bench")
+		if err != nil {
+			setupErr = err
+			return
+		}
+		a.Handlers.Now = func() time.Time { return app.LargeToday().Add(10 * time.Hour) }
+		e := &env{db: db, app: a, srv: httptest.NewServer(a.Echo)}
+		var row struct {
+			GroupID uint
+			Mentor  string
+			Mentee  string
+		}
+		err = db.Raw(`SELECT g.id AS group_id, pm.email AS mentor, pe.email AS mentee FROM mentor_groups g
+			JOIN people pm ON pm.id = g.mentor_id JOIN memberships m ON m.group_id = g.id JOIN people pe ON pe.id = m.person_id
+			WHERE g.status = 'active' ORDER BY g.id LIMIT 1`).Scan(&row).Error
+		if err != nil || row.GroupID == 0 {
+			setupErr = fmt.Errorf("no running group: is the large organisation loaded? %v", err)
+			return
+		}
+		e.group, e.mentor, e.mentee = row.GroupID, row.Mentor, row.Mentee
+		var admin models.Person
+		db.Where("admin = ?", true).First(&admin)
+		e.admin = models.Viewer{PersonID: admin.ID, Admin: true}
+		shared = e
+	})
+	if setupErr != nil {
+		b.Fatal(setupErr)
+	}
+	return shared
+}
+
+// result is one line of BENCHMARKS.md.
+func result(b *testing.B, name, unit string, figure, floor, target float64, lowerIsBetter bool) {
+	b.Helper()
+	ratio := 0.0
+	if floor > 0 {
+		ratio = figure / floor
+		if !lowerIsBetter {
+			ratio = floor / figure
+		}
+	}
+	b.ReportMetric(figure, unit)
+	b.ReportMetric(floor, "floor-"+unit)
+	path := os.Getenv("BENCH_RESULTS")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	meets := figure <= target
+	if !lowerIsBetter {
+		meets = figure >= target
+	}
+	fmt.Fprintf(f, "%s|%s|%.2f|%.2f|%.2f|%.2f|%v\n", name, unit, figure, floor, ratio, target, meets)
+}
+
+// percentile returns the p-th percentile of durations in milliseconds.
+func percentile(d []time.Duration, p float64) float64 {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	i := int(float64(len(d)-1) * p)
+	return float64(d[i].Microseconds()) / 1000
+}
+
+// timed runs fn n times and returns each duration.
+func timed(b *testing.B, n int, fn func() error) []time.Duration {
+	b.Helper()
+	out := make([]time.Duration, n)
+	for i := range out {
+		start := time.Now()
+		if err := fn(); err != nil {
+			b.Fatal(err)
+		}
+		out[i] = time.Since(start)
+	}
+	return out
+}
+
+// load sends total GET requests to url from clients goroutines sharing the
+// cookie, and returns the latencies and the requests per second.
+func load(b *testing.B, target, cookie string, clients, total int) ([]time.Duration, float64) {
+	b.Helper()
+	transport := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
+	client := &http.Client{Transport: transport}
+	defer transport.CloseIdleConnections()
+	lat := make([]time.Duration, total)
+	var next sync.Mutex
+	n := 0
+	var failed error
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				i := n
+				n++
+				next.Unlock()
+				if i >= total {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodGet, target, nil)
+				if cookie != "" {
+					req.Header.Set("Cookie", cookie)
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("%s: %d", target, resp.StatusCode)
+					}
+				}
+				lat[i] = time.Since(t0)
+				if err != nil {
+					next.Lock()
+					failed = err
+					next.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if failed != nil {
+		b.Fatal(failed)
+	}
+	return lat, float64(total) / elapsed.Seconds()
+}
+
+// signIn returns the session cookie of a signed-in person.
+func (e *env) signIn(b *testing.B, email string) string {
+	b.Helper()
+	c := apptest.NewClient(b, e.srv)
+	c.SignIn(email, app.DemoPassword)
+	return "cm_session=" + c.Cookie("cm_session")
+}
+
+// floorServer serves body as a bare net/http handler: the floor of a page.
+func floorServer(body []byte, contentType string) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		_, _ = w.Write(body)
+	}))
+}
+
+// pageUnderLoad measures a page under 50 concurrent clients and its floor.
+func pageUnderLoad(b *testing.B, name, path, cookie string, total int, p99Target, rpsTarget float64) {
+	e := setup(b)
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+	req.Header.Set("Cookie", cookie)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("%s: %d", path, resp.StatusCode)
+	}
+	floor := floorServer(body, resp.Header.Get("Content-Type"))
+	defer floor.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		load(b, e.srv.URL+path, cookie, 50, total/10) // warm up
+		lat, rps := load(b, e.srv.URL+path, cookie, 50, total)
+		flat, frps := load(b, floor.URL, "", 50, total)
+		result(b, name+" p99", "ms", percentile(lat, 0.99), percentile(flat, 0.99), p99Target, true)
+		result(b, name+" throughput", "req/s", rps, frps, rpsTarget, false)
+	}
+}
+
+func BenchmarkMenteeHome(b *testing.B) {
+	e := setup(b)
+	pageUnderLoad(b, "mentee home page, 50 clients", "/", e.signIn(b, e.mentee), 20000, 25, 1500)
+}
+
+func BenchmarkMentorHome(b *testing.B) {
+	e := setup(b)
+	pageUnderLoad(b, "mentor home page, 50 clients", "/", e.signIn(b, e.mentor), 20000, 25, 1000)
+}
+
+func BenchmarkGroupCalendarJSON(b *testing.B) {
+	e := setup(b)
+	pageUnderLoad(b, "group calendar JSON, 50 clients", "/api/v1/groups/"+strconv.Itoa(int(e.group))+"/meetings",
+		e.signIn(b, e.mentor), 10000, 25, 1000)
+}
+
+func BenchmarkICSFeed(b *testing.B) {
+	e := setup(b)
+	var mentee models.Person
+	e.db.Where("email = ?", e.mentee).First(&mentee)
+	token, err := models.CalendarToken(context.Background(), e.db, models.Viewer{PersonID: mentee.ID, Mentee: true}, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pageUnderLoad(b, "personal ICS feed, 50 clients", "/calendar/"+url.PathEscape(token)+".ics", "", 10000, 25, 1000)
+}
+
+// participationFloor computes the report's participant counts per
+// programme by one hand-written query on the same indexes.
+const participationFloor = `SELECT pr.name, COUNT(DISTINCT m.person_id) AS participants, COUNT(DISTINCT g.id) AS groups,
+	(SELECT COUNT(*) FROM meetings mt JOIN mentor_groups g2 ON g2.id = mt.group_id WHERE g2.programme_id = pr.id AND mt.status = 'held' AND mt.starts_at >= $1 AND mt.starts_at < $2) AS held,
+	(SELECT AVG(CASE WHEN a.status = 'present' THEN 1.0 ELSE 0 END) FROM attendances a JOIN meetings mt ON mt.id = a.meeting_id JOIN mentor_groups g3 ON g3.id = mt.group_id WHERE g3.programme_id = pr.id AND mt.starts_at >= $1 AND mt.starts_at < $2) AS rate,
+	(SELECT COUNT(*) FROM one_on_ones o JOIN mentor_groups g4 ON g4.id = o.group_id WHERE g4.programme_id = pr.id AND o.status = 'held' AND o.starts_at >= $1 AND o.starts_at < $2) AS talks
+	FROM programmes pr JOIN mentor_groups g ON g.programme_id = pr.id JOIN memberships m ON m.group_id = g.id
+	WHERE m.status IN ('active','frozen','stopped','referred') AND pr.starts_on <= $2 AND pr.ends_on >= $1 GROUP BY pr.id, pr.name`
+
+func report(b *testing.B, by string, p95Target float64) {
+	e := setup(b)
+	ctx := context.Background()
+	today := app.LargeToday()
+	from, to := today.AddMonths(-12).Time, today.AddDate(0, 0, 1)
+	run := func() error {
+		_, err := models.Participation(ctx, e.db, e.admin, models.ReportFilter{By: by}, today)
+		return err
+	}
+	floorQuery := participationFloor
+	if by == "department" {
+		floorQuery = strings.Replace(strings.Replace(participationFloor, "pr.name, COUNT", "t.name, COUNT", 1),
+			"GROUP BY pr.id, pr.name", "GROUP BY t.name", 1)
+		floorQuery = strings.Replace(floorQuery, "JOIN memberships m ON m.group_id = g.id",
+			"JOIN memberships m ON m.group_id = g.id JOIN people p ON p.id = m.person_id LEFT JOIN teams t ON t.id = p.team_id", 1)
+		floorQuery = strings.NewReplacer("WHERE g2.programme_id = pr.id AND", "WHERE", "WHERE g3.programme_id = pr.id AND", "WHERE",
+			"WHERE g4.programme_id = pr.id AND", "WHERE").Replace(floorQuery)
+	}
+	floor := func() error {
+		rows, err := e.db.Raw(floorQuery, from, to).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+		}
+		return rows.Err()
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		timed(b, 3, run) // warm up
+		lat := timed(b, 30, run)
+		flat := timed(b, 30, floor)
+		result(b, "participation report by "+by+" (p95)", "ms", percentile(lat, 0.95), percentile(flat, 0.95), p95Target, true)
+	}
+}
+
+func BenchmarkReportOrganisation(b *testing.B) { report(b, "programme", 50) }
+
+func BenchmarkReportDepartment(b *testing.B) { report(b, "department", 50) }
+
+// BenchmarkSeriesPlanning3000 plans and saves the series of 3,000 groups
+// of one programme in one transaction; the floor is the planner alone.
+func BenchmarkSeriesPlanning3000(b *testing.B) {
+	e := setup(b)
+	ctx := context.Background()
+	start := app.LargeToday().AddMonths(2)
+	prog := models.Programme{Name: "Planning benchmark", StartsOn: start, EndsOn: start.AddMonths(12), CadenceWeeks: 6, Status: models.ProgrammePlanned}
+	if err := e.db.Where("name = ?", prog.Name).FirstOrCreate(&prog).Error; err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	e.db.Model(&models.MentorGroup{}).Where("programme_id = ?", prog.ID).Count(&n)
+	if n == 0 {
+		groups := make([]models.MentorGroup, 3000)
+		for i := range groups {
+			groups[i] = models.MentorGroup{ProgrammeID: prog.ID, MentorID: uint(100 + i), Name: fmt.Sprintf("Plan %04d", i), Status: models.GroupForming}
+		}
+		if err := e.db.Omit("Programme", "Mentor").CreateInBatches(groups, 1000).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+	in := models.SeriesInput{FirstOn: start.String(), StartTime: "14:00", DurationMin: 120, CadenceWeeks: 6, Policy: string(models.PolicyShift)}
+	zone, _ := time.LoadLocation("Europe/Amsterdam")
+	clear := func() {
+		e.db.Exec("DELETE FROM meetings WHERE group_id IN (SELECT id FROM mentor_groups WHERE programme_id = ?)", prog.ID)
+		e.db.Exec("DELETE FROM group_series WHERE group_id IN (SELECT id FROM mentor_groups WHERE programme_id = ?)", prog.ID)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		clear()
+		b.StartTimer()
+		t0 := time.Now()
+		res, err := models.PlanProgrammeSeries(ctx, e.db, e.admin, prog.ID, in)
+		elapsed := time.Since(t0)
+		if err != nil || res.Groups != 3000 {
+			b.Fatalf("%+v %v", res, err)
+		}
+		f0 := time.Now()
+		for g := 0; g < 3000; g++ {
+			if _, err := models.PlanSeries(models.SeriesParams{From: start, Until: start.AddMonths(12), Weekday: start.Weekday(),
+				StartTime: "14:00", DurationMin: 120, CadenceWeeks: 6, Zone: zone, Policy: models.PolicyShift}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		result(b, "series planning and saving for 3,000 groups", "s", elapsed.Seconds(), time.Since(f0).Seconds(), 3, true)
+	}
+	b.StopTimer()
+	clear()
+}
+
+// BenchmarkReminderSweep20000 delivers 20,000 due reminders into a local
+// SMTP sink; the floor sends the same number of rendered mails in a bare loop.
+func BenchmarkReminderSweep20000(b *testing.B) {
+	e := setup(b)
+	ctx := context.Background()
+	sink := apptest.NewSMTPSink(b)
+	smtp, err := mailer.ParseSMTP(sink.URL, "crossmentor <noreply@localhost>")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var meeting models.Meeting
+	e.db.Where("status = ?", models.MeetingPlanned).Order("id").First(&meeting)
+	var members []uint
+	e.db.Model(&models.Membership{}).Where("group_id = ?", meeting.GroupID).Pluck("person_id", &members)
+	now := app.LargeToday().Add(9 * time.Hour)
+	const total = 20000
+	mail := e.app.Mail
+	mail.Sender, mail.Now, mail.Batch, mail.Workers = smtp, func() time.Time { return now }, 500, 8
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e.db.Exec("DELETE FROM mail_deliveries WHERE key LIKE 'sweep:%'")
+		rows := make([]models.MailDelivery, total)
+		for n := range rows {
+			rows[n] = models.MailDelivery{Key: fmt.Sprintf("sweep:%d:%d", i, n), Kind: models.MailMeetingChanged, RecipientID: members[n%len(members)],
+				SubjectType: "meeting", SubjectID: meeting.ID, Occurrence: time.Unix(int64(n), 0), Status: models.DeliveryPending, NextAttemptAt: now}
+		}
+		if err := e.db.CreateInBatches(rows, 1000).Error; err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		sent, err := mail.Deliver(ctx)
+		elapsed := time.Since(t0)
+		if err != nil || sent != total {
+			b.Fatalf("sent %d of %d: %v", sent, total, err)
+		}
+		out, err := models.ComposeDelivery(ctx, e.db, rows[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, err := mail.Renderer.Render(out, "floor")
+		if err != nil {
+			b.Fatal(err)
+		}
+		f0 := time.Now()
+		var wg sync.WaitGroup
+		work := make(chan int)
+		for w := 0; w < 8; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range work {
+					if err := smtp.Send(ctx, msg); err != nil {
+						b.Error(err)
+					}
+				}
+			}()
+		}
+		for n := 0; n < total; n++ {
+			work <- n
+		}
+		close(work)
+		wg.Wait()
+		result(b, "reminder sweep, 20,000 due mails into an SMTP sink", "mails/s", total/elapsed.Seconds(), total/time.Since(f0).Seconds(), 500, false)
+	}
+	b.StopTimer()
+	e.db.Exec("DELETE FROM mail_deliveries WHERE key LIKE 'sweep:%'")
+}
+
+// rss is the resident memory of this process in MB.
+func rss(b *testing.B) float64 {
+	b.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Skip("no /proc: resident memory is measured on Linux")
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkMemory reports the resident memory idle and at the peak of the
+// mentee home page under 50 clients. The server runs in the benchmark's
+// own process, with the load generator, so this is an upper bound.
+func BenchmarkMemory(b *testing.B) {
+	e := setup(b)
+	cookie := e.signIn(b, e.mentee)
+	for i := 0; i < b.N; i++ {
+		idle := rss(b)
+		peak := idle
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(50 * time.Millisecond):
+					if r := rss(b); r > peak {
+						peak = r
+					}
+				}
+			}
+		}()
+		load(b, e.srv.URL+"/", cookie, 50, 20000)
+		close(done)
+		result(b, "resident memory, idle", "MB", idle, 0, 150, true)
+		result(b, "resident memory, mentee home page under 50 clients", "MB", peak, idle, 150, true)
+	}
+}

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"crossmentor/models"
+)
+
+// importData is the import page: the upload form, or the dry run of a file.
+type importData struct {
+	Report  *models.ImportReport
+	Content string // the file, carried to the apply step
+	Columns []models.ImportColumn
+	Shown   []models.ImportRow
+}
+
+// maxImportBytes bounds an uploaded HR export.
+const maxImportBytes = 8 << 20
+
+func (h *Handlers) importPage(c echo.Context, status int, data importData, err error) error {
+	data.Columns = models.ImportColumns
+	if data.Report != nil {
+		data.Shown = data.Report.Rows
+		if len(data.Shown) > 500 {
+			data.Shown = data.Shown[:500]
+		}
+	}
+	if err != nil {
+		return h.formFailed(c, err, "import", "import.title", nil, data)
+	}
+	return c.Render(status, "import", h.view(c, "import.title", data))
+}
+
+// showImport shows the upload form.
+func (h *Handlers) showImport(c echo.Context) error {
+	return h.importPage(c, http.StatusOK, importData{}, nil)
+}
+
+// mappingFrom reads the column choices of the preview form.
+func mappingFrom(c echo.Context) models.ImportMapping {
+	if c.FormValue("mapped") == "" {
+		return nil
+	}
+	m := models.ImportMapping{}
+	for _, col := range models.ImportColumns {
+		n, err := strconv.Atoi(c.FormValue("col_" + string(col)))
+		if err != nil {
+			n = -1
+		}
+		m[col] = n
+	}
+	return m
+}
+
+// previewImport reads an uploaded file (or the one carried along with a new
+// column mapping) and shows the dry run.
+func (h *Handlers) previewImport(c echo.Context) error {
+	var data []byte
+	if fh, err := c.FormFile("file"); err == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		data, err = io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+		if err != nil {
+			return err
+		}
+	} else {
+		data = []byte(c.FormValue("content"))
+	}
+	if len(data) == 0 || len(data) > maxImportBytes {
+		return h.importPage(c, 0, importData{}, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "file_size",
+			Args: map[string]any{"Max": maxImportBytes >> 10}}}})
+	}
+	rep, err := models.PlanImport(c.Request().Context(), h.DB, mustViewer(c), data, mappingFrom(c))
+	d := importData{Content: string(data)}
+	if rep.Headers != nil {
+		d.Report = &rep
+	}
+	if err != nil {
+		return h.importPage(c, 0, d, err)
+	}
+	return h.importPage(c, http.StatusOK, d, nil)
+}
+
+// applyImport records the previewed file as an import run, applies it in
+// the background and sends the browser to the run's progress page.
+func (h *Handlers) applyImport(c echo.Context) error {
+	data := []byte(c.FormValue("content"))
+	v := mustViewer(c)
+	run, err := models.StartImport(c.Request().Context(), h.DB, v, data, mappingFrom(c))
+	if err != nil {
+		return h.importPage(c, 0, importData{Content: string(data)}, err)
+	}
+	today := h.today(c)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), models.ImportRunTimeout)
+	go func() {
+		defer cancel()
+		defer h.importProgress.Delete(run.ID)
+		err := models.RunImport(ctx, h.DB, v, run.ID, today, func(done, total int) {
+			h.importProgress.Store(run.ID, [2]int{done, total})
+		})
+		if err != nil {
+			h.Log.Error("import run failed", "run", run.ID, "error", err)
+		}
+	}()
+	return c.Redirect(http.StatusSeeOther, "/people/import/runs/"+itoa(run.ID))
+}
+
+// importRunData is an import run with its live progress, if known here.
+type importRunData struct {
+	Run         models.ImportRun
+	Done, Total int
+	Interrupted bool
+}
+
+// showImportRun shows how far an import run is; while it runs the page
+// reloads itself every second.
+func (h *Handlers) showImportRun(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	run, err := models.GetImportRun(c.Request().Context(), h.DB, mustViewer(c), id)
+	if err != nil {
+		return err
+	}
+	data := importRunData{Run: run, Interrupted: run.Interrupted(h.Now())}
+	if p, ok := h.importProgress.Load(id); ok {
+		data.Done, data.Total = p.([2]int)[0], p.([2]int)[1]
+	}
+	return h.page(c, "import_run", "import.run_title", data)
+}
+
+// exportPeople downloads everyone as CSV.
+func (h *Handlers) exportPeople(c echo.Context) error {
+	var buf bytes.Buffer
+	if err := models.ExportPeople(c.Request().Context(), h.DB, mustViewer(c), &buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="crossmentor-people.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}

@@ -1,0 +1,540 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"crossmentor/models"
+)
+
+// calendarData is a group's calendar page: the list and one month as a grid.
+type calendarData struct {
+	models.GroupCalendar
+	Month     time.Time
+	PrevMonth string
+	NextMonth string
+	Weeks     [][]calendarDay
+	Actions   []models.ActionItemRow
+}
+
+// calendarDay is one cell of the month grid.
+type calendarDay struct {
+	Date     models.Date
+	InMonth  bool
+	Meetings []models.Meeting
+}
+
+// monthGrid lays the meetings of one month out in weeks from Monday.
+func monthGrid(month time.Time, meetings []models.Meeting, zone *time.Location) [][]calendarDay {
+	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	start := first.AddDate(0, 0, -((int(first.Weekday()) + 6) % 7))
+	byDay := map[string][]models.Meeting{}
+	for _, m := range meetings {
+		key := models.DateOf(m.StartsAt.In(zone)).String()
+		byDay[key] = append(byDay[key], m)
+	}
+	var weeks [][]calendarDay
+	for day := start; day.Before(first.AddDate(0, 1, 0)) || day.Weekday() != time.Monday; day = day.AddDate(0, 0, 1) {
+		if day.Weekday() == time.Monday {
+			weeks = append(weeks, nil)
+		}
+		d := models.DateOf(day)
+		weeks[len(weeks)-1] = append(weeks[len(weeks)-1], calendarDay{Date: d, InMonth: day.Month() == first.Month(), Meetings: byDay[d.String()]})
+	}
+	return weeks
+}
+
+// showCalendar shows a group's meetings as a list and a month grid.
+func (h *Handlers) showCalendar(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx, v := c.Request().Context(), mustViewer(c)
+	cal, err := models.ListMeetings(ctx, h.DB, v, id)
+	if err != nil {
+		return err
+	}
+	view := h.view(c, "", nil)
+	month, err := time.Parse("2006-01", c.QueryParam("month"))
+	if err != nil {
+		now := h.Now().In(view.Zone)
+		month = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+		for _, m := range cal.Meetings { // open on the month of the next meeting
+			if m.StartsAt.After(h.Now()) {
+				local := m.StartsAt.In(view.Zone)
+				month = time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, time.UTC)
+				break
+			}
+		}
+	}
+	data := calendarData{GroupCalendar: cal, Month: month, Weeks: monthGrid(month, cal.Meetings, view.Zone),
+		PrevMonth: month.AddDate(0, -1, 0).Format("2006-01"), NextMonth: month.AddDate(0, 1, 0).Format("2006-01")}
+	if cal.Relation >= models.RelMember {
+		if data.Actions, err = models.GroupActions(ctx, h.DB, v, id); err != nil {
+			return err
+		}
+	}
+	view.Data = data
+	view.Title = cal.Group.Name + " · " + view.T("calendar.title")
+	return c.Render(http.StatusOK, "calendar", view)
+}
+
+// seriesData is the series planner page.
+type seriesData struct {
+	Group    models.MentorGroup
+	Planned  bool
+	Preview  *models.SeriesPreview
+	Weekdays []time.Weekday
+}
+
+func (h *Handlers) seriesPage(c echo.Context, id uint, status int, form models.SeriesInput, preview *models.SeriesPreview, err error) error {
+	s, g, planned, gerr := models.GetSeries(c.Request().Context(), h.DB, mustViewer(c), id)
+	if gerr != nil {
+		return gerr
+	}
+	data := seriesData{Group: g, Planned: planned, Preview: preview,
+		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}}
+	if form.FirstOn == "" && err == nil {
+		form = h.defaultSeriesForm(c, s, planned, g)
+	}
+	if err != nil {
+		return h.formFailed(c, err, "series", "series.title", form, data)
+	}
+	v := h.view(c, "series.title", data)
+	v.Form = form
+	return c.Render(status, "series", v)
+}
+
+// defaultSeriesForm fills the form from the saved series, or from the first
+// meeting and the programme.
+func (h *Handlers) defaultSeriesForm(c echo.Context, s models.GroupSeries, planned bool, g models.MentorGroup) models.SeriesInput {
+	if planned {
+		return models.SeriesInputOf(s)
+	}
+	in := models.SeriesInput{StartTime: "14:00", DurationMin: models.DefaultDurationMin, CadenceWeeks: g.Programme.CadenceWeeks,
+		Policy: string(models.PolicyShift), Until: g.Programme.EndsOn.String()}
+	first := h.today(c)
+	if cal, err := models.ListMeetings(c.Request().Context(), h.DB, mustViewer(c), g.ID); err == nil {
+		for _, m := range cal.Meetings {
+			if m.Kind == models.KindFirstMeeting {
+				v := h.view(c, "", nil)
+				first = models.Date{Time: v.LocalDate(m.StartsAt).AddDate(0, 0, 7*max(in.CadenceWeeks, 1))}
+				in.StartTime, in.DurationMin, in.Location = v.Clock(m.StartsAt), m.DurationMin(), m.Location
+			}
+		}
+	}
+	in.FirstOn = first.String()
+	in.Weekday = strconv.Itoa(int(first.Weekday()))
+	return in
+}
+
+// showSeries shows the series form of a group, for its mentor.
+func (h *Handlers) showSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.seriesPage(c, id, http.StatusOK, models.SeriesInput{}, nil, nil)
+}
+
+// previewSeries shows the meetings the form would plan, without saving.
+func (h *Handlers) previewSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.SeriesInput
+	if err := bind(c, &in); err != nil {
+		return h.seriesPage(c, id, 0, in, nil, err)
+	}
+	pv, err := models.PreviewSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now())
+	if err != nil {
+		return h.seriesPage(c, id, 0, in, nil, err)
+	}
+	return h.seriesPage(c, id, http.StatusOK, in, &pv, nil)
+}
+
+// saveSeries plans (or replans) the series in one transaction.
+func (h *Handlers) saveSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.SeriesInput
+	if err := bind(c, &in); err != nil {
+		return h.seriesPage(c, id, 0, in, nil, err)
+	}
+	if _, err := models.SaveSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now()); err != nil {
+		return h.seriesPage(c, id, 0, in, nil, err)
+	}
+	return h.redirect(c, "/groups/"+itoa(id)+"/calendar", "flash.series_saved")
+}
+
+// extendForm is how many months to add.
+type extendForm struct {
+	Months int `form:"months" json:"months"`
+}
+
+// extendSeries appends months to the series.
+func (h *Handlers) extendSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in extendForm
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if _, err := models.ExtendSeries(c.Request().Context(), h.DB, mustViewer(c), id, in.Months); err != nil {
+		return err
+	}
+	return h.redirect(c, "/groups/"+itoa(id)+"/calendar", "flash.series_extended")
+}
+
+// meetingData is the meeting page.
+type meetingData struct {
+	models.MeetingPage
+	Methods  []models.Method
+	Kinds    []models.MeetingKind
+	Intros   []string
+	Names    map[uint]string
+	Mentor   bool
+	Member   uint // the viewer
+	Statuses []models.AttendanceStatus
+	Cases    []models.CaseRow
+}
+
+func (h *Handlers) loadMeeting(c echo.Context, id uint) (meetingData, error) {
+	v := mustViewer(c)
+	page, err := models.GetMeetingPage(c.Request().Context(), h.DB, v, id)
+	if err != nil {
+		return meetingData{}, err
+	}
+	d := meetingData{MeetingPage: page, Methods: models.Methods(), Kinds: models.MeetingKinds, Intros: models.IntroFormats,
+		Names: map[uint]string{}, Mentor: page.Relation == models.RelMentor, Member: v.PersonID,
+		Statuses: []models.AttendanceStatus{models.Present, models.Excused, models.Absent}}
+	for _, p := range page.People {
+		d.Names[p.ID] = p.Name
+	}
+	d.Names[page.Group.MentorID] = page.Group.Mentor.Name
+	d.Cases, err = models.MeetingCases(c.Request().Context(), h.DB, v, id)
+	return d, err
+}
+
+func meetingInput(v View, m models.Meeting) models.MeetingInput {
+	return models.MeetingInput{Date: v.LocalDate(m.StartsAt).String(), StartTime: v.Clock(m.StartsAt), DurationMin: m.DurationMin(),
+		Location: m.Location, Kind: string(m.Kind), Method: m.MethodKey, IntroFormat: m.IntroFormat, Host: m.Host,
+		Address: m.Address, Contact: m.Contact, Purpose: m.Purpose, Preparation: m.Preparation, Practical: m.Practical,
+		GuestName: m.GuestName, GuestRole: m.GuestRole, Topic: m.Topic}
+}
+
+// meetingPage renders the meeting page, with a form's errors when err is set.
+func (h *Handlers) meetingPage(c echo.Context, id uint, page string, form any, err error) error {
+	data, lerr := h.loadMeeting(c, id)
+	if lerr != nil {
+		return lerr
+	}
+	v := h.view(c, "", data)
+	v.Title = v.T("meeting.kind."+string(data.Meeting.Kind)) + " · " + v.Date(v.LocalDate(data.Meeting.StartsAt))
+	if form == nil {
+		form = meetingInput(v, data.Meeting)
+	}
+	v.Form = form
+	if err != nil {
+		return h.formFailed(c, err, page, "meeting.title", form, data)
+	}
+	return c.Render(http.StatusOK, page, v)
+}
+
+// showMeeting shows one meeting.
+func (h *Handlers) showMeeting(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.meetingPage(c, id, "meeting", nil, nil)
+}
+
+// printMeeting shows the agenda laid out for paper.
+func (h *Handlers) printMeeting(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.meetingPage(c, id, "meeting_print", nil, nil)
+}
+
+// afterMeeting goes back to the meeting page after a change, or shows the
+// form again with its errors.
+func (h *Handlers) afterMeeting(c echo.Context, id uint, form any, err error) error {
+	if err != nil {
+		return h.meetingPage(c, id, "meeting", form, err)
+	}
+	return h.redirect(c, "/meetings/"+itoa(id), "flash.saved")
+}
+
+// updateMeeting saves time, place, kind and the visit or guest details.
+func (h *Handlers) updateMeeting(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.MeetingInput
+	if err = bind(c, &in); err == nil {
+		_, err = models.UpdateMeeting(c.Request().Context(), h.DB, mustViewer(c), id, in)
+	}
+	return h.afterMeeting(c, id, in, err)
+}
+
+// setMeetingStatus cancels a meeting, marks it held or plans it again.
+func (h *Handlers) setMeetingStatus(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.StatusChange
+	if err = bind(c, &in); err == nil {
+		_, err = models.SetMeetingStatus(c.Request().Context(), h.DB, mustViewer(c), id, in)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// saveAgenda stores the minutes per agenda block.
+func (h *Handlers) saveAgenda(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.AgendaInput
+	if err = bind(c, &in); err == nil {
+		err = models.SaveAgenda(c.Request().Context(), h.DB, mustViewer(c), id, in)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// saveRoles stores who has which role.
+func (h *Handlers) saveRoles(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.RolesInput
+	if err = bind(c, &in); err == nil {
+		err = models.SaveRoles(c.Request().Context(), h.DB, mustViewer(c), id, in)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// idMap reads form fields "<prefix><id>" into a map of id to value.
+func idMap(c echo.Context, prefix string) (map[uint]string, error) {
+	params, err := c.FormParams()
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+	}
+	out := map[uint]string{}
+	for k, vals := range params {
+		if rest, ok := strings.CutPrefix(k, prefix); ok && len(vals) > 0 {
+			n, err := strconv.ParseUint(rest, 10, 32)
+			if err != nil {
+				return nil, &models.ValidationError{Fields: []models.FieldError{{Field: strings.TrimSuffix(prefix, "_"), Code: "invalid"}}}
+			}
+			out[uint(n)] = vals[0]
+		}
+	}
+	return out, nil
+}
+
+// saveAttendance records who came.
+func (h *Handlers) saveAttendance(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	statuses, err := idMap(c, "attendance_")
+	if err == nil {
+		err = models.SaveAttendance(c.Request().Context(), h.DB, mustViewer(c), id, statuses)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// saveNotes stores the group notes.
+func (h *Handlers) saveNotes(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.NotesInput
+	if err = bind(c, &in); err == nil {
+		err = models.SaveNotes(c.Request().Context(), h.DB, mustViewer(c), id, in)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// addAction records an action item at a meeting.
+func (h *Handlers) addAction(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.ActionInput
+	if err = bind(c, &in); err == nil {
+		_, err = models.AddAction(c.Request().Context(), h.DB, mustViewer(c), id, in)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// toggleAction marks an action item done or open and goes back.
+func (h *Handlers) toggleAction(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := models.ToggleAction(c.Request().Context(), h.DB, mustViewer(c), id, h.Now())
+	if err != nil {
+		return err
+	}
+	if a.MeetingID != nil {
+		return h.redirect(c, "/meetings/"+itoa(*a.MeetingID), "flash.saved")
+	}
+	return h.redirect(c, "/groups/"+itoa(a.GroupID)+"/calendar", "flash.saved")
+}
+
+// saveEntry stores one mentee's part of the first meeting's agenda.
+func (h *Handlers) saveEntry(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	person, err := idParam(c, "person")
+	if err != nil {
+		return err
+	}
+	var in models.EntryInput
+	if err = bind(c, &in); err == nil {
+		err = models.SaveEntry(c.Request().Context(), h.DB, mustViewer(c), id, person, in)
+	}
+	return h.afterMeeting(c, id, nil, err)
+}
+
+// apiGroupMeetings is GET /api/v1/groups/:id/meetings.
+func (h *Handlers) apiGroupMeetings(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	cal, err := models.ListMeetings(c.Request().Context(), h.DB, mustViewer(c), id)
+	if err != nil {
+		return err
+	}
+	if cal.Meetings == nil {
+		cal.Meetings = []models.Meeting{}
+	}
+	if cal.Relation == models.RelAdmin {
+		for i := range cal.Meetings {
+			cal.Meetings[i] = models.Meeting{ID: cal.Meetings[i].ID, GroupID: cal.Meetings[i].GroupID, Seq: cal.Meetings[i].Seq,
+				Kind: cal.Meetings[i].Kind, StartsAt: cal.Meetings[i].StartsAt, EndsAt: cal.Meetings[i].EndsAt, Status: cal.Meetings[i].Status}
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"group_id": id, "meetings": cal.Meetings, "series": cal.Series})
+}
+
+// apiPreviewSeries is POST /api/v1/groups/:id/series/preview.
+func (h *Handlers) apiPreviewSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.SeriesInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	pv, err := models.PreviewSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pv)
+}
+
+// apiSaveSeries is PUT /api/v1/groups/:id/series.
+func (h *Handlers) apiSaveSeries(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.SeriesInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	pv, err := models.SaveSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pv)
+}
+
+// meetingJSON is a meeting with what the viewer may see of it.
+type meetingJSON struct {
+	models.Meeting
+	Agenda     []models.AgendaItem              `json:"agenda"`
+	Roles      map[models.MeetingRole][]uint    `json:"roles"`
+	Proposed   map[models.MeetingRole]uint      `json:"proposed_roles,omitempty"`
+	Attendance map[uint]models.AttendanceStatus `json:"attendance"`
+	Actions    []models.ActionItemRow           `json:"actions"`
+	Entries    []models.FirstMeetingEntry       `json:"first_meeting_entries,omitempty"`
+}
+
+// apiMeeting is GET /api/v1/meetings/:id.
+func (h *Handlers) apiMeeting(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := models.GetMeetingPage(c.Request().Context(), h.DB, mustViewer(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, meetingJSON{Meeting: p.Meeting, Agenda: p.Agenda, Roles: p.Roles, Proposed: p.Proposed,
+		Attendance: p.Attendance, Actions: p.Actions, Entries: p.Entries})
+}
+
+// apiSaveRoles is PUT /api/v1/meetings/:id/roles.
+func (h *Handlers) apiSaveRoles(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.RolesInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := models.SaveRoles(c.Request().Context(), h.DB, mustViewer(c), id, in); err != nil {
+		return err
+	}
+	return h.apiMeeting(c)
+}
+
+// attendanceJSON is the body of PUT /api/v1/meetings/:id/attendance.
+type attendanceJSON struct {
+	Attendance map[uint]string `json:"attendance"`
+}
+
+// apiSaveAttendance is PUT /api/v1/meetings/:id/attendance.
+func (h *Handlers) apiSaveAttendance(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in attendanceJSON
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := models.SaveAttendance(c.Request().Context(), h.DB, mustViewer(c), id, in.Attendance); err != nil {
+		return err
+	}
+	return h.apiMeeting(c)
+}

@@ -1,0 +1,110 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ActionItem is an agreement from a meeting with an action holder.
+type ActionItem struct {
+	ID        uint       `gorm:"primaryKey" json:"id"`
+	GroupID   uint       `gorm:"not null" json:"group_id"`
+	MeetingID *uint      `json:"meeting_id,omitempty"`
+	HolderID  uint       `gorm:"not null" json:"holder_id"`
+	Text      string     `gorm:"size:500;not null" json:"text"`
+	DueOn     Date       `json:"due_on,omitzero"`
+	DoneAt    *time.Time `json:"done_at,omitempty"`
+	CreatedAt time.Time  `json:"-"`
+}
+
+// ActionItemRow is an action item with its holder's name.
+type ActionItemRow struct {
+	ActionItem
+	HolderName string `json:"holder_name"`
+}
+
+// ActionInput is a new action item.
+type ActionInput struct {
+	Text     string `form:"text" json:"text" validate:"required,max=500"`
+	HolderID uint   `form:"holder_id" json:"holder_id" validate:"required"`
+	DueOn    string `form:"due_on" json:"due_on" validate:"omitempty,date"`
+}
+
+// actionRows lists a group's action items, of one meeting when meetingID is set.
+func actionRows(tx *gorm.DB, groupID uint, meetingID *uint) ([]ActionItemRow, error) {
+	var out []ActionItemRow
+	q := tx.Model(&ActionItem{}).Select("action_items.*, p.name AS holder_name").
+		Joins("JOIN people p ON p.id = action_items.holder_id").Where("action_items.group_id = ?", groupID)
+	if meetingID != nil {
+		q = q.Where("action_items.meeting_id = ?", *meetingID)
+	}
+	err := q.Order("action_items.done_at IS NOT NULL, action_items.due_on, action_items.id").Find(&out).Error
+	return out, err
+}
+
+// GroupActions lists the action items of a group for its members and mentor.
+func GroupActions(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]ActionItemRow, error) {
+	tx := db.WithContext(ctx)
+	if _, rel, err := relationTo(tx, v, groupID); err != nil || rel < RelMember {
+		return nil, ErrNotFound
+	}
+	return actionRows(tx, groupID, nil)
+}
+
+// AddAction records an action item at a meeting; the mentor or a member of
+// the group may, for anyone in the group (the mentor included).
+func AddAction(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint, in ActionInput) (ActionItem, error) {
+	var a ActionItem
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, g, _, err := meetingFor(tx, v, meetingID)
+		if err != nil {
+			return err
+		}
+		ids, _, err := activeMembers(tx, g.ID)
+		if err != nil {
+			return err
+		}
+		ok := in.HolderID == g.MentorID
+		for _, id := range ids {
+			ok = ok || id == in.HolderID
+		}
+		if !ok {
+			return fieldErr("holder_id", "unknown_choice")
+		}
+		a = ActionItem{GroupID: g.ID, MeetingID: &m.ID, HolderID: in.HolderID, Text: trimmed(in.Text)}
+		if in.DueOn != "" {
+			if a.DueOn, err = ParseDate(in.DueOn); err != nil {
+				return fieldErr("due_on", "date")
+			}
+		}
+		return tx.Create(&a).Error
+	})
+	return a, err
+}
+
+// ToggleAction marks an action item done or open again; its holder or the
+// group's mentor may.
+func ToggleAction(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Time) (ActionItem, error) {
+	var a ActionItem
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&a, id).Error; err != nil {
+			return notFound(err)
+		}
+		_, rel, err := relationTo(tx, v, a.GroupID)
+		if err != nil || rel < RelMember {
+			return ErrNotFound
+		}
+		if rel != RelMentor && a.HolderID != v.PersonID {
+			return ErrForbidden
+		}
+		if a.DoneAt == nil {
+			a.DoneAt = &now
+		} else {
+			a.DoneAt = nil
+		}
+		return tx.Model(&a).Select("done_at").Updates(&a).Error
+	})
+	return a, err
+}

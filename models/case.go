@@ -1,0 +1,250 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CaseStatus is where a case question stands.
+type CaseStatus string
+
+// Case statuses, in order.
+const (
+	CaseSubmitted CaseStatus = "submitted"
+	CasePlanned   CaseStatus = "planned"
+	CaseDiscussed CaseStatus = "discussed"
+	CaseClosed    CaseStatus = "closed"
+)
+
+// CaseStatuses lists the statuses in order.
+var CaseStatuses = []CaseStatus{CaseSubmitted, CasePlanned, CaseDiscussed, CaseClosed}
+
+// CaseQuestion is a work situation a mentee brings in for the group to
+// work on, shared with the group or with the mentor only. The take-aways
+// are the author's alone.
+type CaseQuestion struct {
+	ID         uint       `gorm:"primaryKey" json:"id"`
+	GroupID    uint       `gorm:"not null" json:"group_id"`
+	AuthorID   uint       `gorm:"not null" json:"author_id"`
+	Title      string     `gorm:"type:text;not null" json:"title" sealed:"case_questions"`
+	Situation  string     `gorm:"type:text;not null;default:''" json:"situation" sealed:"case_questions"`
+	Question   string     `gorm:"type:text;not null;default:''" json:"question" sealed:"case_questions"`
+	Tried      string     `gorm:"type:text;not null;default:''" json:"tried" sealed:"case_questions"`
+	Hope       string     `gorm:"type:text;not null;default:''" json:"hope" sealed:"case_questions"`
+	Visibility string     `gorm:"size:10;not null" json:"visibility"` // group or mentor
+	Status     CaseStatus `gorm:"size:20;not null" json:"status"`
+	MeetingID  *uint      `json:"meeting_id,omitempty"`
+	TakeAways  string     `gorm:"type:text;not null;default:''" json:"take_aways,omitempty" sealed:"case_questions"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"-"`
+}
+
+// CaseRow is a case with its author's name and its meeting's start.
+type CaseRow struct {
+	CaseQuestion
+	AuthorName     string     `json:"author_name"`
+	MeetingStartAt *time.Time `json:"meeting_starts_at,omitempty"`
+}
+
+// CaseInput is the case form.
+type CaseInput struct {
+	Title      string `form:"title" json:"title" validate:"required,max=200"`
+	Situation  string `form:"situation" json:"situation" validate:"max=5000"`
+	Question   string `form:"question" json:"question" validate:"required,max=2000"`
+	Tried      string `form:"tried" json:"tried" validate:"max=2000"`
+	Hope       string `form:"hope" json:"hope" validate:"max=2000"`
+	Visibility string `form:"visibility" json:"visibility" validate:"required,oneof=group mentor"`
+}
+
+// visibleCases is the only way cases are read: the viewer's own, all of
+// the groups they mentor, and those shared with the group in groups they
+// are a member of. Take-aways are cleared for anyone but the author.
+func visibleCases(tx *gorm.DB, v Viewer) *gorm.DB {
+	return tx.Model(&CaseQuestion{}).Where(`case_questions.author_id = ?
+		OR case_questions.group_id IN (?)
+		OR (case_questions.visibility = 'group' AND case_questions.group_id IN (?))`,
+		v.PersonID,
+		tx.Session(&gorm.Session{NewDB: true}).Model(&MentorGroup{}).Select("id").Where("mentor_id = ?", v.PersonID),
+		tx.Session(&gorm.Session{NewDB: true}).Model(&Membership{}).Select("group_id").
+			Where("person_id = ? AND status IN ('intake','active','frozen')", v.PersonID))
+}
+
+func listCases(tx *gorm.DB, v Viewer, groupID, caseID uint) ([]CaseRow, error) {
+	q := visibleCases(tx, v).Select("case_questions.*, p.name AS author_name, m.starts_at AS meeting_start_at").
+		Joins("JOIN people p ON p.id = case_questions.author_id").
+		Joins("LEFT JOIN meetings m ON m.id = case_questions.meeting_id")
+	if groupID != 0 {
+		q = q.Where("case_questions.group_id = ?", groupID)
+	}
+	if caseID != 0 {
+		q = q.Where("case_questions.id = ?", caseID)
+	}
+	var out []CaseRow
+	if err := q.Order("case_questions.id DESC").Find(&out).Error; err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].AuthorID != v.PersonID {
+			out[i].TakeAways = ""
+			if err := audit(tx, v.PersonID, AuditRead, "case", out[i].ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// GroupCases lists the cases of a group the viewer may see.
+func GroupCases(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]CaseRow, error) {
+	tx := db.WithContext(ctx)
+	if _, rel, err := relationTo(tx, v, groupID); err != nil || rel < RelMember {
+		return nil, ErrNotFound
+	}
+	return listCases(tx, v, groupID, 0)
+}
+
+// GetCase returns one case the viewer may see.
+func GetCase(ctx context.Context, db *gorm.DB, v Viewer, id uint) (CaseRow, error) {
+	rows, err := listCases(db.WithContext(ctx), v, 0, id)
+	if err != nil {
+		return CaseRow{}, err
+	}
+	if len(rows) == 0 {
+		return CaseRow{}, ErrNotFound
+	}
+	return rows[0], nil
+}
+
+// nextOpenMeeting finds the first intervision meeting of a group whose case
+// deadline has not passed at now.
+func nextOpenMeeting(tx *gorm.DB, groupID uint, now time.Time) (*uint, error) {
+	var ms []Meeting
+	if err := tx.Select("id", "starts_at", "case_deadline_days").
+		Where("group_id = ? AND kind = ? AND status = ? AND starts_at > ?", groupID, KindIntervision, MeetingPlanned, now).
+		Order("starts_at").Limit(20).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if now.Before(m.StartsAt.AddDate(0, 0, -m.CaseDeadlineDays)) {
+			return &m.ID, nil
+		}
+	}
+	return nil, nil
+}
+
+// SubmitCase adds a case of the viewer's to a group they are a mentee of.
+// It is proposed for the next intervision meeting whose case deadline has
+// not passed; the mentor places it on the agenda.
+func SubmitCase(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in CaseInput, now time.Time) (CaseQuestion, error) {
+	var c CaseQuestion
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, rel, err := relationTo(tx, v, groupID)
+		if err != nil || rel != RelMember {
+			return ErrNotFound
+		}
+		next, err := nextOpenMeeting(tx, groupID, now)
+		if err != nil {
+			return err
+		}
+		c = CaseQuestion{GroupID: groupID, AuthorID: v.PersonID, Title: trimmed(in.Title), Situation: trimmed(in.Situation),
+			Question: trimmed(in.Question), Tried: trimmed(in.Tried), Hope: trimmed(in.Hope), Visibility: in.Visibility,
+			Status: CaseSubmitted, MeetingID: next}
+		return tx.Create(&c).Error
+	})
+	return c, err
+}
+
+// PlaceInput puts a case on a meeting's agenda.
+type PlaceInput struct {
+	MeetingID uint `form:"meeting_id" json:"meeting_id" validate:"required"`
+}
+
+// PlaceCase puts a case on an intervision meeting of its group, which
+// makes its author a case-bringer there; the group's mentor only.
+func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInput) (CaseQuestion, error) {
+	var c CaseQuestion
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&c, id).Error; err != nil {
+			return notFound(err)
+		}
+		if _, rel, err := relationTo(tx, v, c.GroupID); err != nil || rel != RelMentor {
+			return ErrNotFound
+		}
+		var m Meeting
+		if err := tx.Select("id", "group_id", "kind").Where("group_id = ?", c.GroupID).First(&m, in.MeetingID).Error; err != nil {
+			return fieldErr("meeting_id", "unknown_choice")
+		}
+		if c.MeetingID != nil && *c.MeetingID != m.ID {
+			tx.Where("meeting_id = ? AND role = ? AND person_id = ?", *c.MeetingID, RoleCaseBringer, c.AuthorID).Delete(&MeetingRoleAssignment{})
+		}
+		c.MeetingID, c.Status = &m.ID, CasePlanned
+		if err := tx.Model(&c).Select("meeting_id", "status").Updates(&CaseQuestion{MeetingID: c.MeetingID, Status: c.Status}).Error; err != nil {
+			return err
+		}
+		var n int64
+		tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).Count(&n)
+		if n > 0 {
+			return nil
+		}
+		return tx.Create(&MeetingRoleAssignment{MeetingID: m.ID, Role: RoleCaseBringer, PersonID: c.AuthorID}).Error
+	})
+	return c, err
+}
+
+// CaseStatusInput moves a case on.
+type CaseStatusInput struct {
+	Status string `form:"status" json:"status" validate:"required,oneof=submitted planned discussed closed"`
+}
+
+// SetCaseStatus changes a case's status: the mentor any way; the author
+// may close their own case.
+func SetCaseStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in CaseStatusInput) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var c CaseQuestion
+		if err := visibleCases(tx, v).Where("case_questions.id = ?", id).First(&c).Error; err != nil {
+			return notFound(err)
+		}
+		_, rel, err := relationTo(tx, v, c.GroupID)
+		if err != nil {
+			return ErrNotFound
+		}
+		if rel != RelMentor && !(c.AuthorID == v.PersonID && in.Status == string(CaseClosed)) {
+			return ErrForbidden
+		}
+		return tx.Model(&CaseQuestion{}).Where("id = ?", id).Update("status", in.Status).Error
+	})
+}
+
+// TakeAwaysInput is the author's private note of what they take away.
+type TakeAwaysInput struct {
+	TakeAways string `form:"take_aways" json:"take_aways" validate:"max=5000"`
+}
+
+// SaveTakeAways stores the author's take-aways; the author only.
+func SaveTakeAways(ctx context.Context, db *gorm.DB, v Viewer, id uint, in TakeAwaysInput) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var c CaseQuestion
+		if err := tx.Where("author_id = ?", v.PersonID).First(&c, id).Error; err != nil {
+			return notFound(err)
+		}
+		return tx.Model(&c).Update("take_aways", trimmed(in.TakeAways)).Error
+	})
+}
+
+// MeetingCases lists the cases on a meeting's agenda the viewer may see.
+func MeetingCases(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint) ([]CaseRow, error) {
+	tx := db.WithContext(ctx)
+	var out []CaseRow
+	err := visibleCases(tx, v).Select("case_questions.*, p.name AS author_name").
+		Joins("JOIN people p ON p.id = case_questions.author_id").
+		Where("case_questions.meeting_id = ? AND case_questions.status <> ?", meetingID, CaseSubmitted).
+		Order("case_questions.id").Find(&out).Error
+	for i := range out {
+		if out[i].AuthorID != v.PersonID {
+			out[i].TakeAways = ""
+		}
+	}
+	return out, err
+}

@@ -1,0 +1,69 @@
+package models
+
+import (
+	"testing"
+	"time"
+)
+
+// FuzzPlanSeries: any parameters either get a field-level refusal or a
+// plan whose meetings keep the rules: within the period, in order, of the
+// asked length, at the asked local time, never more than the limit.
+func FuzzPlanSeries(f *testing.F) {
+	f.Add(int16(0), uint8(12), uint8(2), "14:00", int16(120), uint8(6), true)
+	f.Add(int16(-400), uint8(1), uint8(0), "02:30", int16(15), uint8(1), false)
+	f.Add(int16(200), uint8(40), uint8(6), "9:5", int16(-3), uint8(0), true)
+	zone, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, fromDays int16, months, weekday uint8, start string, duration int16, cadence uint8, shift bool) {
+		from := NewDate(2027, 1, 1).AddDate(0, 0, int(fromDays))
+		p := SeriesParams{From: Date{from}, Until: Date{from}.AddMonths(int(months % 60)), Weekday: time.Weekday(weekday % 7),
+			StartTime: start, DurationMin: int(duration), CadenceWeeks: int(cadence), Zone: zone, Policy: PolicySkip,
+			Blackouts: []Blackout{{StartsOn: NewDate(2027, 7, 17), EndsOn: NewDate(2027, 8, 29)}}}
+		if shift {
+			p.Policy = PolicyShift
+		}
+		plan, err := PlanSeries(p)
+		if err != nil {
+			if _, ok := err.(*ValidationError); !ok {
+				t.Fatalf("not a field error: %v", err)
+			}
+			return
+		}
+		hh, mm, _ := parseClock(start)
+		if len(plan.Meetings) > MaxSeriesSlots {
+			t.Fatalf("%d meetings", len(plan.Meetings))
+		}
+		for i, m := range plan.Meetings {
+			local := m.StartsAt.In(zone)
+			if m.Date.Before(p.From) || local.Hour() != hh || local.Minute() != mm {
+				t.Fatalf("meeting %d at %s for %s from %s", i, local, start, p.From)
+			}
+			if m.EndsAt.Sub(m.StartsAt) != time.Duration(p.DurationMin)*time.Minute {
+				t.Fatalf("meeting %d lasts %s", i, m.EndsAt.Sub(m.StartsAt))
+			}
+			if i > 0 && !m.StartsAt.After(plan.Meetings[i-1].StartsAt) {
+				t.Fatalf("meeting %d is not after %d", i, i-1)
+			}
+		}
+	})
+}
+
+// FuzzParseDate: a date that parses writes back as the same text, and no
+// text panics.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2027-02-28", "2027-02-29", "0000-01-01", " 2027-1-5", "2027-13-01", "२०२७-०१-०१"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseDate(d.String())
+		if err != nil || !again.Equal(d.Time) {
+			t.Fatalf("%q → %s → %v %v", s, d, again, err)
+		}
+	})
+}

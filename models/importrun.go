@@ -1,0 +1,103 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Import run statuses.
+const (
+	ImportRunning = "running"
+	ImportDone    = "done"
+	ImportFailed  = "failed"
+)
+
+// ImportRunTimeout bounds one import; a run still "running" after it was
+// cut off (the process stopped): its transaction wrote nothing.
+const ImportRunTimeout = 10 * time.Minute
+
+// ImportRun is an import being applied in the background, so that a large
+// file does not hold the page and its progress survives a reload.
+type ImportRun struct {
+	ID          uint   `gorm:"primaryKey"`
+	CreatedByID uint   `gorm:"not null"`
+	Status      string `gorm:"size:10;not null"`
+	Total       int    `gorm:"not null;default:0"` // rows in the file
+	Created     int    `gorm:"not null;default:0"`
+	Updated     int    `gorm:"not null;default:0"`
+	Unchanged   int    `gorm:"not null;default:0"`
+	Refused     int    `gorm:"not null;default:0"`
+	Error       string `gorm:"size:100;not null;default:''"` // a message id suffix
+	Content     string `gorm:"type:text;not null;default:''"`
+	Mapping     string `gorm:"size:500;not null;default:''"`
+	CreatedAt   time.Time
+	FinishedAt  *time.Time
+}
+
+// Interrupted says whether a run was cut off before it finished.
+func (r ImportRun) Interrupted(now time.Time) bool {
+	return r.Status == ImportRunning && now.Sub(r.CreatedAt) > ImportRunTimeout+time.Minute
+}
+
+// StartImport checks the file and records a run for it; the caller then
+// runs it with RunImport, in the background.
+func StartImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportRun, error) {
+	if !v.Admin {
+		return ImportRun{}, ErrNotFound
+	}
+	headers, records, err := ParseCSV(data)
+	if err != nil {
+		return ImportRun{}, err
+	}
+	if m == nil {
+		m = GuessMapping(headers)
+	}
+	if m[ColName] < 0 || m[ColEmail] < 0 {
+		return ImportRun{}, fieldErr("mapping", "mapping_needed")
+	}
+	mapping, err := json.Marshal(m)
+	if err != nil {
+		return ImportRun{}, err
+	}
+	run := ImportRun{CreatedByID: v.PersonID, Status: ImportRunning, Total: len(records), Content: string(data), Mapping: string(mapping)}
+	return run, db.WithContext(ctx).Create(&run).Error
+}
+
+// RunImport applies a recorded run in one transaction, reporting progress
+// as rows are written, and records the outcome; the file's text is removed
+// once it is done.
+func RunImport(ctx context.Context, db *gorm.DB, v Viewer, id uint, today Date, progress func(done, total int)) error {
+	var run ImportRun
+	if err := db.WithContext(ctx).Where("id = ? AND status = ?", id, ImportRunning).First(&run).Error; err != nil {
+		return notFound(err)
+	}
+	var m ImportMapping
+	if err := json.Unmarshal([]byte(run.Mapping), &m); err != nil {
+		return err
+	}
+	rep, err := applyImport(ctx, db, v, []byte(run.Content), m, today, progress)
+	now := time.Now().UTC()
+	changes := map[string]any{"status": ImportDone, "content": "", "finished_at": now,
+		"created": rep.Counts[string(ImportCreate)], "updated": rep.Counts[string(ImportUpdate)],
+		"unchanged": rep.Counts[string(ImportUnchanged)], "refused": rep.Counts[string(ImportRefused)]}
+	if err != nil {
+		changes = map[string]any{"status": ImportFailed, "content": "", "finished_at": now, "error": "import_failed"}
+	}
+	if uerr := db.WithContext(context.WithoutCancel(ctx)).Model(&ImportRun{}).Where("id = ?", id).Updates(changes).Error; uerr != nil {
+		return uerr
+	}
+	return err
+}
+
+// GetImportRun returns a run without its file; admins only.
+func GetImportRun(ctx context.Context, db *gorm.DB, v Viewer, id uint) (ImportRun, error) {
+	var run ImportRun
+	if !v.Admin {
+		return run, ErrNotFound
+	}
+	err := db.WithContext(ctx).Omit("content").First(&run, id).Error
+	return run, notFound(err)
+}

@@ -1,0 +1,587 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MeetingStatus is where a meeting stands.
+type MeetingStatus string
+
+// Meeting statuses.
+const (
+	MeetingPlanned   MeetingStatus = "planned"
+	MeetingHeld      MeetingStatus = "held"
+	MeetingCancelled MeetingStatus = "cancelled"
+)
+
+// Meeting is one meeting of a group: the first meeting, an intervision
+// meeting, a work visit or a guest meeting. Times are UTC.
+type Meeting struct {
+	ID           uint          `gorm:"primaryKey" json:"id"`
+	GroupID      uint          `gorm:"not null" json:"group_id"`
+	Seq          int           `gorm:"not null;default:0" json:"seq"`
+	Kind         MeetingKind   `gorm:"size:20;not null" json:"kind"`
+	StartsAt     time.Time     `gorm:"not null" json:"starts_at"`
+	EndsAt       time.Time     `gorm:"not null" json:"ends_at"`
+	Location     string        `gorm:"size:200;not null;default:''" json:"location"`
+	Status       MeetingStatus `gorm:"size:20;not null;default:'planned'" json:"status"`
+	StatusReason string        `gorm:"size:500;not null;default:''" json:"status_reason,omitempty"`
+	EditedByHand bool          `gorm:"not null;default:false" json:"edited_by_hand"`
+	MethodKey    string        `gorm:"size:30;not null;default:''" json:"method,omitempty"`
+	Agenda       string        `gorm:"type:text;not null;default:''" json:"-"`
+	Notes        string        `gorm:"type:text;not null;default:''" json:"notes,omitempty" sealed:"meetings"`
+	IntroFormat  string        `gorm:"size:20;not null;default:''" json:"intro_format,omitempty"`
+	Host         string        `gorm:"size:200;not null;default:''" json:"host,omitempty"`
+	Address      string        `gorm:"size:300;not null;default:''" json:"address,omitempty"`
+	Contact      string        `gorm:"size:200;not null;default:''" json:"contact,omitempty"`
+	Purpose      string        `gorm:"size:1000;not null;default:''" json:"purpose,omitempty"`
+	Preparation  string        `gorm:"size:2000;not null;default:''" json:"preparation,omitempty"`
+	Practical    string        `gorm:"size:2000;not null;default:''" json:"practical,omitempty"`
+	GuestName    string        `gorm:"size:200;not null;default:''" json:"guest_name,omitempty"`
+	GuestRole    string        `gorm:"size:200;not null;default:''" json:"guest_role,omitempty"`
+	Topic        string        `gorm:"size:500;not null;default:''" json:"topic,omitempty"`
+	// CaseDeadlineDays is how many days before the meeting cases must be in.
+	CaseDeadlineDays int `gorm:"not null;default:7" json:"case_deadline_days"`
+	// Sequence counts the changes calendars must follow (ICS SEQUENCE).
+	Sequence  int       `gorm:"not null;default:0" json:"sequence"`
+	CreatedAt time.Time `json:"-"`
+	UpdatedAt time.Time `json:"-"`
+}
+
+// DurationMin is the meeting's length in minutes.
+func (m Meeting) DurationMin() int { return int(m.EndsAt.Sub(m.StartsAt).Minutes()) }
+
+// MeetingRoleAssignment is who has a role in a meeting.
+type MeetingRoleAssignment struct {
+	ID        uint        `gorm:"primaryKey"`
+	MeetingID uint        `gorm:"not null"`
+	Role      MeetingRole `gorm:"size:20;not null"`
+	PersonID  uint        `gorm:"not null"`
+}
+
+// TableName is the table of role assignments.
+func (MeetingRoleAssignment) TableName() string { return "meeting_roles" }
+
+// AttendanceStatus is whether someone came to a meeting.
+type AttendanceStatus string
+
+// Attendance statuses.
+const (
+	Present AttendanceStatus = "present"
+	Excused AttendanceStatus = "excused"
+	Absent  AttendanceStatus = "absent"
+)
+
+// Attendance is one person's presence at a meeting, recorded by the mentor.
+type Attendance struct {
+	ID        uint             `gorm:"primaryKey"`
+	MeetingID uint             `gorm:"not null"`
+	PersonID  uint             `gorm:"not null"`
+	Status    AttendanceStatus `gorm:"size:10;not null"`
+	UpdatedAt time.Time
+}
+
+// GroupCalendar is a group's meetings as a viewer may see them. Admins get
+// dates and kinds only.
+type GroupCalendar struct {
+	Group    MentorGroup
+	Relation Relation
+	Meetings []Meeting
+	Series   *GroupSeries
+}
+
+// ListMeetings returns the group's meetings in time order, limited to what
+// the viewer may see: admins get dates, kinds and status only.
+func ListMeetings(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (GroupCalendar, error) {
+	tx := db.WithContext(ctx)
+	g, rel, err := relationTo(tx, v, groupID)
+	if err != nil {
+		return GroupCalendar{}, err
+	}
+	cal := GroupCalendar{Group: g, Relation: rel}
+	q := tx.Where("group_id = ?", groupID).Order("starts_at")
+	if rel == RelAdmin {
+		q = q.Select("id", "group_id", "seq", "kind", "starts_at", "ends_at", "status")
+	}
+	if err := q.Find(&cal.Meetings).Error; err != nil {
+		return cal, err
+	}
+	if rel == RelMentor {
+		var s GroupSeries
+		if tx.Where("group_id = ?", groupID).Limit(1).Find(&s).RowsAffected > 0 {
+			cal.Series = &s
+		}
+	}
+	return cal, nil
+}
+
+// MeetingPage is one meeting as a member or the mentor sees it.
+type MeetingPage struct {
+	Meeting    Meeting
+	Group      MentorGroup
+	Relation   Relation
+	Agenda     []AgendaItem
+	Roles      map[MeetingRole][]uint
+	Proposed   map[MeetingRole]uint
+	People     []PersonChoice            // active and frozen members, for roles and attendance
+	Attendance map[uint]AttendanceStatus // all for the mentor, own for a member
+	Actions    []ActionItemRow
+	Entries    []FirstMeetingEntry // first meeting only
+	Frozen     map[uint]bool
+}
+
+// meetingFor loads a meeting and the viewer's relation to its group. Admins
+// and outsiders get ErrNotFound: admins see meetings in the calendar only.
+func meetingFor(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, Relation, error) {
+	var m Meeting
+	if err := tx.First(&m, id).Error; err != nil {
+		return m, MentorGroup{}, RelNone, notFound(err)
+	}
+	g, rel, err := relationTo(tx, v, m.GroupID)
+	if err != nil || rel < RelMember {
+		return Meeting{}, MentorGroup{}, RelNone, ErrNotFound
+	}
+	return m, g, rel, nil
+}
+
+// GetMeetingPage returns a meeting for a member or the mentor of its group.
+func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (MeetingPage, error) {
+	tx := db.WithContext(ctx)
+	m, g, rel, err := meetingFor(tx, v, id)
+	if err != nil {
+		return MeetingPage{}, err
+	}
+	page := MeetingPage{Meeting: m, Group: g, Relation: rel, Roles: map[MeetingRole][]uint{}, Attendance: map[uint]AttendanceStatus{}}
+	if m.Notes != "" && rel != RelMentor {
+		if err := audit(tx, v.PersonID, AuditRead, "meeting_notes", m.ID); err != nil {
+			return page, err
+		}
+	}
+	page.Agenda = agendaOf(m)
+	var roles []MeetingRoleAssignment
+	if err := tx.Where("meeting_id = ?", id).Order("id").Find(&roles).Error; err != nil {
+		return page, err
+	}
+	for _, r := range roles {
+		page.Roles[r.Role] = append(page.Roles[r.Role], r.PersonID)
+	}
+	ids, frozen, err := activeMembers(tx, g.ID)
+	if err != nil {
+		return page, err
+	}
+	page.Frozen = frozen
+	if err := tx.Model(&Person{}).Select("id, name").Where("id IN ?", append(ids, 0)).Order("name").Scan(&page.People).Error; err != nil {
+		return page, err
+	}
+	var att []Attendance
+	q := tx.Where("meeting_id = ?", id)
+	if rel != RelMentor {
+		q = q.Where("person_id = ?", v.PersonID)
+	}
+	if err := q.Find(&att).Error; err != nil {
+		return page, err
+	}
+	for _, a := range att {
+		page.Attendance[a.PersonID] = a.Status
+	}
+	if rel == RelMentor && m.Kind != KindFirstMeeting {
+		if page.Proposed, err = proposedRoles(tx, g.ID, m); err != nil {
+			return page, err
+		}
+	}
+	if page.Actions, err = actionRows(tx, g.ID, &m.ID); err != nil {
+		return page, err
+	}
+	if m.Kind == KindFirstMeeting {
+		page.Entries, err = firstMeetingEntries(tx, m.ID, ids)
+	}
+	return page, err
+}
+
+// agendaOf returns the meeting's agenda: as saved, or laid out from its method.
+func agendaOf(m Meeting) []AgendaItem {
+	var items []AgendaItem
+	if m.Agenda != "" && json.Unmarshal([]byte(m.Agenda), &items) == nil && len(items) > 0 {
+		return items
+	}
+	if method, ok := MethodByKey(m.MethodKey); ok {
+		return LayAgenda(method, m.DurationMin())
+	}
+	return nil
+}
+
+// proposedRoles proposes roles for a meeting from the group's earlier turns.
+func proposedRoles(tx *gorm.DB, groupID uint, m Meeting) (map[MeetingRole]uint, error) {
+	roster, frozen, err := activeMembers(tx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	var turns []RoleTurn
+	err = tx.Model(&MeetingRoleAssignment{}).Select("meetings.seq, meeting_roles.role, meeting_roles.person_id").
+		Joins("JOIN meetings ON meetings.id = meeting_roles.meeting_id").
+		Where("meetings.group_id = ? AND meetings.starts_at < ? AND meetings.status <> ?", groupID, m.StartsAt, MeetingCancelled).
+		Scan(&turns).Error
+	if err != nil {
+		return nil, err
+	}
+	// Earlier meetings count by their place in time, not their series number.
+	var earlier []Meeting
+	if err := tx.Select("id", "seq").Where("group_id = ? AND starts_at < ?", groupID, m.StartsAt).Order("starts_at").Find(&earlier).Error; err != nil {
+		return nil, err
+	}
+	order := map[int]int{}
+	for i, e := range earlier {
+		order[e.Seq] = i + 1
+	}
+	for i := range turns {
+		turns[i].Seq = order[turns[i].Seq]
+	}
+	return ProposeRoles(len(earlier)+1, roster, frozen, turns, nil), nil
+}
+
+// MeetingInput changes a meeting's time, place and kind; mentor only.
+type MeetingInput struct {
+	Date        string `form:"date" json:"date" validate:"required,date"`
+	StartTime   string `form:"start_time" json:"start_time" validate:"required,max=5"`
+	DurationMin int    `form:"duration_min" json:"duration_min" validate:"min=15,max=480"`
+	Location    string `form:"location" json:"location" validate:"max=200"`
+	Kind        string `form:"kind" json:"kind" validate:"omitempty,oneof=first intervision work_visit guest"`
+	Method      string `form:"method" json:"method" validate:"max=30"`
+	IntroFormat string `form:"intro_format" json:"intro_format" validate:"omitempty,oneof=object interview round"`
+	Host        string `form:"host" json:"host" validate:"max=200"`
+	Address     string `form:"address" json:"address" validate:"max=300"`
+	Contact     string `form:"contact" json:"contact" validate:"max=200"`
+	Purpose     string `form:"purpose" json:"purpose" validate:"max=1000"`
+	Preparation string `form:"preparation" json:"preparation" validate:"max=2000"`
+	Practical   string `form:"practical" json:"practical" validate:"max=2000"`
+	GuestName   string `form:"guest_name" json:"guest_name" validate:"max=200"`
+	GuestRole   string `form:"guest_role" json:"guest_role" validate:"max=200"`
+	Topic       string `form:"topic" json:"topic" validate:"max=500"`
+	Reason      string `form:"move_reason" json:"move_reason" validate:"max=500"` // why the meeting moves
+}
+
+// localStart reads a date and wall-clock time in the organisation's zone.
+func localStart(tx *gorm.DB, date, clock string) (time.Time, error) {
+	org, err := GetOrganisation(tx.Statement.Context, tx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	d, err := ParseDate(date)
+	if err != nil {
+		return time.Time{}, fieldErr("date", "date")
+	}
+	hh, mm, ok := parseClock(clock)
+	if !ok {
+		return time.Time{}, fieldErr("start_time", "time")
+	}
+	t, ok := at(d, hh, mm, org.Location())
+	if !ok {
+		return time.Time{}, &ValidationError{Fields: []FieldError{{Field: "start_time", Code: "time_missing", Args: map[string]any{"Date": date}}}}
+	}
+	return t, nil
+}
+
+// UpdateMeeting saves the meeting form. A changed time marks the meeting as
+// edited by hand, so replanning the series leaves it alone.
+func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in MeetingInput) (Meeting, error) {
+	var m Meeting
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rel Relation
+		var err error
+		if m, _, rel, err = meetingFor(tx, v, id); err != nil {
+			return err
+		}
+		if rel != RelMentor {
+			return ErrNotFound
+		}
+		start, err := localStart(tx, in.Date, in.StartTime)
+		if err != nil {
+			return err
+		}
+		seqBefore := m.Sequence
+		if in.Method != "" {
+			if _, ok := MethodByKey(in.Method); !ok {
+				return fieldErr("method", "unknown_choice")
+			}
+		}
+		end := start.Add(time.Duration(in.DurationMin) * time.Minute)
+		if !start.Equal(m.StartsAt) || !end.Equal(m.EndsAt) || trimmed(in.Location) != m.Location {
+			m.EditedByHand = true
+			m.Sequence++
+			if trimmed(in.Reason) != "" {
+				m.StatusReason = trimmed(in.Reason)
+			}
+		}
+		if in.Method != m.MethodKey || !end.Equal(m.EndsAt) || !start.Equal(m.StartsAt) {
+			m.Agenda = "" // laid out again from the method
+		}
+		m.StartsAt, m.EndsAt, m.Location, m.MethodKey = start, end, trimmed(in.Location), in.Method
+		if in.Kind != "" && (in.Kind == string(KindFirstMeeting)) == (m.Kind == KindFirstMeeting) {
+			m.Kind = MeetingKind(in.Kind)
+		}
+		m.IntroFormat = in.IntroFormat
+		m.Host, m.Address, m.Contact = trimmed(in.Host), trimmed(in.Address), trimmed(in.Contact)
+		m.Purpose, m.Preparation, m.Practical = trimmed(in.Purpose), trimmed(in.Preparation), trimmed(in.Practical)
+		m.GuestName, m.GuestRole, m.Topic = trimmed(in.GuestName), trimmed(in.GuestRole), trimmed(in.Topic)
+		moved := m.Sequence != seqBefore
+		if err := tx.Save(&m).Error; err != nil {
+			return err
+		}
+		if moved {
+			return notifyMeetingChange(tx, m, nowOf(tx))
+		}
+		return nil
+	})
+	return m, err
+}
+
+// StatusChange cancels a meeting or marks it held.
+type StatusChange struct {
+	Status string `form:"status" json:"status" validate:"required,oneof=planned held cancelled"`
+	Reason string `form:"reason" json:"reason" validate:"max=500"`
+}
+
+// SetMeetingStatus cancels a meeting (a reason is required), marks it held,
+// or plans it again; mentor only.
+func SetMeetingStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in StatusChange) (Meeting, error) {
+	var m Meeting
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rel Relation
+		var err error
+		if m, _, rel, err = meetingFor(tx, v, id); err != nil {
+			return err
+		}
+		if rel != RelMentor {
+			return ErrNotFound
+		}
+		if in.Status == string(MeetingCancelled) && trimmed(in.Reason) == "" {
+			return fieldErr("reason", "required")
+		}
+		if MeetingStatus(in.Status) != m.Status {
+			m.Sequence++
+		}
+		cancelled := MeetingStatus(in.Status) == MeetingCancelled && m.Status != MeetingCancelled
+		m.Status, m.StatusReason, m.EditedByHand = MeetingStatus(in.Status), trimmed(in.Reason), true
+		if err := tx.Model(&m).Select("status", "status_reason", "edited_by_hand", "sequence").Updates(&m).Error; err != nil {
+			return err
+		}
+		if cancelled {
+			return notifyMeetingChange(tx, m, nowOf(tx))
+		}
+		return nil
+	})
+	return m, err
+}
+
+// AgendaInput sets the minutes of each agenda block.
+type AgendaInput struct {
+	Minutes []int `form:"minutes" json:"minutes"`
+}
+
+// SaveAgenda stores the mentor's own minutes per block of the method's
+// agenda; mentor only.
+func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaInput) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, _, rel, err := meetingFor(tx, v, id)
+		if err != nil || rel != RelMentor {
+			return ErrNotFound
+		}
+		items := agendaOf(m)
+		if len(in.Minutes) != len(items) {
+			return fieldErr("minutes", "invalid")
+		}
+		start := 0
+		for i := range items {
+			if in.Minutes[i] < 0 || in.Minutes[i] > 480 {
+				return fieldErr("minutes", "out_of_range")
+			}
+			items[i].Start, items[i].Minutes = start, in.Minutes[i]
+			start += in.Minutes[i]
+		}
+		data, _ := json.Marshal(items)
+		return tx.Model(&m).Update("agenda", string(data)).Error
+	})
+}
+
+// RolesInput sets the roles of a meeting: person ids per role; case
+// bringers may be several.
+type RolesInput struct {
+	Facilitator  uint   `form:"facilitator" json:"facilitator"`
+	Timekeeper   uint   `form:"timekeeper" json:"timekeeper"`
+	NoteTaker    uint   `form:"note_taker" json:"note_taker"`
+	CaseBringers []uint `form:"case_bringer" json:"case_bringers"`
+}
+
+// SaveRoles stores the roles of a meeting (the proposal or the mentor's
+// own choice); only members of the group can have a role; mentor only.
+func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInput) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, g, rel, err := meetingFor(tx, v, id)
+		if err != nil || rel != RelMentor {
+			return ErrNotFound
+		}
+		member, err := memberSet(tx, g.ID)
+		if err != nil {
+			return err
+		}
+		var rows []MeetingRoleAssignment
+		add := func(field string, role MeetingRole, pid uint) error {
+			if pid == 0 {
+				return nil
+			}
+			if !member[pid] {
+				return fieldErr(field, "unknown_choice")
+			}
+			rows = append(rows, MeetingRoleAssignment{MeetingID: m.ID, Role: role, PersonID: pid})
+			return nil
+		}
+		ve := &ValidationError{}
+		for _, f := range []struct {
+			field string
+			role  MeetingRole
+			id    uint
+		}{{"facilitator", RoleFacilitator, in.Facilitator}, {"timekeeper", RoleTimekeeper, in.Timekeeper}, {"note_taker", RoleNoteTaker, in.NoteTaker}} {
+			if err := add(f.field, f.role, f.id); err != nil {
+				ve.Fields = append(ve.Fields, err.(*ValidationError).Fields...)
+			}
+		}
+		seen := map[uint]bool{}
+		for _, pid := range in.CaseBringers {
+			if seen[pid] {
+				continue
+			}
+			seen[pid] = true
+			if err := add("case_bringer", RoleCaseBringer, pid); err != nil {
+				ve.Fields = append(ve.Fields, err.(*ValidationError).Fields...)
+			}
+		}
+		if err := ve.OrNil(); err != nil {
+			return err
+		}
+		if err := tx.Where("meeting_id = ?", m.ID).Delete(&MeetingRoleAssignment{}).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.Create(&rows).Error
+	})
+}
+
+// SaveAttendance records who came; mentor only. Statuses are present,
+// excused or absent; people outside the group are refused.
+func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, g, rel, err := meetingFor(tx, v, id)
+		if err != nil || rel != RelMentor {
+			return ErrNotFound
+		}
+		member, err := memberSet(tx, g.ID)
+		if err != nil {
+			return err
+		}
+		var rows []Attendance
+		for pid, s := range statuses {
+			switch AttendanceStatus(s) {
+			case Present, Excused, Absent:
+			case "":
+				continue
+			default:
+				return fieldErr("attendance", "unknown_choice")
+			}
+			if !member[pid] {
+				return fieldErr("attendance", "unknown_choice")
+			}
+			rows = append(rows, Attendance{MeetingID: m.ID, PersonID: pid, Status: AttendanceStatus(s)})
+		}
+		if err := tx.Where("meeting_id = ?", m.ID).Delete(&Attendance{}).Error; err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return err
+			}
+		}
+		if m.Status == MeetingPlanned && len(rows) > 0 {
+			return tx.Model(&m).Update("status", MeetingHeld).Error
+		}
+		return nil
+	})
+}
+
+// NotesInput is the group notes of a meeting.
+type NotesInput struct {
+	Notes string `form:"notes" json:"notes" validate:"max=20000"`
+}
+
+// SaveNotes stores a meeting's group notes: by the mentor or the meeting's
+// note-taker.
+func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInput) error {
+	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		m, _, rel, err := meetingFor(tx, v, id)
+		if err != nil {
+			return err
+		}
+		if rel != RelMentor {
+			var n int64
+			tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role = ?", id, v.PersonID, RoleNoteTaker).Count(&n)
+			if n == 0 {
+				return ErrForbidden
+			}
+		}
+		return tx.Model(&m).Update("notes", trimmed(in.Notes)).Error
+	})
+}
+
+// UpcomingMeetings returns the next meetings of the viewer's groups (as
+// mentor or member) from now on, at most limit.
+func UpcomingMeetings(ctx context.Context, db *gorm.DB, v Viewer, now time.Time, limit int) ([]MeetingWithGroup, error) {
+	var out []MeetingWithGroup
+	tx := db.WithContext(ctx)
+	err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").
+		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
+		Where("meetings.group_id IN (?) AND meetings.ends_at > ? AND meetings.status <> ?", groupsOf(tx, v), now, MeetingCancelled).
+		Order("meetings.starts_at").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// MeetingWithGroup is a meeting with its group's name, for lists across groups.
+type MeetingWithGroup struct {
+	Meeting
+	GroupName string `json:"group_name"`
+}
+
+// SetAttendanceForAll records every active member as present (the demo and
+// quick entry after a full meeting); mentor only.
+func SetAttendanceForAll(ctx context.Context, db *gorm.DB, v Viewer, id uint) error {
+	tx := db.WithContext(ctx)
+	m, g, rel, err := meetingFor(tx, v, id)
+	if err != nil || rel != RelMentor {
+		return ErrNotFound
+	}
+	ids, frozen, err := activeMembers(tx, g.ID)
+	if err != nil {
+		return err
+	}
+	statuses := map[uint]string{}
+	for _, pid := range ids {
+		if !frozen[pid] {
+			statuses[pid] = string(Present)
+		}
+	}
+	return SaveAttendance(ctx, db, v, m.ID, statuses)
+}
+
+// memberSet is the set of a group's active and frozen mentees.
+func memberSet(tx *gorm.DB, groupID uint) (map[uint]bool, error) {
+	ids, _, err := activeMembers(tx, groupID)
+	set := make(map[uint]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, err
+}

@@ -1,0 +1,427 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// GroupSeries holds how a group's meetings are planned: what the group
+// agreed at its first meeting.
+type GroupSeries struct {
+	ID           uint          `gorm:"primaryKey" json:"-"`
+	GroupID      uint          `gorm:"not null;uniqueIndex" json:"group_id"`
+	Weekday      time.Weekday  `gorm:"not null" json:"weekday"`
+	StartTime    string        `gorm:"size:5;not null" json:"start_time"`
+	DurationMin  int           `gorm:"not null" json:"duration_min"`
+	CadenceWeeks int           `gorm:"not null" json:"cadence_weeks"`
+	Location     string        `gorm:"size:200;not null;default:''" json:"location"`
+	Policy       HolidayPolicy `gorm:"size:10;not null" json:"policy"`
+	FirstOn      Date          `gorm:"not null" json:"first_on"`
+	Until        Date          `gorm:"not null" json:"until"`
+	VisitsWanted bool          `gorm:"not null;default:false" json:"visits_wanted"`
+	VisitsWith   string        `gorm:"size:500;not null;default:''" json:"visits_with"`
+	CreatedAt    time.Time     `json:"-"`
+	UpdatedAt    time.Time     `json:"-"`
+}
+
+// TableName keeps the table name plural-free.
+func (GroupSeries) TableName() string { return "group_series" }
+
+// SeriesInput is the series form: the working agreements of the group.
+type SeriesInput struct {
+	FirstOn      string `form:"first_on" json:"first_on" validate:"required,date"`
+	Until        string `form:"until" json:"until" validate:"omitempty,date"`
+	Weekday      string `form:"weekday" json:"weekday" validate:"omitempty,oneof=0 1 2 3 4 5 6"`
+	StartTime    string `form:"start_time" json:"start_time" validate:"required,max=5"`
+	DurationMin  int    `form:"duration_min" json:"duration_min"`
+	CadenceWeeks int    `form:"cadence_weeks" json:"cadence_weeks"`
+	Location     string `form:"location" json:"location" validate:"max=200"`
+	Policy       string `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift"`
+	WorkVisits   string `form:"work_visits" json:"work_visits" validate:"max=100"` // slot numbers, "3, 7"
+	Guests       string `form:"guests" json:"guests" validate:"max=100"`
+	VisitsWanted bool   `form:"visits_wanted" json:"visits_wanted"`
+	VisitsWith   string `form:"visits_with" json:"visits_with" validate:"max=500"`
+}
+
+// DefaultDurationMin is the usual length of a meeting.
+const DefaultDurationMin = 120
+
+// SeriesPreview is what saving the series form would do.
+type SeriesPreview struct {
+	Plan     SeriesPlan
+	Replaced int       // future meetings that would be replaced
+	Kept     []Meeting // meetings kept: held, cancelled or changed by hand
+	Overlaps []Overlap // clashes with the mentor's other groups
+}
+
+// Overlap is a planned meeting that clashes with one of another group of
+// the same mentor.
+type Overlap struct {
+	Date  Date
+	Group string
+}
+
+// slotList reads "3, 7" into slot numbers.
+func slotList(field, s string, kind MeetingKind, into map[int]MeetingKind) error {
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 1 || n > MaxSeriesSlots {
+			return fieldErr(field, "slot_numbers")
+		}
+		into[n] = kind
+	}
+	return nil
+}
+
+// seriesParams turns the form into planner parameters for group g.
+func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, GroupSeries, error) {
+	org, err := GetOrganisation(tx.Statement.Context, tx)
+	if err != nil {
+		return SeriesParams{}, GroupSeries{}, err
+	}
+	var blackouts []Blackout
+	if err := tx.Order("starts_on").Find(&blackouts).Error; err != nil {
+		return SeriesParams{}, GroupSeries{}, err
+	}
+	first, err := ParseDate(in.FirstOn)
+	if err != nil {
+		return SeriesParams{}, GroupSeries{}, fieldErr("first_on", "date")
+	}
+	until := g.Programme.EndsOn
+	if in.Until != "" {
+		if until, err = ParseDate(in.Until); err != nil {
+			return SeriesParams{}, GroupSeries{}, fieldErr("until", "date")
+		}
+	}
+	weekday := first.Weekday()
+	if in.Weekday != "" {
+		n, _ := strconv.Atoi(in.Weekday)
+		weekday = time.Weekday(n)
+	}
+	p := SeriesParams{From: first, Until: until, Weekday: weekday, StartTime: strings.TrimSpace(in.StartTime),
+		DurationMin: in.DurationMin, CadenceWeeks: in.CadenceWeeks, Location: strings.TrimSpace(in.Location),
+		Policy: HolidayPolicy(in.Policy), Zone: org.Location(), Blackouts: blackouts,
+		Holidays: NewDutchHolidays(org.GoodFridayOff, org.LiberationDayOff), Kinds: map[int]MeetingKind{}}
+	if p.DurationMin == 0 {
+		p.DurationMin = DefaultDurationMin
+	}
+	if p.CadenceWeeks == 0 {
+		p.CadenceWeeks = g.Programme.CadenceWeeks
+	}
+	if p.Policy == "" {
+		p.Policy = PolicyShift
+	}
+	if err := slotList("work_visits", in.WorkVisits, KindWorkVisit, p.Kinds); err != nil {
+		return p, GroupSeries{}, err
+	}
+	if err := slotList("guests", in.Guests, KindGuest, p.Kinds); err != nil {
+		return p, GroupSeries{}, err
+	}
+	s := GroupSeries{GroupID: g.ID, Weekday: weekday, StartTime: p.StartTime, DurationMin: p.DurationMin,
+		CadenceWeeks: p.CadenceWeeks, Location: p.Location, Policy: p.Policy, FirstOn: first, Until: until,
+		VisitsWanted: in.VisitsWanted, VisitsWith: strings.TrimSpace(in.VisitsWith)}
+	return p, s, nil
+}
+
+// mentorsGroup loads a group the viewer mentors; anyone else gets ErrNotFound.
+func mentorsGroup(tx *gorm.DB, v Viewer, groupID uint) (MentorGroup, error) {
+	g, rel, err := relationTo(tx, v, groupID)
+	if err != nil || rel != RelMentor {
+		return g, ErrNotFound
+	}
+	return g, nil
+}
+
+// seriesMeetings splits the group's series meetings at the moment now:
+// future ones that may be replanned, and fixed ones (held, cancelled, edited
+// by hand, or past).
+func seriesMeetings(tx *gorm.DB, groupID uint, now time.Time) (future, fixed []Meeting, err error) {
+	var all []Meeting
+	if err = tx.Where("group_id = ? AND kind <> ?", groupID, KindFirstMeeting).Order("starts_at").Find(&all).Error; err != nil {
+		return
+	}
+	for _, m := range all {
+		if m.StartsAt.After(now) && m.Status == MeetingPlanned && !m.EditedByHand {
+			future = append(future, m)
+		} else {
+			fixed = append(fixed, m)
+		}
+	}
+	return
+}
+
+func fixedOf(ms []Meeting) []FixedMeeting {
+	out := make([]FixedMeeting, len(ms))
+	for i, m := range ms {
+		out[i] = FixedMeeting{ID: m.ID, StartsAt: m.StartsAt, EndsAt: m.EndsAt}
+	}
+	return out
+}
+
+// planFor computes what saving the series would do at the moment now.
+func planFor(tx *gorm.DB, g MentorGroup, in SeriesInput, now time.Time) (SeriesPreview, Replan, GroupSeries, error) {
+	var pv SeriesPreview
+	p, s, err := seriesParams(tx, g, in)
+	if err != nil {
+		return pv, Replan{}, s, err
+	}
+	future, fixed, err := seriesMeetings(tx, g.ID, now)
+	if err != nil {
+		return pv, Replan{}, s, err
+	}
+	today := DateOf(now.In(p.Zone))
+	// Numbering goes on after the last meeting that stays.
+	for _, f := range fixed {
+		p.FirstSeq = max(p.FirstSeq, f.Seq+1)
+	}
+	var r Replan
+	if len(future)+len(fixed) == 0 {
+		plan, err := PlanSeries(p)
+		if err != nil {
+			return pv, r, s, err
+		}
+		r.Add = plan.Meetings
+		pv.Plan = plan
+	} else {
+		if r, err = ReplanFuture(p, today, fixedOf(future), fixedOf(fixed)); err != nil {
+			return pv, r, s, err
+		}
+		pv.Plan.Meetings = r.Add
+		pv.Replaced = len(r.Remove)
+		for _, f := range fixed {
+			if f.StartsAt.After(now) {
+				pv.Kept = append(pv.Kept, f)
+			}
+		}
+	}
+	pv.Overlaps, err = mentorOverlaps(tx, g, r.Add)
+	return pv, r, s, err
+}
+
+// mentorOverlaps finds planned meetings that clash with meetings of the
+// mentor's other groups.
+func mentorOverlaps(tx *gorm.DB, g MentorGroup, planned []PlannedMeeting) ([]Overlap, error) {
+	if len(planned) == 0 {
+		return nil, nil
+	}
+	var others []struct {
+		StartsAt, EndsAt time.Time
+		Name             string
+	}
+	err := tx.Model(&Meeting{}).Select("meetings.starts_at, meetings.ends_at, g.name").
+		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
+		Where("g.mentor_id = ? AND g.id <> ? AND meetings.status <> ? AND meetings.starts_at < ? AND meetings.ends_at > ?",
+			g.MentorID, g.ID, MeetingCancelled, planned[len(planned)-1].EndsAt, planned[0].StartsAt).
+		Scan(&others).Error
+	var out []Overlap
+	for _, p := range planned {
+		for _, o := range others {
+			if Overlaps(p.StartsAt, p.EndsAt, o.StartsAt, o.EndsAt) {
+				out = append(out, Overlap{Date: p.Date, Group: o.Name})
+			}
+		}
+	}
+	return out, err
+}
+
+// PreviewSeries shows what saving the series form would plan; the group's
+// mentor only. It writes nothing.
+func PreviewSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in SeriesInput, now time.Time) (SeriesPreview, error) {
+	tx := db.WithContext(ctx)
+	g, err := mentorsGroup(tx, v, groupID)
+	if err != nil {
+		return SeriesPreview{}, err
+	}
+	pv, _, _, err := planFor(tx, g, in, now)
+	return pv, err
+}
+
+// SaveSeries plans the group's series, in one transaction. When meetings
+// exist, only future ones that were not held, cancelled or changed by hand
+// are replaced; the preview says which were kept.
+func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in SeriesInput, now time.Time) (SeriesPreview, error) {
+	var pv SeriesPreview
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		g, err := mentorsGroup(tx, v, groupID)
+		if err != nil {
+			return err
+		}
+		var r Replan
+		var s GroupSeries
+		if pv, r, s, err = planFor(tx, g, in, now); err != nil {
+			return err
+		}
+		if len(r.Remove) > 0 {
+			if err := tx.Where("group_id = ? AND id IN ?", g.ID, r.Remove).Delete(&Meeting{}).Error; err != nil {
+				return err
+			}
+		}
+		if err := insertPlanned(tx, g.ID, r.Add); err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "group_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"weekday", "start_time", "duration_min", "cadence_weeks", "location",
+				"policy", "first_on", "until", "visits_wanted", "visits_with", "updated_at"})}).Create(&s).Error
+	})
+	return pv, err
+}
+
+// insertPlanned stores planned meetings.
+func insertPlanned(tx *gorm.DB, groupID uint, planned []PlannedMeeting) error {
+	if len(planned) == 0 {
+		return nil
+	}
+	rows := make([]Meeting, len(planned))
+	for i, p := range planned {
+		rows[i] = Meeting{GroupID: groupID, Seq: p.Seq, Kind: p.Kind, StartsAt: p.StartsAt, EndsAt: p.EndsAt,
+			Location: p.Location, Status: MeetingPlanned}
+		if p.Kind == KindIntervision {
+			rows[i].MethodKey = "incident"
+		}
+	}
+	return tx.CreateInBatches(rows, 200).Error
+}
+
+// GetSeries returns the group's series settings, if planned; mentor only.
+func GetSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (GroupSeries, MentorGroup, bool, error) {
+	tx := db.WithContext(ctx)
+	g, err := mentorsGroup(tx, v, groupID)
+	if err != nil {
+		return GroupSeries{}, g, false, err
+	}
+	var s GroupSeries
+	err = tx.Where("group_id = ?", groupID).First(&s).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return s, g, false, nil
+	}
+	return s, g, err == nil, err
+}
+
+// SeriesInputOf turns stored settings back into the form.
+func SeriesInputOf(s GroupSeries) SeriesInput {
+	return SeriesInput{FirstOn: s.FirstOn.String(), Until: s.Until.String(), Weekday: strconv.Itoa(int(s.Weekday)),
+		StartTime: s.StartTime, DurationMin: s.DurationMin, CadenceWeeks: s.CadenceWeeks, Location: s.Location,
+		Policy: string(s.Policy), VisitsWanted: s.VisitsWanted, VisitsWith: s.VisitsWith}
+}
+
+// ExtendSeries lengthens a planned series by some months, appending
+// meetings in the same rhythm, and marks the group extended; mentor only.
+func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, months int) (int, error) {
+	if months < 1 || months > 12 {
+		return 0, &ValidationError{Fields: []FieldError{{Field: "months", Code: "out_of_range", Args: map[string]any{"Min": 1, "Max": 12}}}}
+	}
+	added := 0
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		g, err := mentorsGroup(tx, v, groupID)
+		if err != nil {
+			return err
+		}
+		var s GroupSeries
+		if err := tx.Where("group_id = ?", groupID).First(&s).Error; err != nil {
+			return fieldErr("months", "no_series")
+		}
+		in := SeriesInputOf(s)
+		p, _, err := seriesParams(tx, g, in)
+		if err != nil {
+			return err
+		}
+		var last Meeting
+		if err := tx.Where("group_id = ? AND kind <> ?", groupID, KindFirstMeeting).Order("seq DESC").First(&last).Error; err != nil {
+			return fieldErr("months", "no_series")
+		}
+		regular := s.FirstOn
+		for !regular.After(DateOf(last.StartsAt.In(p.Zone))) {
+			regular = Date{regular.AddDate(0, 0, 7*s.CadenceWeeks)}
+		}
+		p.From, p.Until, p.FirstSeq = regular, s.Until.AddMonths(months), last.Seq+1
+		p.Kinds = nil
+		plan, err := PlanSeries(p)
+		if err != nil {
+			return err
+		}
+		if err := insertPlanned(tx, groupID, plan.Meetings); err != nil {
+			return err
+		}
+		added = len(plan.Meetings)
+		if err := tx.Model(&s).Update("until", p.Until).Error; err != nil {
+			return err
+		}
+		return tx.Model(&MentorGroup{}).Where("id = ?", groupID).Update("status", GroupExtended).Error
+	})
+	return added, err
+}
+
+// ProgrammeSeriesResult says what planning a programme's series did.
+type ProgrammeSeriesResult struct {
+	Groups   int `json:"groups"`   // groups that got a series
+	Meetings int `json:"meetings"` // meetings planned in all
+	Skipped  int `json:"skipped"`  // groups that already had meetings
+}
+
+// PlanProgrammeSeries plans the same series for every group of a programme
+// that has no meetings yet, in one transaction; admins only. It is for
+// L&D starting many groups at once; each mentor can change their group's
+// series afterwards.
+func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint, in SeriesInput) (ProgrammeSeriesResult, error) {
+	var res ProgrammeSeriesResult
+	if !v.Admin {
+		return res, ErrNotFound
+	}
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var prog Programme
+		if err := tx.First(&prog, programmeID).Error; err != nil {
+			return notFound(err)
+		}
+		var groups []MentorGroup
+		if err := tx.Where("programme_id = ? AND status <> ?", programmeID, GroupClosed).
+			Where("NOT EXISTS (SELECT 1 FROM meetings m WHERE m.group_id = mentor_groups.id AND m.kind <> ?)", KindFirstMeeting).
+			Order("id").Find(&groups).Error; err != nil {
+			return err
+		}
+		var total int64
+		if err := tx.Model(&MentorGroup{}).Where("programme_id = ? AND status <> ?", programmeID, GroupClosed).Count(&total).Error; err != nil {
+			return err
+		}
+		res.Skipped = int(total) - len(groups)
+		if len(groups) == 0 {
+			return nil
+		}
+		p, s, err := seriesParams(tx, MentorGroup{Programme: prog}, in)
+		if err != nil {
+			return err
+		}
+		plan, err := PlanSeries(p)
+		if err != nil {
+			return err
+		}
+		meetings := make([]Meeting, 0, len(groups)*len(plan.Meetings))
+		series := make([]GroupSeries, len(groups))
+		for i, g := range groups {
+			for _, pm := range plan.Meetings {
+				m := Meeting{GroupID: g.ID, Seq: pm.Seq, Kind: pm.Kind, StartsAt: pm.StartsAt, EndsAt: pm.EndsAt,
+					Location: pm.Location, Status: MeetingPlanned}
+				if pm.Kind == KindIntervision {
+					m.MethodKey = "incident"
+				}
+				meetings = append(meetings, m)
+			}
+			series[i] = s
+			series[i].GroupID = g.ID
+		}
+		if err := tx.CreateInBatches(meetings, 1000).Error; err != nil {
+			return err
+		}
+		if err := tx.CreateInBatches(series, 1000).Error; err != nil {
+			return err
+		}
+		res.Groups, res.Meetings = len(groups), len(meetings)
+		return nil
+	})
+	return res, err
+}
