@@ -48,7 +48,7 @@ var (
 )
 
 // setup opens BENCH_DATABASE_URL, which must hold the large organisation.
-func setup(b *testing.B) *env {
+func setup(b testing.TB) *env {
 	b.Helper()
 	dsn := os.Getenv("BENCH_DATABASE_URL")
 	if dsn == "" {
@@ -198,7 +198,7 @@ func load(b *testing.B, target, cookie string, clients, total int) ([]time.Durat
 }
 
 // signIn returns the session cookie of a signed-in person.
-func (e *env) signIn(b *testing.B, email string) string {
+func (e *env) signIn(b testing.TB, email string) string {
 	b.Helper()
 	c := apptest.NewClient(b, e.srv)
 	c.SignIn(email, app.DemoPassword)
@@ -461,12 +461,13 @@ func BenchmarkMemory(b *testing.B) {
 	cookie := e.signIn(b, e.mentee)
 	for i := 0; i < b.N; i++ {
 		idle := rss(b)
-		peak := idle
-		done := make(chan struct{})
+		done, peakc := make(chan struct{}), make(chan float64)
 		go func() {
+			peak := idle
 			for {
 				select {
 				case <-done:
+					peakc <- peak
 					return
 				case <-time.After(50 * time.Millisecond):
 					if r := rss(b); r > peak {
@@ -477,6 +478,7 @@ func BenchmarkMemory(b *testing.B) {
 		}()
 		load(b, e.srv.URL+"/", cookie, 50, 20000)
 		close(done)
+		peak := <-peakc
 		result(b, "resident memory, idle", "MB", idle, 0, 150, true)
 		result(b, "resident memory, mentee home page under 50 clients", "MB", peak, idle, 150, true)
 	}

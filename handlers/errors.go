@@ -125,13 +125,14 @@ func bind(c echo.Context, in any) error {
 		}
 		return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 	}
-	trimStrings(in)
+	cleanStrings(in)
 	return c.Validate(in)
 }
 
-// trimStrings removes surrounding white space from the text fields of a
-// form struct, so "   " counts as empty. Passwords are kept as typed.
-func trimStrings(in any) {
+// cleanStrings passes the text fields of a form struct through
+// models.CleanText before validation, so "   " counts as empty and limits
+// count what is stored. Passwords are kept as typed.
+func cleanStrings(in any) {
 	v := reflect.ValueOf(in)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return
@@ -140,7 +141,7 @@ func trimStrings(in any) {
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
 		if f.Kind() == reflect.String && f.CanSet() && !strings.HasPrefix(v.Type().Field(i).Name, "Password") {
-			f.SetString(strings.TrimSpace(f.String()))
+			f.SetString(models.CleanText(f.String()))
 		}
 	}
 }

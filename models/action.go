@@ -73,7 +73,7 @@ func AddAction(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint, in Ac
 		if !ok {
 			return fieldErr("holder_id", "unknown_choice")
 		}
-		a = ActionItem{GroupID: g.ID, MeetingID: &m.ID, HolderID: in.HolderID, Text: trimmed(in.Text)}
+		a = ActionItem{GroupID: g.ID, MeetingID: &m.ID, HolderID: in.HolderID, Text: CleanText(in.Text)}
 		if in.DueOn != "" {
 			if a.DueOn, err = ParseDate(in.DueOn); err != nil {
 				return fieldErr("due_on", "date")

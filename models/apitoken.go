@@ -33,7 +33,7 @@ func CreateAPIToken(ctx context.Context, db *gorm.DB, v Viewer, in APITokenInput
 		return APIToken{}, "", err
 	}
 	token = APITokenPrefix + token
-	t := APIToken{PersonID: v.PersonID, Name: trimmed(in.Name), TokenHash: HashToken(token)}
+	t := APIToken{PersonID: v.PersonID, Name: CleanText(in.Name), TokenHash: HashToken(token)}
 	return t, token, db.WithContext(ctx).Create(&t).Error
 }
 

@@ -143,7 +143,7 @@ func Apply(ctx context.Context, db *gorm.DB, v Viewer, in ApplicationInput) (App
 
 func applyApplicationInput(a *Application, in ApplicationInput) error {
 	a.Role = in.Role
-	a.Discipline = trimmed(in.Discipline)
+	a.Discipline = CleanText(in.Discipline)
 	a.Themes = normalThemes(in.Themes)
 	days := append([]string(nil), in.Weekdays...)
 	sort.Strings(days)
@@ -153,7 +153,7 @@ func applyApplicationInput(a *Application, in ApplicationInput) error {
 		a.Capacity = max(in.Capacity, 1)
 		return nil
 	}
-	a.LearningNeed = trimmed(in.LearningNeed)
+	a.LearningNeed = CleanText(in.LearningNeed)
 	if a.LearningNeed == "" {
 		return fieldErr("learning_need", "required")
 	}

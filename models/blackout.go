@@ -29,7 +29,7 @@ func AddBlackout(ctx context.Context, db *gorm.DB, v Viewer, in BlackoutInput) (
 	if !v.Admin {
 		return Blackout{}, ErrNotFound
 	}
-	b := Blackout{Name: trimmed(in.Name)}
+	b := Blackout{Name: CleanText(in.Name)}
 	var err error
 	if b.StartsOn, err = ParseDate(in.StartsOn); err != nil {
 		return b, fieldErr("starts_on", "date")

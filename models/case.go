@@ -148,8 +148,8 @@ func SubmitCase(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Cas
 		if err != nil {
 			return err
 		}
-		c = CaseQuestion{GroupID: groupID, AuthorID: v.PersonID, Title: trimmed(in.Title), Situation: trimmed(in.Situation),
-			Question: trimmed(in.Question), Tried: trimmed(in.Tried), Hope: trimmed(in.Hope), Visibility: in.Visibility,
+		c = CaseQuestion{GroupID: groupID, AuthorID: v.PersonID, Title: CleanText(in.Title), Situation: CleanText(in.Situation),
+			Question: CleanText(in.Question), Tried: CleanText(in.Tried), Hope: CleanText(in.Hope), Visibility: in.Visibility,
 			Status: CaseSubmitted, MeetingID: next}
 		return tx.Create(&c).Error
 	})
@@ -229,7 +229,7 @@ func SaveTakeAways(ctx context.Context, db *gorm.DB, v Viewer, id uint, in TakeA
 		if err := tx.Where("author_id = ?", v.PersonID).First(&c, id).Error; err != nil {
 			return notFound(err)
 		}
-		return tx.Model(&c).Update("take_aways", trimmed(in.TakeAways)).Error
+		return tx.Model(&c).Update("take_aways", CleanText(in.TakeAways)).Error
 	})
 }
 

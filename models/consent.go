@@ -78,7 +78,7 @@ func GrantConsent(ctx context.Context, db *gorm.DB, v Viewer, in ConsentInput, w
 		} else if until.Before(today) || until.After(today.AddMonths(MaxConsentMonths)) {
 			ve.Add("until", "until_range", map[string]any{"Max": MaxConsentMonths})
 		}
-		text := trimmed(in.Text)
+		text := CleanText(in.Text)
 		if in.FromGoal != 0 {
 			goals, err := listGoals(tx, v, 0, in.FromGoal)
 			if err != nil {
@@ -99,7 +99,7 @@ func GrantConsent(ctx context.Context, db *gorm.DB, v Viewer, in ConsentInput, w
 		if err := ve.OrNil(); err != nil {
 			return err
 		}
-		c = Consent{OwnerID: v.PersonID, RecipientID: in.RecipientID, Purpose: trimmed(in.Purpose), Text: text,
+		c = Consent{OwnerID: v.PersonID, RecipientID: in.RecipientID, Purpose: CleanText(in.Purpose), Text: text,
 			Wording: wording, Until: until}
 		if err := tx.Create(&c).Error; err != nil {
 			return err

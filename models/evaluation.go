@@ -92,7 +92,7 @@ type OpenEvaluation struct {
 func MyEvaluations(ctx context.Context, db *gorm.DB, v Viewer, today Date) ([]OpenEvaluation, error) {
 	tx := db.WithContext(ctx)
 	var groups []MentorGroup
-	err := tx.Preload("Programme").Where(`mentor_id = ? OR id IN (SELECT group_id FROM memberships
+	err := tx.Preload("Programme").Where(`id IN (SELECT id FROM mentor_groups WHERE mentor_id = ? UNION SELECT group_id FROM memberships
 		WHERE person_id = ? AND status IN ('active','frozen','stopped'))`, v.PersonID, v.PersonID).
 		Order("name, id").Find(&groups).Error
 	if err != nil {
@@ -147,7 +147,7 @@ func SubmitEvaluation(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, 
 			return ErrNotFound
 		}
 		a := EvaluationAnswer{GroupID: groupID, Round: round, PersonID: v.PersonID, Role: role,
-			Score1: in.Score1, Score2: in.Score2, Score3: in.Score3, Score4: in.Score4, Open: trimmed(in.Open)}
+			Score1: in.Score1, Score2: in.Score2, Score3: in.Score3, Score4: in.Score4, Open: CleanText(in.Open)}
 		err := tx.Create(&a).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return fieldErr("score1", "already_answered")

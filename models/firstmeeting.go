@@ -85,7 +85,7 @@ func SaveEntry(ctx context.Context, db *gorm.DB, v Viewer, meetingID, personID u
 		var e FirstMeetingEntry
 		tx.Where("meeting_id = ? AND person_id = ?", meetingID, personID).Limit(1).Find(&e)
 		e.MeetingID, e.PersonID = meetingID, personID
-		e.Goal, e.Needs, e.Questions, e.ConductAgreed = trimmed(in.Goal), trimmed(in.Needs), trimmed(in.Questions), in.ConductAgreed
+		e.Goal, e.Needs, e.Questions, e.ConductAgreed = CleanText(in.Goal), CleanText(in.Needs), CleanText(in.Questions), in.ConductAgreed
 		return tx.Save(&e).Error
 	})
 }

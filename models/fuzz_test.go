@@ -1,8 +1,11 @@
 package models
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FuzzPlanSeries: any parameters either get a field-level refusal or a
@@ -64,6 +67,33 @@ func FuzzParseDate(f *testing.F) {
 		again, err := ParseDate(d.String())
 		if err != nil || !again.Equal(d.Time) {
 			t.Fatalf("%q → %s → %v %v", s, d, again, err)
+		}
+	})
+}
+
+// FuzzCleanText: cleaned text is valid UTF-8 without control or bidi
+// characters other than newline and tab, has no surrounding white space,
+// and cleaning it again changes nothing.
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{"", "  Hoe zeg ik nee?  ", "a\r\nb\rc", "<script>alert(1)</script>", "x\x00y\x7f\u0085z",
+		"abc\u202Edcba", "\xff\xfe ongeldig", "emoji 👩\u200d💻", "\t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := CleanText(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("%q → %q: not UTF-8", s, out)
+		}
+		if out != strings.TrimSpace(out) {
+			t.Fatalf("%q → %q: surrounding space", s, out)
+		}
+		for _, r := range out {
+			if (unicode.IsControl(r) && r != '\n' && r != '\t') || isBidiControl(r) {
+				t.Fatalf("%q → %q: keeps %U", s, out, r)
+			}
+		}
+		if again := CleanText(out); again != out {
+			t.Fatalf("%q → %q → %q: not stable", s, out, again)
 		}
 	})
 }

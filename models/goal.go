@@ -130,7 +130,7 @@ func GoalInputOf(g LearningGoal) GoalInput {
 }
 
 func applyGoal(g *LearningGoal, in GoalInput) error {
-	g.What, g.Why, g.HowNoticed, g.Shared, g.Done = trimmed(in.What), trimmed(in.Why), trimmed(in.HowNoticed), in.Shared, in.Done
+	g.What, g.Why, g.HowNoticed, g.Shared, g.Done = CleanText(in.What), CleanText(in.Why), CleanText(in.HowNoticed), in.Shared, in.Done
 	g.ByWhen = Date{}
 	if in.ByWhen != "" {
 		d, err := ParseDate(in.ByWhen)
@@ -191,7 +191,7 @@ func AddProgress(ctx context.Context, db *gorm.DB, v Viewer, goalID uint, in Pro
 		if err != nil {
 			return fieldErr("written_on", "date")
 		}
-		p = GoalProgress{GoalID: g.ID, WrittenOn: on, Text: trimmed(in.Text)}
+		p = GoalProgress{GoalID: g.ID, WrittenOn: on, Text: CleanText(in.Text)}
 		return tx.Create(&p).Error
 	})
 	return p, err

@@ -219,8 +219,8 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 
 func applyGroupInput(tx *gorm.DB, g *MentorGroup, in GroupInput, active int) error {
 	ve := &ValidationError{}
-	g.Name = trimmed(in.Name)
-	g.Discipline = trimmed(in.Discipline)
+	g.Name = CleanText(in.Name)
+	g.Discipline = CleanText(in.Discipline)
 	var mentor Person
 	if err := tx.First(&mentor, in.MentorID).Error; err != nil {
 		ve.Add("mentor_id", "unknown_choice", nil)

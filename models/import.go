@@ -118,7 +118,7 @@ func cell(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return strings.TrimSpace(rec[i])
+	return CleanText(rec[i])
 }
 
 // readRows turns records into rows by the mapping.

@@ -132,7 +132,7 @@ func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, i
 		}
 		it.MembershipID, it.HeldOn = m.ID, held
 		it.Click, it.Learnable, it.HasGoal, it.CanReflect = in.Click, in.Learnable, in.HasGoal, in.CanReflect
-		it.Kind, it.Outcome, it.Notes = MenteeKind(in.Kind), IntakeOutcome(in.Outcome), trimmed(in.Notes)
+		it.Kind, it.Outcome, it.Notes = MenteeKind(in.Kind), IntakeOutcome(in.Outcome), CleanText(in.Notes)
 		if err := tx.Save(&it).Error; err != nil {
 			return err
 		}

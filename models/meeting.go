@@ -309,24 +309,24 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 			}
 		}
 		end := start.Add(time.Duration(in.DurationMin) * time.Minute)
-		if !start.Equal(m.StartsAt) || !end.Equal(m.EndsAt) || trimmed(in.Location) != m.Location {
+		if !start.Equal(m.StartsAt) || !end.Equal(m.EndsAt) || CleanText(in.Location) != m.Location {
 			m.EditedByHand = true
 			m.Sequence++
-			if trimmed(in.Reason) != "" {
-				m.StatusReason = trimmed(in.Reason)
+			if CleanText(in.Reason) != "" {
+				m.StatusReason = CleanText(in.Reason)
 			}
 		}
 		if in.Method != m.MethodKey || !end.Equal(m.EndsAt) || !start.Equal(m.StartsAt) {
 			m.Agenda = "" // laid out again from the method
 		}
-		m.StartsAt, m.EndsAt, m.Location, m.MethodKey = start, end, trimmed(in.Location), in.Method
+		m.StartsAt, m.EndsAt, m.Location, m.MethodKey = start, end, CleanText(in.Location), in.Method
 		if in.Kind != "" && (in.Kind == string(KindFirstMeeting)) == (m.Kind == KindFirstMeeting) {
 			m.Kind = MeetingKind(in.Kind)
 		}
 		m.IntroFormat = in.IntroFormat
-		m.Host, m.Address, m.Contact = trimmed(in.Host), trimmed(in.Address), trimmed(in.Contact)
-		m.Purpose, m.Preparation, m.Practical = trimmed(in.Purpose), trimmed(in.Preparation), trimmed(in.Practical)
-		m.GuestName, m.GuestRole, m.Topic = trimmed(in.GuestName), trimmed(in.GuestRole), trimmed(in.Topic)
+		m.Host, m.Address, m.Contact = CleanText(in.Host), CleanText(in.Address), CleanText(in.Contact)
+		m.Purpose, m.Preparation, m.Practical = CleanText(in.Purpose), CleanText(in.Preparation), CleanText(in.Practical)
+		m.GuestName, m.GuestRole, m.Topic = CleanText(in.GuestName), CleanText(in.GuestRole), CleanText(in.Topic)
 		moved := m.Sequence != seqBefore
 		if err := tx.Save(&m).Error; err != nil {
 			return err
@@ -358,14 +358,14 @@ func SetMeetingStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in St
 		if rel != RelMentor {
 			return ErrNotFound
 		}
-		if in.Status == string(MeetingCancelled) && trimmed(in.Reason) == "" {
+		if in.Status == string(MeetingCancelled) && CleanText(in.Reason) == "" {
 			return fieldErr("reason", "required")
 		}
 		if MeetingStatus(in.Status) != m.Status {
 			m.Sequence++
 		}
 		cancelled := MeetingStatus(in.Status) == MeetingCancelled && m.Status != MeetingCancelled
-		m.Status, m.StatusReason, m.EditedByHand = MeetingStatus(in.Status), trimmed(in.Reason), true
+		m.Status, m.StatusReason, m.EditedByHand = MeetingStatus(in.Status), CleanText(in.Reason), true
 		if err := tx.Model(&m).Select("status", "status_reason", "edited_by_hand", "sequence").Updates(&m).Error; err != nil {
 			return err
 		}
@@ -533,7 +533,7 @@ func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInpu
 				return ErrForbidden
 			}
 		}
-		return tx.Model(&m).Update("notes", trimmed(in.Notes)).Error
+		return tx.Model(&m).Update("notes", CleanText(in.Notes)).Error
 	})
 }
 

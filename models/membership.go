@@ -57,7 +57,7 @@ type StatusInput struct {
 // mentee is refused when it breaks a composition rule.
 func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in MemberInput, today Date) (Membership, error) {
 	m := Membership{GroupID: groupID, PersonID: in.PersonID, Status: StatusCandidate, StatusSince: today,
-		DisciplineException: trimmed(in.DisciplineException)}
+		DisciplineException: CleanText(in.DisciplineException)}
 	if !v.Admin {
 		return m, ErrNotFound
 	}
@@ -139,7 +139,7 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 		return m, err
 	}
 	exception := m.DisciplineException
-	if e := trimmed(in.DisciplineException); e != "" {
+	if e := CleanText(in.DisciplineException); e != "" {
 		exception = e
 	}
 	after := before
@@ -163,7 +163,7 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	if broken := NewlyBroken(before.Check(), after.Check()); len(broken) > 0 {
 		return m, &RuleViolation{Results: broken}
 	}
-	m.Status, m.StatusSince, m.StatusReason, m.DisciplineException = MembershipStatus(in.Status), since, trimmed(in.Reason), exception
+	m.Status, m.StatusSince, m.StatusReason, m.DisciplineException = MembershipStatus(in.Status), since, CleanText(in.Reason), exception
 	if err = tx.Model(&m).Select("status", "status_since", "status_reason", "discipline_exception").Updates(&m).Error; err != nil {
 		return m, err
 	}

@@ -252,9 +252,6 @@ func notFound(err error) error {
 	return err
 }
 
-// trimmed returns s without surrounding white space.
-func trimmed(s string) string { return strings.TrimSpace(s) }
-
 // SealedModels lists the models with confidential text fields (tagged
 // `sealed`), for re-encryption under a new key.
 func SealedModels() []any {

@@ -104,7 +104,7 @@ func applyOneOnOne(tx *gorm.DB, o *OneOnOne, in OneOnOneInput) error {
 	}
 	o.StartsAt, o.EndsAt = start, end
 	o.AdHoc, o.Theme, o.Urgent = in.AdHoc, in.Theme, in.Urgent
-	o.Notes, o.FollowUps = trimmed(in.Notes), trimmed(in.FollowUps)
+	o.Notes, o.FollowUps = CleanText(in.Notes), CleanText(in.FollowUps)
 	if in.Status != "" {
 		o.Status = in.Status
 	}

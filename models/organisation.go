@@ -55,7 +55,7 @@ func UpdateOrganisation(ctx context.Context, db *gorm.DB, v Viewer, in Organisat
 		return ErrNotFound
 	}
 	return db.WithContext(ctx).Model(&Organisation{ID: OrganisationID}).Updates(map[string]any{
-		"name": trimmed(in.Name), "time_zone": in.TimeZone, "default_language": in.DefaultLanguage,
+		"name": CleanText(in.Name), "time_zone": in.TimeZone, "default_language": in.DefaultLanguage,
 		"good_friday_off": in.GoodFridayOff, "liberation_day_off": in.LiberationDayOff,
 	}).Error
 }

@@ -180,9 +180,9 @@ func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Person
 
 func applyPersonInput(tx *gorm.DB, p *Person, in PersonInput) error {
 	ve := &ValidationError{}
-	p.Name = trimmed(in.Name)
+	p.Name = CleanText(in.Name)
 	p.Email = NormalizeEmail(in.Email)
-	p.Discipline = trimmed(in.Discipline)
+	p.Discipline = CleanText(in.Discipline)
 	p.Admin = in.Admin
 	if in.Language != "" {
 		p.Language = in.Language

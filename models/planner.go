@@ -220,7 +220,7 @@ func PlanSeries(p SeriesParams) (SeriesPlan, error) {
 			kind = k
 		}
 		plan.Meetings = append(plan.Meetings, PlannedMeeting{Seq: seq, Kind: kind, Date: day, StartsAt: start,
-			EndsAt: start.Add(time.Duration(p.DurationMin) * time.Minute), Location: strings.TrimSpace(p.Location),
+			EndsAt: start.Add(time.Duration(p.DurationMin) * time.Minute), Location: CleanText(p.Location),
 			MovedOn: moved, Reason: reason})
 		seq++
 	}

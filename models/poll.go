@@ -178,10 +178,10 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 		seen := map[time.Time]bool{}
 		var starts []time.Time
 		for _, s := range in.Options {
-			if trimmed(s) == "" {
+			if CleanText(s) == "" {
 				continue
 			}
-			t, err := time.ParseInLocation("2006-01-02T15:04", trimmed(s), org.Location())
+			t, err := time.ParseInLocation("2006-01-02T15:04", CleanText(s), org.Location())
 			if err != nil {
 				return fieldErr("option", "datetime")
 			}
@@ -202,7 +202,7 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 		if err := tx.Model(&DatePoll{}).Where("group_id = ? AND status = 'open'", g.ID).Update("status", "closed").Error; err != nil {
 			return err
 		}
-		poll = DatePoll{GroupID: g.ID, DurationMin: in.DurationMin, Location: trimmed(in.Location), Status: "open"}
+		poll = DatePoll{GroupID: g.ID, DurationMin: in.DurationMin, Location: CleanText(in.Location), Status: "open"}
 		if err := tx.Create(&poll).Error; err != nil {
 			return err
 		}

@@ -111,7 +111,7 @@ func UpdateProgramme(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Pro
 
 func applyProgrammeInput(p *Programme, in ProgrammeInput) error {
 	ve := &ValidationError{}
-	p.Name = trimmed(in.Name)
+	p.Name = CleanText(in.Name)
 	start, err := ParseDate(in.StartsOn)
 	if err != nil {
 		ve.Add("starts_on", "date", nil)

@@ -63,7 +63,7 @@ func CreateProject(ctx context.Context, db *gorm.DB, v Viewer, in ProjectInput) 
 	if !v.Admin {
 		return Project{}, ErrNotFound
 	}
-	p := Project{Name: trimmed(in.Name)}
+	p := Project{Name: CleanText(in.Name)}
 	err := db.WithContext(ctx).Create(&p).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return p, fieldErr("name", "name_taken")
@@ -138,7 +138,7 @@ func RemoveAssignment(ctx context.Context, db *gorm.DB, v Viewer, personID, id u
 
 // ProjectByName finds or creates a project by its name.
 func ProjectByName(ctx context.Context, db *gorm.DB, name string) (Project, error) {
-	p := Project{Name: trimmed(name)}
+	p := Project{Name: CleanText(name)}
 	err := db.WithContext(ctx).Where(Project{Name: p.Name}).FirstOrCreate(&p).Error
 	return p, err
 }

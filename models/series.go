@@ -105,7 +105,7 @@ func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, Gro
 		weekday = time.Weekday(n)
 	}
 	p := SeriesParams{From: first, Until: until, Weekday: weekday, StartTime: strings.TrimSpace(in.StartTime),
-		DurationMin: in.DurationMin, CadenceWeeks: in.CadenceWeeks, Location: strings.TrimSpace(in.Location),
+		DurationMin: in.DurationMin, CadenceWeeks: in.CadenceWeeks, Location: CleanText(in.Location),
 		Policy: HolidayPolicy(in.Policy), Zone: org.Location(), Blackouts: blackouts,
 		Holidays: NewDutchHolidays(org.GoodFridayOff, org.LiberationDayOff), Kinds: map[int]MeetingKind{}}
 	if p.DurationMin == 0 {
@@ -125,7 +125,7 @@ func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, Gro
 	}
 	s := GroupSeries{GroupID: g.ID, Weekday: weekday, StartTime: p.StartTime, DurationMin: p.DurationMin,
 		CadenceWeeks: p.CadenceWeeks, Location: p.Location, Policy: p.Policy, FirstOn: first, Until: until,
-		VisitsWanted: in.VisitsWanted, VisitsWith: strings.TrimSpace(in.VisitsWith)}
+		VisitsWanted: in.VisitsWanted, VisitsWith: CleanText(in.VisitsWith)}
 	return p, s, nil
 }
 

@@ -40,14 +40,14 @@ func Setup(ctx context.Context, db *gorm.DB, in SetupInput) (Person, error) {
 		lang = "nl"
 	}
 	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		org := Organisation{ID: OrganisationID, Name: trimmed(in.Organisation), TimeZone: "Europe/Amsterdam", DefaultLanguage: lang}
+		org := Organisation{ID: OrganisationID, Name: CleanText(in.Organisation), TimeZone: "Europe/Amsterdam", DefaultLanguage: lang}
 		if err := tx.Create(&org).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return ErrNotFound
 			}
 			return err
 		}
-		admin = Person{Name: trimmed(in.Name), Email: NormalizeEmail(in.Email), Admin: true, Language: lang, PasswordHash: hash}
+		admin = Person{Name: CleanText(in.Name), Email: NormalizeEmail(in.Email), Admin: true, Language: lang, PasswordHash: hash}
 		return tx.Create(&admin).Error
 	})
 	return admin, err

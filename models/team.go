@@ -43,7 +43,7 @@ func CreateTeam(ctx context.Context, db *gorm.DB, v Viewer, in TeamInput) (Team,
 	if !v.Admin {
 		return Team{}, ErrNotFound
 	}
-	t := Team{Name: trimmed(in.Name)}
+	t := Team{Name: CleanText(in.Name)}
 	err := db.WithContext(ctx).Create(&t).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return t, fieldErr("name", "name_taken")
@@ -53,7 +53,7 @@ func CreateTeam(ctx context.Context, db *gorm.DB, v Viewer, in TeamInput) (Team,
 
 // TeamByName finds or creates a team by its name.
 func TeamByName(ctx context.Context, db *gorm.DB, name string) (Team, error) {
-	t := Team{Name: trimmed(name)}
+	t := Team{Name: CleanText(name)}
 	err := db.WithContext(ctx).Where(Team{Name: t.Name}).FirstOrCreate(&t).Error
 	return t, err
 }

@@ -17,6 +17,7 @@ func All() []*gormigrate.Migration {
 		calendar(),
 		mail(),
 		programmeTooling(),
+		indexes(),
 	}
 }
 
