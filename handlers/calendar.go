@@ -22,7 +22,7 @@ func (h *Handlers) calendarFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	org, err := models.GetOrganisation(c.Request().Context(), h.DB)
+	org, err := h.organisation(c.Request().Context())
 	if err != nil {
 		return err
 	}

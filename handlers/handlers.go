@@ -46,6 +46,7 @@ type Handlers struct {
 	NoPasswords   bool  // local passwords switched off (single sign-on only)
 
 	setupDone      atomic.Bool
+	org            orgCache
 	importProgress sync.Map // import run id → [2]int{done, total}, for runs in this process
 }
 
@@ -92,7 +93,7 @@ func lang(c echo.Context) string {
 
 // today returns the organisation's current date.
 func (h *Handlers) today(c echo.Context) models.Date {
-	org, err := models.GetOrganisation(c.Request().Context(), h.DB)
+	org, err := h.organisation(c.Request().Context())
 	if err != nil {
 		return models.DateOf(h.Now())
 	}
@@ -219,12 +220,11 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	}
 	ctx := c.Request().Context()
 	v.Zone, v.Now = time.UTC, h.Now()
-	if org, err := models.GetOrganisation(ctx, h.DB); err == nil {
+	if org, err := h.organisation(ctx); err == nil {
 		v.OrgName, v.Demo, v.Zone = org.Name, org.Demo, org.Location()
 	}
 	if vw, ok := viewer(c); ok {
-		v.Viewer = &vw
-		h.DB.WithContext(ctx).Model(&models.Person{}).Where("id = ?", vw.PersonID).Pluck("name", &v.MeName)
+		v.Viewer, v.MeName = &vw, vw.Name
 	}
 	if titleID != "" {
 		v.Title = v.T(titleID)

@@ -41,7 +41,7 @@ func (h *Handlers) home(c echo.Context) error {
 		}
 	}
 	if v.Mentor {
-		org, err := models.GetOrganisation(ctx, h.DB)
+		org, err := h.organisation(ctx)
 		if err != nil {
 			return err
 		}

@@ -97,7 +97,7 @@ func (h *Handlers) chooseLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if chosen == "" {
-			if org, err := models.GetOrganisation(c.Request().Context(), h.DB); err == nil {
+			if org, err := h.organisation(c.Request().Context()); err == nil {
 				chosen = i18n.Supported(org.DefaultLanguage)
 			}
 		}

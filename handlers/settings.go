@@ -48,6 +48,7 @@ func (h *Handlers) saveSettings(c echo.Context) error {
 	err := bind(c, &in)
 	if err == nil {
 		if err = models.UpdateOrganisation(c.Request().Context(), h.DB, mustViewer(c), in); err == nil {
+			h.forgetOrganisation()
 			return h.redirect(c, "/settings", "flash.saved")
 		}
 	}

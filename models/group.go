@@ -47,17 +47,19 @@ type GroupInput struct {
 // GroupSummary is a group in a list, with its head counts.
 type GroupSummary struct {
 	MentorGroup
-	MentorName string
-	Active     int64
-	Candidates int64
+	ProgrammeName string `json:"-"`
+	MentorName    string
+	Active        int64
+	Candidates    int64
 }
 
 // groupSummaries selects groups with their mentor's name and head counts.
 func groupSummaries(db *gorm.DB) *gorm.DB {
-	return db.Model(&MentorGroup{}).Select(`mentor_groups.*, people.name AS mentor_name,
+	return db.Model(&MentorGroup{}).Select(`mentor_groups.*, people.name AS mentor_name, pr.name AS programme_name,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS active,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')) AS candidates`).
-		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Order("mentor_groups.name, mentor_groups.id")
+		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Joins("JOIN programmes pr ON pr.id = mentor_groups.programme_id").
+		Order("mentor_groups.name, mentor_groups.id")
 }
 
 // ProgrammeGroups lists the groups of a programme; admins only.
@@ -73,7 +75,7 @@ func ProgrammeGroups(ctx context.Context, db *gorm.DB, v Viewer, programmeID uin
 // MentoredGroups lists the groups the viewer mentors.
 func MentoredGroups(ctx context.Context, db *gorm.DB, v Viewer) ([]GroupSummary, error) {
 	var out []GroupSummary
-	err := groupSummaries(db.WithContext(ctx)).Preload("Programme").
+	err := groupSummaries(db.WithContext(ctx)).
 		Where("mentor_groups.mentor_id = ?", v.PersonID).Find(&out).Error
 	return out, err
 }
@@ -81,7 +83,7 @@ func MentoredGroups(ctx context.Context, db *gorm.DB, v Viewer) ([]GroupSummary,
 // MemberGroups lists the groups the viewer is a mentee in, with their own status.
 func MemberGroups(ctx context.Context, db *gorm.DB, v Viewer) ([]GroupSummary, error) {
 	var out []GroupSummary
-	err := groupSummaries(db.WithContext(ctx)).Preload("Programme").
+	err := groupSummaries(db.WithContext(ctx)).
 		Where("mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active','frozen'))", v.PersonID).
 		Find(&out).Error
 	return out, err

@@ -66,6 +66,7 @@ func fieldErr(field, code string) error {
 // data takes one and filters by it.
 type Viewer struct {
 	PersonID uint
+	Name     string
 	Admin    bool
 	Mentor   bool
 	Mentee   bool

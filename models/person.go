@@ -46,13 +46,14 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 // ViewerFor loads the roles of a person.
 func ViewerFor(ctx context.Context, db *gorm.DB, personID uint) (Viewer, error) {
 	var row struct {
+		Name     string
 		Admin    bool
 		Language string
 		Mentor   bool
 		Mentee   bool
 		Manager  bool
 	}
-	err := db.WithContext(ctx).Raw(`SELECT p.admin, p.language,
+	err := db.WithContext(ctx).Raw(`SELECT p.name, p.admin, p.language,
 		EXISTS (SELECT 1 FROM mentor_groups g WHERE g.mentor_id = p.id) AS mentor,
 		EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id) AS mentee,
 		EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) AS manager
@@ -63,7 +64,7 @@ func ViewerFor(ctx context.Context, db *gorm.DB, personID uint) (Viewer, error) 
 	if row.Language == "" {
 		return Viewer{}, ErrNotFound
 	}
-	return Viewer{PersonID: personID, Admin: row.Admin, Mentor: row.Mentor, Mentee: row.Mentee,
+	return Viewer{PersonID: personID, Name: row.Name, Admin: row.Admin, Mentor: row.Mentor, Mentee: row.Mentee,
 		Manager: row.Manager, Language: row.Language}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 )
 
@@ -49,25 +50,32 @@ type ParticipantFact struct {
 	Team      string
 }
 
-// AttendanceFact is one recorded attendance in the period.
+// AttendanceFact is one person's recorded attendance in the period.
 type AttendanceFact struct {
 	PersonID uint
-	GroupID  uint
-	Present  bool
+	Recorded int
+	Present  int
 }
 
-// MeetingFact is one meeting held in the period.
+// MeetingFact is the number of meetings a group held in the period.
 type MeetingFact struct {
-	ID      uint
 	GroupID uint
+	Held    int
 }
 
-// ReportFacts is everything the report is computed from.
+// TalkFact is the number of one-on-ones a mentee had in the period.
+type TalkFact struct {
+	PersonID uint
+	Held     int
+}
+
+// ReportFacts is everything the report is computed from, counted per
+// person or group by the database.
 type ReportFacts struct {
 	Participants []ParticipantFact
 	Attendance   []AttendanceFact
 	MeetingsHeld []MeetingFact
-	OneOnOnes    []uint // mentee ids of one-on-ones held in the period
+	OneOnOnes    []TalkFact
 }
 
 // BuildReport computes the report rows by programme or department from
@@ -83,12 +91,11 @@ func BuildReport(facts ReportFacts, by string) ([]ReportRow, ReportRow) {
 		return p.Programme
 	}
 	type acc struct {
-		people, groups, meetings, attendees, talkers map[uint]bool
-		present, recorded, talks                     int
+		people, groups, attendees, talkers map[uint]bool
+		meetings, present, recorded, talks int
 	}
 	newAcc := func() *acc {
-		return &acc{people: map[uint]bool{}, groups: map[uint]bool{}, meetings: map[uint]bool{},
-			attendees: map[uint]bool{}, talkers: map[uint]bool{}}
+		return &acc{people: map[uint]bool{}, groups: map[uint]bool{}, attendees: map[uint]bool{}, talkers: map[uint]bool{}}
 	}
 	rows := map[string]*acc{}
 	total := newAcc()
@@ -113,14 +120,14 @@ func BuildReport(facts ReportFacts, by string) ([]ReportRow, ReportRow) {
 	}
 	for _, m := range facts.MeetingsHeld {
 		for k := range groupRows[m.GroupID] {
-			rows[k].meetings[m.ID] = true
+			rows[k].meetings += m.Held
 		}
 		if len(groupRows[m.GroupID]) > 0 {
-			total.meetings[m.ID] = true
+			total.meetings += m.Held
 		}
 	}
 	for _, a := range facts.Attendance {
-		if len(personRows[a.PersonID]) == 0 {
+		if len(personRows[a.PersonID]) == 0 || a.Recorded == 0 {
 			continue
 		}
 		accs := []*acc{total}
@@ -128,24 +135,22 @@ func BuildReport(facts ReportFacts, by string) ([]ReportRow, ReportRow) {
 			accs = append(accs, rows[k])
 		}
 		for _, x := range accs {
-			x.recorded++
+			x.recorded += a.Recorded
+			x.present += a.Present
 			x.attendees[a.PersonID] = true
-			if a.Present {
-				x.present++
-			}
 		}
 	}
-	for _, mentee := range facts.OneOnOnes {
-		if len(personRows[mentee]) == 0 {
+	for _, talk := range facts.OneOnOnes {
+		if len(personRows[talk.PersonID]) == 0 || talk.Held == 0 {
 			continue
 		}
 		accs := []*acc{total}
-		for k := range personRows[mentee] {
+		for k := range personRows[talk.PersonID] {
 			accs = append(accs, rows[k])
 		}
 		for _, x := range accs {
-			x.talks++
-			x.talkers[mentee] = true
+			x.talks += talk.Held
+			x.talkers[talk.PersonID] = true
 		}
 	}
 	toRow := func(name string, a *acc) ReportRow {
@@ -155,7 +160,7 @@ func BuildReport(facts ReportFacts, by string) ([]ReportRow, ReportRow) {
 		}
 		n := len(a.people)
 		return ReportRow{Name: name, Participants: Cell{Value: float64(n), people: n},
-			Groups: Cell{Value: float64(len(a.groups)), people: n}, MeetingsHeld: Cell{Value: float64(len(a.meetings)), people: n},
+			Groups: Cell{Value: float64(len(a.groups)), people: n}, MeetingsHeld: Cell{Value: float64(a.meetings), people: n},
 			AttendanceRate: Cell{Value: rate, people: len(a.attendees)},
 			OneOnOnesHeld:  Cell{Value: float64(a.talks), people: len(a.talkers)}}
 	}
@@ -238,38 +243,38 @@ func Participation(ctx context.Context, db *gorm.DB, v Viewer, f ReportFilter, t
 	}
 	from := r.From.Time
 	to := r.To.AddDate(0, 0, 1)
-	tx := db.WithContext(ctx)
+	// The four counts are independent: they run side by side.
 	var facts ReportFacts
-	err = tx.Model(&Membership{}).Select(`memberships.person_id, memberships.group_id, pr.name AS programme,
+	g, gctx := errgroup.WithContext(ctx)
+	tx := db.WithContext(gctx)
+	g.Go(func() error {
+		return tx.Model(&Membership{}).Select(`memberships.person_id, memberships.group_id, pr.name AS programme,
 		COALESCE(t.name, '') AS team`).
-		Joins("JOIN mentor_groups g ON g.id = memberships.group_id").
-		Joins("JOIN programmes pr ON pr.id = g.programme_id").
-		Joins("JOIN people p ON p.id = memberships.person_id").
-		Joins("LEFT JOIN teams t ON t.id = p.team_id").
-		Where("memberships.status IN ('active','frozen','stopped','referred') AND pr.starts_on <= ? AND pr.ends_on >= ?", r.To, r.From).
-		Scan(&facts.Participants).Error
-	if err != nil {
-		return r, err
-	}
-	if err := tx.Model(&Meeting{}).Select("id, group_id").
-		Where("status = ? AND starts_at >= ? AND starts_at < ?", MeetingHeld, from, to).Scan(&facts.MeetingsHeld).Error; err != nil {
-		return r, err
-	}
-	var att []struct {
-		PersonID uint
-		GroupID  uint
-		Status   AttendanceStatus
-	}
-	if err := tx.Model(&Attendance{}).Select("attendances.person_id, m.group_id, attendances.status").
-		Joins("JOIN meetings m ON m.id = attendances.meeting_id").
-		Where("m.starts_at >= ? AND m.starts_at < ?", from, to).Scan(&att).Error; err != nil {
-		return r, err
-	}
-	for _, a := range att {
-		facts.Attendance = append(facts.Attendance, AttendanceFact{PersonID: a.PersonID, GroupID: a.GroupID, Present: a.Status == Present})
-	}
-	if err := tx.Model(&OneOnOne{}).Where("status = 'held' AND starts_at >= ? AND starts_at < ?", from, to).
-		Pluck("mentee_id", &facts.OneOnOnes).Error; err != nil {
+			Joins("JOIN mentor_groups g ON g.id = memberships.group_id").
+			Joins("JOIN programmes pr ON pr.id = g.programme_id").
+			Joins("JOIN people p ON p.id = memberships.person_id").
+			Joins("LEFT JOIN teams t ON t.id = p.team_id").
+			Where("memberships.status IN ('active','frozen','stopped','referred') AND pr.starts_on <= ? AND pr.ends_on >= ?", r.To, r.From).
+			Scan(&facts.Participants).Error
+	})
+	g.Go(func() error {
+		return tx.Model(&Meeting{}).Select("group_id, COUNT(*) AS held").
+			Where("status = ? AND starts_at >= ? AND starts_at < ?", MeetingHeld, from, to).
+			Group("group_id").Scan(&facts.MeetingsHeld).Error
+	})
+	g.Go(func() error {
+		return tx.Model(&Attendance{}).
+			Select("attendances.person_id, COUNT(*) AS recorded, SUM(CASE WHEN attendances.status = ? THEN 1 ELSE 0 END) AS present", Present).
+			Joins("JOIN meetings m ON m.id = attendances.meeting_id").
+			Where("m.starts_at >= ? AND m.starts_at < ?", from, to).
+			Group("attendances.person_id").Scan(&facts.Attendance).Error
+	})
+	g.Go(func() error {
+		return tx.Model(&OneOnOne{}).Select("mentee_id AS person_id, COUNT(*) AS held").
+			Where("status = 'held' AND starts_at >= ? AND starts_at < ?", from, to).
+			Group("mentee_id").Scan(&facts.OneOnOnes).Error
+	})
+	if err := g.Wait(); err != nil {
 		return r, err
 	}
 	r.Rows, r.Total = BuildReport(facts, r.By)

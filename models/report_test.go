@@ -17,15 +17,17 @@ func randomFacts(rng *rand.Rand) ReportFacts {
 		g := uint(1 + rng.Intn(groups))
 		f.Participants = append(f.Participants, ParticipantFact{PersonID: uint(p), GroupID: g,
 			Programme: fmt.Sprintf("P%d", int(g)%programmes), Team: fmt.Sprintf("T%d", rng.Intn(teams))})
-		for i := rng.Intn(5); i > 0; i-- {
-			f.Attendance = append(f.Attendance, AttendanceFact{PersonID: uint(p), GroupID: g, Present: rng.Intn(4) > 0})
+		if recorded := rng.Intn(5); recorded > 0 {
+			f.Attendance = append(f.Attendance, AttendanceFact{PersonID: uint(p), Recorded: recorded, Present: rng.Intn(recorded + 1)})
 		}
-		for i := rng.Intn(3); i > 0; i-- {
-			f.OneOnOnes = append(f.OneOnOnes, uint(p))
+		if held := rng.Intn(3); held > 0 {
+			f.OneOnOnes = append(f.OneOnOnes, TalkFact{PersonID: uint(p), Held: held})
 		}
 	}
-	for m := 1; m <= rng.Intn(30); m++ {
-		f.MeetingsHeld = append(f.MeetingsHeld, MeetingFact{ID: uint(m), GroupID: uint(1 + rng.Intn(groups))})
+	for g := 1; g <= groups; g++ {
+		if held := rng.Intn(8); held > 0 {
+			f.MeetingsHeld = append(f.MeetingsHeld, MeetingFact{GroupID: uint(g), Held: held})
+		}
 	}
 	return f
 }
@@ -97,10 +99,14 @@ func TestReportFigures(t *testing.T) {
 	var f ReportFacts
 	for p := uint(1); p <= 6; p++ {
 		f.Participants = append(f.Participants, ParticipantFact{PersonID: p, GroupID: 1, Programme: "A", Team: fmt.Sprint("T", p%2)})
-		f.Attendance = append(f.Attendance, AttendanceFact{PersonID: p, GroupID: 1, Present: p != 6})
+		present := 1
+		if p == 6 {
+			present = 0
+		}
+		f.Attendance = append(f.Attendance, AttendanceFact{PersonID: p, Recorded: 1, Present: present})
 	}
-	f.MeetingsHeld = []MeetingFact{{ID: 1, GroupID: 1}, {ID: 2, GroupID: 1}}
-	f.OneOnOnes = []uint{1, 1, 2}
+	f.MeetingsHeld = []MeetingFact{{GroupID: 1, Held: 2}}
+	f.OneOnOnes = []TalkFact{{PersonID: 1, Held: 2}, {PersonID: 2, Held: 1}}
 	rows, total := BuildReport(f, "programme")
 	if len(rows) != 1 || rows[0].Participants.Value != 6 || rows[0].MeetingsHeld.Value != 2 {
 		t.Fatalf("rows %+v", rows)
