@@ -256,6 +256,10 @@ func pageUnderLoad(b *testing.B, name, path, cookie string, total int, p99Target
 		flat, frps := load(b, floor.URL, "", 50, total)
 		result(b, name+" p99", "ms", percentile(lat, 0.99), percentile(flat, 0.99), p99Target, true)
 		result(b, name+" throughput", "req/s", rps, frps, rpsTarget, false)
+		// The same page with 5 clients: the latency when the machine is not saturated.
+		light, _ := load(b, e.srv.URL+path, cookie, 5, total/4)
+		flight, _ := load(b, floor.URL, "", 5, total/4)
+		result(b, strings.Replace(name, "50 clients", "5 clients", 1)+" p99", "ms", percentile(light, 0.99), percentile(flight, 0.99), p99Target, true)
 	}
 }
 

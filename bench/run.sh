@@ -38,7 +38,8 @@ go test -run '^$' -bench . -benchtime 1x -timeout 60m ./bench/ | tee /tmp/crossm
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB;"
   echo "$(go version | cut -d' ' -f3), $(psql "$BENCH_DATABASE_URL" -qtAc 'SHOW server_version' | xargs | cut -d' ' -f1) PostgreSQL on the same machine;"
-  echo "load generator, app and database share the two cores. $(cat /tmp/crossmentor-load-time 2>/dev/null || true)"
+  echo "load generator, app and database share the two cores."
+  if [ -f /tmp/crossmentor-load-time ]; then echo "The large organisation $(cat /tmp/crossmentor-load-time) on this machine."; fi
   echo
   echo "| what | figure | floor | ratio | target | met |"
   echo "|---|---|---|---|---|---|"
@@ -48,6 +49,46 @@ go test -run '^$' -bench . -benchtime 1x -timeout 60m ./bench/ | tee /tmp/crossm
     cmp="≤"; case "$unit" in req/s|mails/s) cmp="≥";; esac
     echo "| $name | $figure $unit | $floor_txt | $ratio_txt | $cmp $target $unit | $([ "$met" = true ] && echo yes || echo no) |"
   done < "$results"
+  echo
+  cat <<'NOTES'
+## Method
+
+- Pages under load: 50 clients (and then 5) on loopback, each sending its next request when the last
+  one is answered, 20,000 requests (10,000 for the calendar JSON and the ICS feed) after a
+  warm-up of a tenth of that; the app runs in the benchmark's process with its production
+  middleware, database pool and vault. The floor serves the same bytes from a bare
+  `net/http` handler to the same load generator.
+- Reports: 30 runs after 3 warm-up runs; the floor is one hand-written SQL statement
+  (CTEs over the same indexes) computing the same figures before suppression.
+- Series planning: plan and save the series of 3,000 groups of one programme in one
+  transaction (about 27,000 meetings); the floor is the planner alone, without the
+  database, so the ratio is mostly the cost of writing the rows.
+- Reminder sweep: 20,000 due deliveries claimed, composed from the database, rendered in
+  the recipient's language and sent with 8 workers to an in-process SMTP sink; the floor
+  sends one already-rendered mail 20,000 times with the same 8 workers.
+- Memory: the `crossmentor serve` binary as its own process (jobs off), its VmRSS after
+  start-up and a first visit, and its peak sampled every 20 ms during 20,000 mentee home
+  page requests from 50 clients.
+- `bench/explain_test.go` explains every statement of the mentee's, the mentor's and the
+  admin's list pages and the ICS feed, and fails when a plan reads a table of 10,000 rows
+  or more whole; CI runs it on the large organisation. It found the viewer's groups
+  written as `mentor_id = ? OR id IN (…)`, which made every home page read all meetings
+  (now a UNION), and the missing `people (name, id)` index of the people list.
+
+## What limits the targets not met
+
+- **p99 under 50 clients.** With 50 clients that each wait for their answer, the mean
+  latency is 50 ÷ throughput (Little's law): 1,535 requests/s means 33 ms on average, so a
+  p99 under 25 ms would take well over 2,000 requests/s with the load generator,
+  the app and PostgreSQL on the same two cores. The throughput targets are met; the p99
+  figures are what 50 waiting clients see on this machine; the rows "5 clients" show the
+  same pages when the machine is not saturated.
+- **Participation report, p95 under 50 ms.** The app is as fast as its floor (ratio
+  about 1): the time is PostgreSQL's own, mostly the join of a year's attendance
+  (126,000 of 582,700 rows) with its meetings, about 100 ms by itself here. The four
+  counts already run side by side and are aggregated in the database. Reaching 50 ms
+  needs attendance rolled up per person and month as it is recorded; that is not built.
+NOTES
   echo
   echo "Reproduce one figure: \`BENCH_DATABASE_URL=… go test -run '^\$' -bench MenteeHome -benchtime 1x ./bench/\`."
 } > BENCHMARKS.md

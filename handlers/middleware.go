@@ -42,31 +42,28 @@ func (hs *Handlers) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
-		var personID uint
 		if auth := c.Request().Header.Get(echo.HeaderAuthorization); strings.HasPrefix(auth, "Bearer ") {
 			id, err := models.PersonForAPIToken(ctx, h.DB, strings.TrimPrefix(auth, "Bearer "), h.Now())
 			if err != nil {
 				return echo.NewHTTPError(http.StatusUnauthorized)
 			}
-			personID = id
-		} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			s, err := models.ResumeSession(ctx, h.DB, ck.Value, h.Sessions, h.Now())
-			if err == nil {
-				personID = s.PersonID
-				c.Set(keyToken, ck.Value)
-			} else if errors.Is(err, models.ErrNotFound) {
-				h.clearSessionCookie(c)
-			} else {
-				return err
-			}
-		}
-		if personID != 0 {
-			v, err := models.ViewerFor(ctx, h.DB, personID)
+			v, err := models.ViewerFor(ctx, h.DB, id)
 			if err != nil && !errors.Is(err, models.ErrNotFound) {
 				return err
 			}
 			if err == nil {
 				c.Set(keyViewer, v)
+			}
+		} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			v, err := models.SignedIn(ctx, h.DB, ck.Value, h.Sessions, h.Now())
+			switch {
+			case err == nil:
+				c.Set(keyViewer, v)
+				c.Set(keyToken, ck.Value)
+			case errors.Is(err, models.ErrNotFound):
+				h.clearSessionCookie(c)
+			default:
+				return err
 			}
 		}
 		return next(c)

@@ -45,27 +45,40 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // ViewerFor loads the roles of a person.
 func ViewerFor(ctx context.Context, db *gorm.DB, personID uint) (Viewer, error) {
-	var row struct {
-		Name     string
-		Admin    bool
-		Language string
-		Mentor   bool
-		Mentee   bool
-		Manager  bool
-	}
-	err := db.WithContext(ctx).Raw(`SELECT p.name, p.admin, p.language,
-		EXISTS (SELECT 1 FROM mentor_groups g WHERE g.mentor_id = p.id) AS mentor,
-		EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id) AS mentee,
-		EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) AS manager
-		FROM people p WHERE p.id = ?`, personID).Scan(&row).Error
+	var row viewerRow
+	err := db.WithContext(ctx).Raw(`SELECT `+viewerColumns+` FROM people p WHERE p.id = ?`, personID).Scan(&row).Error
 	if err != nil {
 		return Viewer{}, err
 	}
-	if row.Language == "" {
+	if row.PersonID == 0 {
 		return Viewer{}, ErrNotFound
 	}
-	return Viewer{PersonID: personID, Name: row.Name, Admin: row.Admin, Mentor: row.Mentor, Mentee: row.Mentee,
-		Manager: row.Manager, Language: row.Language}, nil
+	return row.viewer(), nil
+}
+
+// viewerColumns selects what a Viewer is made of from people p.
+const viewerColumns = `p.id AS person_id, p.name, p.admin, p.language,
+		EXISTS (SELECT 1 FROM mentor_groups g WHERE g.mentor_id = p.id) AS mentor,
+		EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id) AS mentee,
+		EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) AS manager`
+
+// viewerRow is one row of viewerColumns, with the session's times when
+// read together with the session (SignedIn).
+type viewerRow struct {
+	PersonID   uint
+	Name       string
+	Admin      bool
+	Language   string
+	Mentor     bool
+	Mentee     bool
+	Manager    bool
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
+func (r viewerRow) viewer() Viewer {
+	return Viewer{PersonID: r.PersonID, Name: r.Name, Admin: r.Admin, Mentor: r.Mentor, Mentee: r.Mentee,
+		Manager: r.Manager, Language: r.Language}
 }
 
 // visiblePeople limits a query on people to those the viewer may see by name:

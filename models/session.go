@@ -33,23 +33,29 @@ func StartSession(ctx context.Context, db *gorm.DB, personID uint, policy Sessio
 	return token, db.WithContext(ctx).Create(&s).Error
 }
 
-// ResumeSession finds the live session of a token and marks it used. An
-// expired session (idle or absolute) is deleted and ErrNotFound returned.
-func ResumeSession(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Session, error) {
-	var s Session
+// SignedIn finds the live session of a token, marks it used (at most once
+// a minute) and returns its person as a viewer, in one query. An expired
+// session (idle or absolute) is deleted and ErrNotFound returned.
+func SignedIn(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Viewer, error) {
 	tx := db.WithContext(ctx)
-	if err := tx.Where("token_hash = ?", HashToken(token)).First(&s).Error; err != nil {
-		return s, notFound(err)
+	hash := HashToken(token)
+	var row viewerRow
+	err := tx.Raw(`SELECT s.expires_at, s.last_seen_at, `+viewerColumns+`
+		FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?`, hash).Scan(&row).Error
+	if err != nil {
+		return Viewer{}, err
 	}
-	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) > policy.Idle {
-		tx.Delete(&s)
-		return s, ErrNotFound
+	if row.PersonID == 0 {
+		return Viewer{}, ErrNotFound
 	}
-	if now.Sub(s.LastSeenAt) > time.Minute {
-		s.LastSeenAt = now
-		tx.Model(&s).Update("last_seen_at", now)
+	if !now.Before(row.ExpiresAt) || now.Sub(row.LastSeenAt) > policy.Idle {
+		tx.Where("token_hash = ?", hash).Delete(&Session{})
+		return Viewer{}, ErrNotFound
 	}
-	return s, nil
+	if now.Sub(row.LastSeenAt) > time.Minute {
+		tx.Model(&Session{}).Where("token_hash = ?", hash).Update("last_seen_at", now)
+	}
+	return row.viewer(), nil
 }
 
 // EndSession deletes the session of a token.
