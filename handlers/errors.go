@@ -125,6 +125,9 @@ func bind(c echo.Context, in any) error {
 		}
 		return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 	}
+	if ve, ok := c.Get(keyPickerError).(*models.ValidationError); ok {
+		return ve
+	}
 	cleanStrings(in)
 	return c.Validate(in)
 }

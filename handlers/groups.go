@@ -27,7 +27,7 @@ func (h *Handlers) loadGroup(c echo.Context, id uint) (groupData, error) {
 	data := groupData{GroupPage: gp, Statuses: models.GroupStatuses, Member: models.MembershipStatuses, Today: h.today(c)}
 	data.Rules = h.ruleMessages(lang(c), gp.Checklist)
 	if v.Admin {
-		data.Candidates, err = models.PeopleChoices(ctx, h.DB, v)
+		data.Candidates, err = h.peopleChoices(c)
 	}
 	return data, err
 }

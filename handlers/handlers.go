@@ -44,6 +44,7 @@ type Handlers struct {
 	Files         fs.FS // the embedded templates, for the OpenAPI document
 	SSO           *SSO  // single sign-on; nil or empty when not configured
 	NoPasswords   bool  // local passwords switched off (single sign-on only)
+	SelectLimit   int   // most people in a select list; 0: models.DefaultSelectLimit
 
 	setupDone      atomic.Bool
 	org            orgCache
@@ -115,6 +116,7 @@ type View struct {
 	Form    any
 	Data    any
 	Query   url.Values
+	Posted  url.Values     // the submitted form, for fields not in Form
 	Refused []RuleMessage  // composition rules a refused change would break
 	Zone    *time.Location // the organisation's time zone
 	Now     time.Time
@@ -214,7 +216,7 @@ func (h *Handlers) setCookie(c echo.Context, name, value, path string, maxAge in
 // view builds the page data for a request.
 func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	v := View{Lang: lang(c), Path: c.Request().URL.Path, Data: data, Errors: map[string]string{},
-		Query: c.QueryParams(), catalog: h.Catalog}
+		Query: c.QueryParams(), Posted: c.Request().PostForm, catalog: h.Catalog}
 	if tok, ok := c.Get(keyCSRF).(string); ok {
 		v.CSRF = tok
 	}

@@ -80,7 +80,7 @@ var matrix = map[string][]string{
 	"POST /settings/blackouts/:id/delete": ldOnly,
 	"GET /people/import/runs/:id":         ldOnly,
 	"GET /people":                         ldOnly, "GET /people/new": ldOnly, "GET /people/import": ldOnly, "POST /people/import": ldOnly,
-	"POST /people/import/apply": ldOnly, "GET /people/export.csv": ldOnly, "POST /people": ldOnly, "GET /people/:id": ldOnly,
+	"POST /people/import/apply": ldOnly, "GET /people/export.csv": ldOnly, "GET /people/search": ldOnly, "POST /people": ldOnly, "GET /people/:id": ldOnly,
 	"POST /people/:id": ldOnly, "POST /people/:id/invite": ldOnly, "POST /people/:id/assignments": ldOnly,
 	"POST /people/:id/assignments/:assignment/delete": ldOnly,
 	"GET /teams": ldOnly, "POST /teams": ldOnly, "GET /projects": ldOnly, "POST /projects": ldOnly,

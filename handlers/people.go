@@ -28,9 +28,10 @@ func (h *Handlers) listPeople(c echo.Context) error {
 
 // personFormData is what the person form needs to offer.
 type personFormData struct {
-	Person   models.Person
-	Teams    []models.TeamWithCount
-	Managers []models.PersonChoice
+	Person       models.Person
+	Teams        []models.TeamWithCount
+	Managers     []models.PersonChoice // nil: the manager is typed as an email
+	ManagerEmail string
 }
 
 func (h *Handlers) personFormData(c echo.Context, p models.Person) (personFormData, error) {
@@ -39,8 +40,15 @@ func (h *Handlers) personFormData(c echo.Context, p models.Person) (personFormDa
 	if err != nil {
 		return personFormData{}, err
 	}
-	managers, err := models.PeopleChoices(ctx, h.DB, v)
-	return personFormData{Person: p, Teams: teams, Managers: managers}, err
+	managers, err := h.peopleChoices(c)
+	data := personFormData{Person: p, Teams: teams, Managers: managers}
+	if err == nil && managers == nil && p.ManagerID != nil {
+		var manager models.Person
+		if manager, err = models.GetPerson(ctx, h.DB, v, *p.ManagerID); err == nil {
+			data.ManagerEmail = manager.Email
+		}
+	}
+	return data, err
 }
 
 // newPerson shows an empty person form.

@@ -61,7 +61,7 @@ func (h *Handlers) loadProgramme(c echo.Context, id uint) (programmeData, error)
 	if data.Groups, err = models.ProgrammeGroups(ctx, h.DB, v, id); err != nil {
 		return data, err
 	}
-	data.Mentors, err = models.PeopleChoices(ctx, h.DB, v)
+	data.Mentors, err = h.peopleChoices(c)
 	return data, err
 }
 

@@ -78,6 +78,7 @@ func NewRenderer(fsys fs.FS) (*Renderer, error) {
 			return proposed[models.MeetingRole(r)]
 		},
 		"field":   formField,
+		"picker":  picker,
 		"percent": func(f float64) float64 { return f * 100 },
 		"neg":     func(n int) int { return -n },
 		"append": func(rows []models.ReportRow, r models.ReportRow) []models.ReportRow {

@@ -117,7 +117,8 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/goals/:id", h.updateGoal, h.allow(models.GoalOwner, "id"))
 	in.POST("/goals/:id/progress", h.addProgress, h.allow(models.GoalProgressAdd, "id"))
 
-	admin := in.Group("", requireAdmin)
+	admin := in.Group("", requireAdmin, h.resolvePeople)
+	admin.GET("/people/search", h.searchPeople)
 	admin.GET("/settings", h.showSettings)
 	admin.GET("/audit", h.showAudit)
 	admin.GET("/mailbox", h.showMailbox)

@@ -132,19 +132,45 @@ func ListPeople(ctx context.Context, db *gorm.DB, v Viewer, f PeopleFilter, page
 
 // PersonChoice is a person as an option in a select list.
 type PersonChoice struct {
-	ID         uint
-	Name       string
-	Email      string
-	Discipline string
+	ID         uint   `json:"id"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	Discipline string `json:"discipline"`
 }
 
-// PeopleChoices lists every person for admin select lists.
-func PeopleChoices(ctx context.Context, db *gorm.DB, v Viewer) ([]PersonChoice, error) {
+// DefaultSelectLimit is the most people a select list offers; forms of a
+// larger organisation ask for an email address, with a search.
+const DefaultSelectLimit = 500
+
+// PeopleChoices lists every person for admin select lists, or nil when
+// there are more than limit: a list that long is no help to choose from.
+func PeopleChoices(ctx context.Context, db *gorm.DB, v Viewer, limit int) ([]PersonChoice, error) {
 	if !v.Admin {
 		return nil, ErrNotFound
 	}
 	var out []PersonChoice
-	err := db.WithContext(ctx).Model(&Person{}).Order("name, id").Find(&out).Error
+	err := db.WithContext(ctx).Model(&Person{}).Order("name, id").Limit(limit + 1).Find(&out).Error
+	if len(out) > limit {
+		return nil, err
+	}
+	return out, err
+}
+
+// SearchPeopleChoices finds at most limit people whose name or email
+// contains q, for the search of the email fields; admins only.
+func SearchPeopleChoices(ctx context.Context, db *gorm.DB, v Viewer, q string, limit int) ([]PersonChoice, error) {
+	if !v.Admin {
+		return nil, ErrNotFound
+	}
+	out := []PersonChoice{}
+	q = strings.ToLower(CleanText(q))
+	if len([]rune(q)) < 2 {
+		return out, nil
+	}
+	like := "%" + likeEscaper.Replace(q) + "%"
+	err := db.WithContext(ctx).Model(&Person{}).
+		Where(`LOWER(people.name) LIKE ? ESCAPE '\' OR people.email LIKE ? ESCAPE '\'`, like, like).
+		Order("name, id").Limit(limit).Find(&out).Error
 	return out, err
 }
 

@@ -14,3 +14,28 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) { window.print(); }
 });
+// Email fields that choose a person suggest matching people as one types
+// (two letters or more), from the admin-only /people/search.
+document.addEventListener("input", function (event) {
+  var input = event.target;
+  var listID = input.getAttribute && input.getAttribute("data-people-search");
+  if (!listID) { return; }
+  window.clearTimeout(input.peopleTimer);
+  input.peopleTimer = window.setTimeout(function () {
+    var q = input.value.trim();
+    if (q.length < 2) { return; }
+    fetch("/people/search?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (people) {
+        var list = document.getElementById(listID);
+        if (!list) { return; }
+        list.replaceChildren.apply(list, people.map(function (p) {
+          var option = document.createElement("option");
+          option.value = p.email;
+          option.label = p.name + (p.discipline ? " (" + p.discipline + ")" : "");
+          return option;
+        }));
+      })
+      .catch(function () {});
+  }, 200);
+});
