@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,36 @@ func FuzzCleanText(f *testing.F) {
 		}
 		if again := CleanText(out); again != out {
 			t.Fatalf("%q → %q → %q: not stable", s, out, again)
+		}
+	})
+}
+
+// FuzzParseLocalTime: a date and clock time either get a field-level
+// refusal or a UTC moment that reads back, in the zone, as the same day
+// and time.
+func FuzzParseLocalTime(f *testing.F) {
+	zone, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range [][2]string{{"2027-03-28", "02:30"}, {"2027-10-31", "02:30"}, {"2027-01-05", "14:00"}, {"2027-1-5", "9:00"},
+		{"", ""}, {"2027-02-29", "12:00"}, {"2027-06-01", "24:00"}, {" 2027-06-01 ", " 7:05 "}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, date, clock string) {
+		got, err := ParseLocalTime(date, clock, zone)
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) != 1 {
+				t.Fatalf("%q %q: not a field error: %v", date, clock, err)
+			}
+			return
+		}
+		d, _ := ParseDate(date)
+		hh, mm, _ := parseClock(clock)
+		local := got.In(zone)
+		if got.Location() != time.UTC || DateOf(local) != d || local.Hour() != hh || local.Minute() != mm {
+			t.Fatalf("%q %q → %s, reads back as %s", date, clock, got, local)
 		}
 	})
 }

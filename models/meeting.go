@@ -270,19 +270,7 @@ func localStart(tx *gorm.DB, date, clock string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	d, err := ParseDate(date)
-	if err != nil {
-		return time.Time{}, fieldErr("date", "date")
-	}
-	hh, mm, ok := parseClock(clock)
-	if !ok {
-		return time.Time{}, fieldErr("start_time", "time")
-	}
-	t, ok := at(d, hh, mm, org.Location())
-	if !ok {
-		return time.Time{}, &ValidationError{Fields: []FieldError{{Field: "start_time", Code: "time_missing", Args: map[string]any{"Date": date}}}}
-	}
-	return t, nil
+	return ParseLocalTime(date, clock, org.Location())
 }
 
 // UpdateMeeting saves the meeting form. A changed time marks the meeting as

@@ -147,6 +147,26 @@ func at(d Date, hh, mm int, zone *time.Location) (time.Time, bool) {
 	return t.UTC(), t.Hour() == hh && t.Minute() == mm
 }
 
+// ParseLocalTime reads a date (2006-01-02) and a wall-clock time (15:04)
+// as people mean them in zone, and returns the moment in UTC. A time that
+// does not exist there, in the hour skipped when summer time starts, is
+// refused at the time field.
+func ParseLocalTime(date, clock string, zone *time.Location) (time.Time, error) {
+	d, err := ParseDate(date)
+	if err != nil {
+		return time.Time{}, fieldErr("date", "date")
+	}
+	hh, mm, ok := parseClock(clock)
+	if !ok {
+		return time.Time{}, fieldErr("start_time", "time")
+	}
+	t, ok := at(d, hh, mm, zone)
+	if !ok {
+		return time.Time{}, &ValidationError{Fields: []FieldError{{Field: "start_time", Code: "time_missing", Args: map[string]any{"Date": d.String()}}}}
+	}
+	return t, nil
+}
+
 // dayOff says why no meeting can be held on d, or "".
 func (p SeriesParams) dayOff(d Date) string {
 	if name, ok := p.Holidays.Holiday(d); ok {
