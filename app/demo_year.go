@@ -85,9 +85,9 @@ func (d *demoLoader) year() {
 	d.fail(err)
 	// A one-on-one tomorrow, whenever the demo is loaded: its reminders show in the mailbox.
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
-	tomorrow := time.Now().In(ams).AddDate(0, 0, 1).Format("2006-01-02")
+	tomorrow, clock := dueTomorrow(time.Now().In(ams))
 	_, err = models.CreateOneOnOne(d.ctx, d.tx, mentor, noord, models.OneOnOneInput{MenteeID: d.ids["mentee@demo.test"], Date: tomorrow,
-		StartTime: "16:00", DurationMin: 45, Theme: "influence"})
+		StartTime: clock, DurationMin: 45, Theme: "influence"})
 	d.fail(err)
 	goal, err := models.CreateGoal(d.ctx, d.tx, sanne, noord, models.GoalInput{What: "Nee kunnen zeggen tegen leveranciers zonder de relatie te schaden",
 		Why: "Nu zeg ik te snel ja en krijg ik daar later spijt van.", HowNoticed: "Ik vraag in elk overleg minstens één keer bedenktijd.", ByWhen: "2027-03-31", Shared: true})
@@ -175,4 +175,15 @@ func (d *demoLoader) heldMeetings(mentor models.Viewer, groupID, firstID uint) {
 		d.fail(models.SetAttendanceForAll(d.ctx, d.tx, mentor, id))
 		d.fail(models.SaveNotes(d.ctx, d.tx, mentor, id, models.NotesInput{Notes: notes[i%len(notes)]}))
 	}
+}
+
+// dueTomorrow returns a date and start time within the next 23 hours
+// (16:00 when that is still ahead), so that the reminder of a one-on-one
+// then, due a day before, is due at once whenever the demo is loaded.
+func dueTomorrow(now time.Time) (date, clock string) {
+	start := now.Add(23 * time.Hour).Truncate(15 * time.Minute).In(now.Location())
+	if four := time.Date(start.Year(), start.Month(), start.Day(), 16, 0, 0, 0, start.Location()); start.After(four) && four.After(now) {
+		start = four
+	}
+	return start.Format("2006-01-02"), start.Format("15:04")
 }
