@@ -217,7 +217,7 @@ func (g *largeGen) makeMeetings() error {
 
 // talks writes one-on-ones, most of them held, without notes.
 func (g *largeGen) makeTalks() error {
-	var batch []models.OneOnOne
+	rows := make([]models.OneOnOne, 0, len(g.groups)*g.size.OneOnOnesPerGroup)
 	for _, grp := range g.groups {
 		for i := 0; i < g.size.OneOnOnesPerGroup; i++ {
 			at := grp.start.AddDate(0, 0, 10*i+g.rnd.IntN(5)).Add(-4 * time.Hour)
@@ -225,25 +225,16 @@ func (g *largeGen) makeTalks() error {
 			if at.Before(LargeToday().Time) {
 				status = "held"
 			}
-			batch = append(batch, models.OneOnOne{GroupID: grp.ID, MentorID: grp.MentorID, MenteeID: grp.mentees[i%len(grp.mentees)],
+			rows = append(rows, models.OneOnOne{GroupID: grp.ID, MentorID: grp.MentorID, MenteeID: grp.mentees[i%len(grp.mentees)],
 				StartsAt: at.UTC(), EndsAt: at.Add(45 * time.Minute).UTC(), Theme: models.OneOnOneThemes[i%4], Status: status})
 		}
-		if len(batch) >= 5000 {
-			if err := g.db.Create(&batch).Error; err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
 	}
-	if len(batch) == 0 {
-		return nil
-	}
-	return g.db.Create(&batch).Error
+	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
 }
 
 // cases writes case questions; their text is sealed like any other.
 func (g *largeGen) makeCases() error {
-	var batch []models.CaseQuestion
+	rows := make([]models.CaseQuestion, 0, len(g.groups)*g.size.CasesPerGroup)
 	for _, grp := range g.groups {
 		for i := 0; i < g.size.CasesPerGroup; i++ {
 			c := models.CaseQuestion{GroupID: grp.ID, AuthorID: grp.mentees[i%len(grp.mentees)], Visibility: "group",
@@ -254,64 +245,37 @@ func (g *largeGen) makeCases() error {
 			if m := grp.meetings[(i*2+1)%len(grp.meetings)]; m != 0 {
 				c.MeetingID = &m
 			}
-			batch = append(batch, c)
-		}
-		if len(batch) >= 5000 {
-			if err := g.db.Create(&batch).Error; err != nil {
-				return err
-			}
-			batch = batch[:0]
+			rows = append(rows, c)
 		}
 	}
-	if len(batch) == 0 {
-		return nil
-	}
-	return g.db.Create(&batch).Error
+	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
 }
 
 // mails writes the history of sent reminders.
 func (g *largeGen) makeMails() error {
-	batch := make([]models.MailDelivery, 0, 5000)
+	rows := make([]models.MailDelivery, 0, g.size.SentMails)
 	for i := 0; i < g.size.SentMails; i++ {
 		grp := g.groups[i%len(g.groups)]
 		m := grp.meetings[i%len(grp.meetings)]
 		sent := LargeToday().AddDate(0, 0, -1-i%700)
-		batch = append(batch, models.MailDelivery{Key: fmt.Sprintf("history:%d", i), Kind: models.MailMeeting7d,
+		rows = append(rows, models.MailDelivery{Key: fmt.Sprintf("history:%d", i), Kind: models.MailMeeting7d,
 			RecipientID: grp.mentees[i%len(grp.mentees)], SubjectType: "meeting", SubjectID: m, Occurrence: sent,
 			Status: models.DeliverySent, NextAttemptAt: sent, SentAt: &sent})
-		if len(batch) == cap(batch) {
-			if err := g.db.Create(&batch).Error; err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
 	}
-	if len(batch) == 0 {
-		return nil
-	}
-	return g.db.Create(&batch).Error
+	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
 }
 
 // audit writes sign-ins and reads to match.
 func (g *largeGen) makeAudit() error {
-	batch := make([]models.AuditEvent, 0, 5000)
+	rows := make([]models.AuditEvent, 0, g.size.AuditRows)
 	for i := 0; i < g.size.AuditRows; i++ {
 		actor := g.people[i%len(g.people)].ID
 		action := models.AuditSignIn
 		if i%5 == 0 {
 			action = models.AuditRead
 		}
-		batch = append(batch, models.AuditEvent{At: LargeToday().Time.Add(-time.Duration(i) * time.Minute), ActorID: &actor,
+		rows = append(rows, models.AuditEvent{At: LargeToday().Time.Add(-time.Duration(i) * time.Minute), ActorID: &actor,
 			Action: action, Subject: "person", SubjectID: actor, Address: "10.0.0.1"})
-		if len(batch) == cap(batch) {
-			if err := g.db.Create(&batch).Error; err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
 	}
-	if len(batch) == 0 {
-		return nil
-	}
-	return g.db.Create(&batch).Error
+	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
 }

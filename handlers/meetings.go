@@ -1,12 +1,14 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"crossmentor/models"
 )
@@ -278,6 +280,35 @@ func (h *Handlers) afterMeeting(c echo.Context, id uint, form any, err error) er
 	return h.redirect(c, "/meetings/"+itoa(id), "flash.saved")
 }
 
+// meetingChange handles a form of type T that changes meeting :id: it binds
+// the form, applies change and shows the meeting again, with the errors
+// when change refuses it.
+func meetingChange[T any](h *Handlers, change func(ctx context.Context, db *gorm.DB, v models.Viewer, id uint, in T) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		var in T
+		if err = bind(c, &in); err == nil {
+			err = change(c.Request().Context(), h.DB, mustViewer(c), id, in)
+		}
+		return h.afterMeeting(c, id, nil, err)
+	}
+}
+
+// setMeetingStatus cancels a meeting, marks it held or plans it again.
+func setMeetingStatus(ctx context.Context, db *gorm.DB, v models.Viewer, id uint, in models.StatusChange) error {
+	_, err := models.SetMeetingStatus(ctx, db, v, id, in)
+	return err
+}
+
+// addAction records an action item at a meeting.
+func addAction(ctx context.Context, db *gorm.DB, v models.Viewer, id uint, in models.ActionInput) error {
+	_, err := models.AddAction(ctx, db, v, id, in)
+	return err
+}
+
 // updateMeeting saves time, place, kind and the visit or guest details.
 func (h *Handlers) updateMeeting(c echo.Context) error {
 	id, err := idParam(c, "id")
@@ -289,45 +320,6 @@ func (h *Handlers) updateMeeting(c echo.Context) error {
 		_, err = models.UpdateMeeting(c.Request().Context(), h.DB, mustViewer(c), id, in)
 	}
 	return h.afterMeeting(c, id, in, err)
-}
-
-// setMeetingStatus cancels a meeting, marks it held or plans it again.
-func (h *Handlers) setMeetingStatus(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.StatusChange
-	if err = bind(c, &in); err == nil {
-		_, err = models.SetMeetingStatus(c.Request().Context(), h.DB, mustViewer(c), id, in)
-	}
-	return h.afterMeeting(c, id, nil, err)
-}
-
-// saveAgenda stores the minutes per agenda block.
-func (h *Handlers) saveAgenda(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.AgendaInput
-	if err = bind(c, &in); err == nil {
-		err = models.SaveAgenda(c.Request().Context(), h.DB, mustViewer(c), id, in)
-	}
-	return h.afterMeeting(c, id, nil, err)
-}
-
-// saveRoles stores who has which role.
-func (h *Handlers) saveRoles(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.RolesInput
-	if err = bind(c, &in); err == nil {
-		err = models.SaveRoles(c.Request().Context(), h.DB, mustViewer(c), id, in)
-	}
-	return h.afterMeeting(c, id, nil, err)
 }
 
 // idMap reads form fields "<prefix><id>" into a map of id to value.
@@ -358,32 +350,6 @@ func (h *Handlers) saveAttendance(c echo.Context) error {
 	statuses, err := idMap(c, "attendance_")
 	if err == nil {
 		err = models.SaveAttendance(c.Request().Context(), h.DB, mustViewer(c), id, statuses)
-	}
-	return h.afterMeeting(c, id, nil, err)
-}
-
-// saveNotes stores the group notes.
-func (h *Handlers) saveNotes(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.NotesInput
-	if err = bind(c, &in); err == nil {
-		err = models.SaveNotes(c.Request().Context(), h.DB, mustViewer(c), id, in)
-	}
-	return h.afterMeeting(c, id, nil, err)
-}
-
-// addAction records an action item at a meeting.
-func (h *Handlers) addAction(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.ActionInput
-	if err = bind(c, &in); err == nil {
-		_, err = models.AddAction(c.Request().Context(), h.DB, mustViewer(c), id, in)
 	}
 	return h.afterMeeting(c, id, nil, err)
 }
@@ -445,23 +411,15 @@ func (h *Handlers) apiGroupMeetings(c echo.Context) error {
 
 // apiPreviewSeries is POST /api/v1/groups/:id/series/preview.
 func (h *Handlers) apiPreviewSeries(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.SeriesInput
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	pv, err := models.PreviewSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, pv)
+	return h.apiSeries(c, models.PreviewSeries)
 }
 
 // apiSaveSeries is PUT /api/v1/groups/:id/series.
-func (h *Handlers) apiSaveSeries(c echo.Context) error {
+func (h *Handlers) apiSaveSeries(c echo.Context) error { return h.apiSeries(c, models.SaveSeries) }
+
+// apiSeries binds the series form of group :id, hands it to plan (preview
+// or save) and answers with the resulting list of meetings.
+func (h *Handlers) apiSeries(c echo.Context, plan func(context.Context, *gorm.DB, models.Viewer, uint, models.SeriesInput, time.Time) (models.SeriesPreview, error)) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -470,7 +428,7 @@ func (h *Handlers) apiSaveSeries(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	pv, err := models.SaveSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now())
+	pv, err := plan(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now())
 	if err != nil {
 		return err
 	}

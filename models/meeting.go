@@ -148,6 +148,19 @@ func meetingFor(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, Relation,
 	return m, g, rel, nil
 }
 
+// mentorsMeeting is meetingFor for changes only the group's mentor may
+// make: anyone else gets ErrNotFound.
+func mentorsMeeting(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, error) {
+	m, g, rel, err := meetingFor(tx, v, id)
+	if err != nil {
+		return Meeting{}, MentorGroup{}, err
+	}
+	if rel != RelMentor {
+		return Meeting{}, MentorGroup{}, ErrNotFound
+	}
+	return m, g, nil
+}
+
 // GetMeetingPage returns a meeting for a member or the mentor of its group.
 func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (MeetingPage, error) {
 	tx := db.WithContext(ctx)
@@ -278,13 +291,9 @@ func localStart(tx *gorm.DB, date, clock string) (time.Time, error) {
 func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in MeetingInput) (Meeting, error) {
 	var m Meeting
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var rel Relation
 		var err error
-		if m, _, rel, err = meetingFor(tx, v, id); err != nil {
+		if m, _, err = mentorsMeeting(tx, v, id); err != nil {
 			return err
-		}
-		if rel != RelMentor {
-			return ErrNotFound
 		}
 		start, err := localStart(tx, in.Date, in.StartTime)
 		if err != nil {
@@ -338,13 +347,9 @@ type StatusChange struct {
 func SetMeetingStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in StatusChange) (Meeting, error) {
 	var m Meeting
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var rel Relation
 		var err error
-		if m, _, rel, err = meetingFor(tx, v, id); err != nil {
+		if m, _, err = mentorsMeeting(tx, v, id); err != nil {
 			return err
-		}
-		if rel != RelMentor {
-			return ErrNotFound
 		}
 		if in.Status == string(MeetingCancelled) && CleanText(in.Reason) == "" {
 			return fieldErr("reason", "required")
@@ -374,9 +379,9 @@ type AgendaInput struct {
 // agenda; mentor only.
 func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m, _, rel, err := meetingFor(tx, v, id)
-		if err != nil || rel != RelMentor {
-			return ErrNotFound
+		m, _, err := mentorsMeeting(tx, v, id)
+		if err != nil {
+			return err
 		}
 		items := agendaOf(m)
 		if len(in.Minutes) != len(items) {
@@ -408,9 +413,9 @@ type RolesInput struct {
 // own choice); only members of the group can have a role; mentor only.
 func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m, g, rel, err := meetingFor(tx, v, id)
-		if err != nil || rel != RelMentor {
-			return ErrNotFound
+		m, g, err := mentorsMeeting(tx, v, id)
+		if err != nil {
+			return err
 		}
 		member, err := memberSet(tx, g.ID)
 		if err != nil {
@@ -464,9 +469,9 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 // excused or absent; people outside the group are refused.
 func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m, g, rel, err := meetingFor(tx, v, id)
-		if err != nil || rel != RelMentor {
-			return ErrNotFound
+		m, g, err := mentorsMeeting(tx, v, id)
+		if err != nil {
+			return err
 		}
 		member, err := memberSet(tx, g.ID)
 		if err != nil {
@@ -547,9 +552,9 @@ type MeetingWithGroup struct {
 // quick entry after a full meeting); mentor only.
 func SetAttendanceForAll(ctx context.Context, db *gorm.DB, v Viewer, id uint) error {
 	tx := db.WithContext(ctx)
-	m, g, rel, err := meetingFor(tx, v, id)
-	if err != nil || rel != RelMentor {
-		return ErrNotFound
+	m, g, err := mentorsMeeting(tx, v, id)
+	if err != nil {
+		return err
 	}
 	ids, frozen, err := activeMembers(tx, g.ID)
 	if err != nil {
