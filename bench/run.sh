@@ -7,18 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 base="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+# shellcheck source=bench/large.sh
+source bench/large.sh
 if [ -z "${BENCH_DATABASE_URL:-}" ]; then
-  psql "$base" -qtAc "SELECT 1 FROM pg_database WHERE datname = 'crossmentor_large'" | grep -q 1 ||
-    psql "$base" -qc "CREATE DATABASE crossmentor_large"
   export BENCH_DATABASE_URL="${base/\/postgres\?/\/crossmentor_large?}"
-fi
-people=$(psql "$BENCH_DATABASE_URL" -qtAc "SELECT count(*) FROM people" 2>/dev/null || echo 0)
-if [ "$people" -lt 20000 ]; then
-  echo "loading the large organisation"
-  load_start=$(date +%s)
-  CROSSMENTOR_DATABASE_URL="$BENCH_DATABASE_URL" CROSSMENTOR_AUTO_MIGRATE=true CROSSMENTOR_LOG_LEVEL=error \
-    go run ./cmd/crossmentor demo --size large --seed 1
-  echo "loaded in $(( $(date +%s) - load_start )) s" > /tmp/crossmentor-load-time
+  ensure_large_organisation "$base"
 fi
 
 results=$(mktemp)

@@ -15,6 +15,7 @@ type homeData struct {
 	People     int64
 	Upcoming   []models.MeetingWithGroup
 	Hours      models.MentorHours
+	Todo       []models.TodoItem
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -45,7 +46,11 @@ func (h *Handlers) home(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if data.Hours, err = models.PlannedMentorHours(ctx, h.DB, v, h.Now().In(org.Location())); err != nil {
+		now := h.Now().In(org.Location())
+		if data.Hours, err = models.PlannedMentorHours(ctx, h.DB, v, now); err != nil {
+			return err
+		}
+		if data.Todo, err = models.MentorTodo(ctx, h.DB, v, now); err != nil {
 			return err
 		}
 	}

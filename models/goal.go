@@ -199,13 +199,14 @@ func AddProgress(ctx context.Context, db *gorm.DB, v Viewer, goalID uint, in Pro
 
 // MentorHours is a mentor's planned time in one month.
 type MentorHours struct {
-	Month      string  `json:"month"` // 2027-01
-	Meetings   float64 `json:"meetings"`
-	OneOnOnes  float64 `json:"one_on_ones"`
-	Preparing  float64 `json:"preparation"`
-	Total      float64 `json:"total"`
-	Guideline  float64 `json:"guideline"`
-	OverBudget bool    `json:"over_guideline"`
+	Month      string    `json:"month"` // 2027-01
+	MonthStart time.Time `json:"-"`     // its first day, for display
+	Meetings   float64   `json:"meetings"`
+	OneOnOnes  float64   `json:"one_on_ones"`
+	Preparing  float64   `json:"preparation"`
+	Total      float64   `json:"total"`
+	Guideline  float64   `json:"guideline"`
+	OverBudget bool      `json:"over_guideline"`
 }
 
 // MentorGuidelineHours is the usual time a mentor spends a month.
@@ -218,7 +219,7 @@ func PlannedMentorHours(ctx context.Context, db *gorm.DB, v Viewer, day time.Tim
 	tx := db.WithContext(ctx)
 	start := time.Date(day.Year(), day.Month(), 1, 0, 0, 0, 0, day.Location())
 	end := start.AddDate(0, 1, 0)
-	h := MentorHours{Month: start.Format("2006-01"), Guideline: MentorGuidelineHours}
+	h := MentorHours{Month: start.Format("2006-01"), MonthStart: start, Guideline: MentorGuidelineHours}
 	var meetings []Meeting
 	if err := tx.Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
 		Where("g.mentor_id = ? AND meetings.status <> ? AND meetings.starts_at >= ? AND meetings.starts_at < ?",

@@ -1,0 +1,120 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TodoKind names a kind of thing a mentor has to do next.
+type TodoKind string
+
+// The kinds of the mentor's to-do list, in the order the home page shows them.
+const (
+	TodoAttendance TodoKind = "attendance" // a past meeting without attendance
+	TodoAction     TodoKind = "action"     // an open action item of the mentor, due soon or overdue
+	TodoCases      TodoKind = "cases"      // cases waiting for a place on an agenda
+	TodoPoll       TodoKind = "poll"       // an open date poll
+	TodoPlan       TodoKind = "plan"       // a running group without a meeting ahead
+)
+
+// TodoItem is one line of a mentor's to-do list. It carries dates, counts
+// and the mentor's own action text, never what a mentee wrote.
+type TodoItem struct {
+	Kind      TodoKind
+	GroupID   uint
+	GroupName string
+	MeetingID uint      // attendance
+	When      time.Time // attendance: the meeting's start
+	Text      string    // action: its text
+	DueOn     Date      // action
+	Count     int64     // cases: waiting; poll: answered
+	Of        int64     // poll: members asked
+	Link      string
+}
+
+// todoHorizon is how far ahead an open action item counts as due soon.
+const todoHorizon = 7 * 24 * time.Hour
+
+// MentorTodo lists what the viewer, as mentor, has to do next across their
+// groups that are not closed: record attendance, action items due, cases to
+// place, date polls to close and series to plan.
+func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
+	tx := db.WithContext(ctx)
+	var groups []MentorGroup
+	if err := tx.Where("mentor_id = ? AND status <> ?", v.PersonID, GroupClosed).Order("name, id").Find(&groups).Error; err != nil {
+		return nil, err
+	}
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	ids := make([]uint, len(groups))
+	names := map[uint]string{}
+	for i, g := range groups {
+		ids[i], names[g.ID] = g.ID, g.Name
+	}
+	var out []TodoItem
+
+	var unrecorded []Meeting
+	if err := tx.Where("group_id IN ? AND ends_at <= ? AND ends_at > ? AND status <> ?", ids, now, now.AddDate(0, -3, 0), MeetingCancelled).
+		Where("NOT EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = meetings.id)").
+		Order("starts_at").Find(&unrecorded).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range unrecorded {
+		out = append(out, TodoItem{Kind: TodoAttendance, GroupID: m.GroupID, GroupName: names[m.GroupID],
+			MeetingID: m.ID, When: m.StartsAt, Link: "/meetings/" + itoaU(m.ID)})
+	}
+
+	var actions []ActionItem
+	if err := tx.Where("group_id IN ? AND holder_id = ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
+		ids, v.PersonID, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error; err != nil {
+		return nil, err
+	}
+	for _, a := range actions {
+		out = append(out, TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
+			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"})
+	}
+
+	var waiting []struct {
+		GroupID uint
+		N       int64
+	}
+	if err := tx.Model(&CaseQuestion{}).Select("group_id, COUNT(*) AS n").
+		Where("group_id IN ? AND status = ?", ids, CaseSubmitted).Group("group_id").Scan(&waiting).Error; err != nil {
+		return nil, err
+	}
+	for _, w := range waiting {
+		out = append(out, TodoItem{Kind: TodoCases, GroupID: w.GroupID, GroupName: names[w.GroupID],
+			Count: w.N, Link: "/groups/" + itoaU(w.GroupID) + "/cases"})
+	}
+
+	var polls []struct {
+		GroupID  uint
+		Answered int64
+		Asked    int64
+	}
+	if err := tx.Model(&DatePoll{}).Select(`date_polls.group_id,
+		(SELECT COUNT(DISTINCT a.person_id) FROM poll_answers a JOIN poll_options o ON o.id = a.option_id WHERE o.poll_id = date_polls.id) AS answered,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = date_polls.group_id AND m.status IN ('intake','active')) AS asked`).
+		Where("date_polls.group_id IN ? AND date_polls.status = 'open'", ids).Order("date_polls.id").Scan(&polls).Error; err != nil {
+		return nil, err
+	}
+	for _, p := range polls {
+		out = append(out, TodoItem{Kind: TodoPoll, GroupID: p.GroupID, GroupName: names[p.GroupID],
+			Count: p.Answered, Of: p.Asked, Link: "/groups/" + itoaU(p.GroupID) + "/poll"})
+	}
+
+	var idle []uint
+	if err := tx.Model(&MentorGroup{}).Where("id IN ?", ids).
+		Where("NOT EXISTS (SELECT 1 FROM meetings m WHERE m.group_id = mentor_groups.id AND m.starts_at > ? AND m.status <> ?)", now, MeetingCancelled).
+		Where("NOT EXISTS (SELECT 1 FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open')").
+		Order("name, id").Pluck("id", &idle).Error; err != nil {
+		return nil, err
+	}
+	for _, id := range idle {
+		out = append(out, TodoItem{Kind: TodoPlan, GroupID: id, GroupName: names[id], Link: "/groups/" + itoaU(id) + "/series"})
+	}
+	return out, nil
+}

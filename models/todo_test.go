@@ -1,0 +1,113 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"crossmentor/app/apptest"
+	"crossmentor/models"
+)
+
+// TestMentorTodo: the mentor's to-do list names what is open in their own
+// running groups only, and each item goes away once it is done.
+func TestMentorTodo(t *testing.T) {
+	db := apptest.Demo(t)
+	ctx := context.Background()
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, ams)
+	viewer := func(email string) models.Viewer {
+		var p models.Person
+		if err := db.Where("email = ?", email).First(&p).Error; err != nil {
+			t.Fatal(err)
+		}
+		return models.Viewer{PersonID: p.ID, Mentor: true}
+	}
+	group := func(name string) models.MentorGroup {
+		var g models.MentorGroup
+		if err := db.Where("name = ?", name).First(&g).Error; err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	kinds := func(items []models.TodoItem) map[models.TodoKind][]models.TodoItem {
+		out := map[models.TodoKind][]models.TodoItem{}
+		for _, it := range items {
+			out[it.Kind] = append(out[it.Kind], it)
+		}
+		return out
+	}
+	marieke, noord, oost := viewer("mentor@demo.test"), group("Groep Noord"), group("Groep Oost")
+
+	items, err := models.MentorTodo(ctx, db, marieke, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := kinds(items)
+	for _, it := range items {
+		if it.GroupID == oost.ID {
+			t.Errorf("a closed group is on the list: %+v", it)
+		}
+		if it.GroupID != noord.ID {
+			t.Errorf("another mentor's group is on the list: %+v", it)
+		}
+	}
+	if c := got[models.TodoCases]; len(c) != 1 || c[0].Count < 1 || c[0].Link == "" {
+		t.Errorf("waiting cases: %+v", c)
+	}
+	if len(got[models.TodoPlan]) != 0 {
+		t.Errorf("Noord has meetings ahead, yet: %+v", got[models.TodoPlan])
+	}
+
+	// A meeting that has passed without attendance asks for it, until one
+	// attendance row is recorded.
+	past := models.Meeting{GroupID: noord.ID, Kind: models.KindIntervision, Status: models.MeetingPlanned,
+		StartsAt: now.Add(-50 * time.Hour), EndsAt: now.Add(-48 * time.Hour)}
+	if err := db.Create(&past).Error; err != nil {
+		t.Fatal(err)
+	}
+	items, _ = models.MentorTodo(ctx, db, marieke, now)
+	if a := kinds(items)[models.TodoAttendance]; len(a) != 1 || a[0].MeetingID != past.ID {
+		t.Fatalf("attendance to record: %+v", a)
+	}
+	var member models.Membership
+	db.Where("group_id = ? AND status = 'active'", noord.ID).First(&member)
+	db.Create(&models.Attendance{MeetingID: past.ID, PersonID: member.PersonID, Status: models.Present})
+	items, _ = models.MentorTodo(ctx, db, marieke, now)
+	if a := kinds(items)[models.TodoAttendance]; len(a) != 0 {
+		t.Fatalf("attendance recorded, still listed: %+v", a)
+	}
+
+	// An open action item of the mentor due within a week is listed; done,
+	// it is not.
+	action := models.ActionItem{GroupID: noord.ID, HolderID: marieke.PersonID, Text: "Gastspreker bellen",
+		DueOn: models.NewDate(2026, 12, 3)}
+	db.Create(&action)
+	items, _ = models.MentorTodo(ctx, db, marieke, now)
+	found := false
+	for _, it := range kinds(items)[models.TodoAction] {
+		found = found || it.Text == "Gastspreker bellen"
+	}
+	if !found {
+		t.Fatalf("action due in four days not listed: %+v", items)
+	}
+	db.Model(&action).Update("done_at", now)
+	items, _ = models.MentorTodo(ctx, db, marieke, now)
+	for _, it := range kinds(items)[models.TodoAction] {
+		if it.Text == "Gastspreker bellen" {
+			t.Fatal("a done action item is still listed")
+		}
+	}
+
+	// A running group with nothing ahead and no open poll asks for a plan.
+	db.Model(&models.Meeting{}).Where("group_id = ? AND starts_at > ?", noord.ID, now).Update("status", models.MeetingCancelled)
+	items, _ = models.MentorTodo(ctx, db, marieke, now)
+	if p := kinds(items)[models.TodoPlan]; len(p) != 1 || p[0].GroupID != noord.ID {
+		t.Fatalf("plan: %+v", p)
+	}
+
+	// Someone who mentors nothing has nothing to do here.
+	if items, err := models.MentorTodo(ctx, db, viewer("mentee@demo.test"), now); err != nil || len(items) != 0 {
+		t.Fatalf("a mentee's list: %+v %v", items, err)
+	}
+}
