@@ -96,7 +96,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 			sender = smtp
 		}
 	} else {
-		h.MailProblem = "no SMTP server configured (CROSSMENTOR_SMTP_URL): mail stays in this mailbox"
+		h.MailboxOnly = true
 	}
 	h.MailRenderer = mailRenderer
 	jobRuns, err := metrics(e, db)

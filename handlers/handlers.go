@@ -40,6 +40,7 @@ type Handlers struct {
 	Ready         func(*http.Request) error
 	MailRenderer  *mailer.Renderer
 	MailProblem   string // why mail is not sent, for the mailbox page
+	MailboxOnly   bool   // no SMTP server configured: mail stays in the mailbox page
 	Jobs          JobRuns
 	Files         fs.FS // the embedded templates, for the OpenAPI document
 	SSO           *SSO  // single sign-on; nil or empty when not configured

@@ -16,6 +16,7 @@ type mailboxData struct {
 	Page       models.Page
 	Status     string
 	Problem    string
+	Only       bool // no SMTP server configured
 	Preview    *mailer.Message
 }
 
@@ -29,7 +30,7 @@ func (h *Handlers) showMailbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := mailboxData{Deliveries: rows, Page: page, Status: status, Problem: h.MailProblem}
+	data := mailboxData{Deliveries: rows, Page: page, Status: status, Problem: h.MailProblem, Only: h.MailboxOnly}
 	if view := c.QueryParam("view"); view != "" {
 		n, err := strconv.ParseUint(view, 10, 32)
 		if err != nil {
