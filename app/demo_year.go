@@ -63,7 +63,7 @@ func (d *demoLoader) year() {
 	}
 	_, err = models.AddAction(d.ctx, d.tx, mentor, first.ID, models.ActionInput{Text: "Werkbezoek bij het Klant Contact Centrum regelen", HolderID: d.ids["mentee@demo.test"], DueOn: "2026-10-31"})
 	d.fail(err)
-	_, err = models.AddAction(d.ctx, d.tx, mentor, first.ID, models.ActionInput{Text: "Reeks bijeenkomsten plannen en rondsturen", HolderID: d.ids["mentor@demo.test"], DueOn: "2026-09-22"})
+	seriesAction, err := models.AddAction(d.ctx, d.tx, mentor, first.ID, models.ActionInput{Text: "Reeks bijeenkomsten plannen en rondsturen", HolderID: d.ids["mentor@demo.test"], DueOn: "2026-09-22"})
 	d.fail(err)
 
 	// The series the group agreed: every six weeks on Tuesday afternoon.
@@ -71,6 +71,8 @@ func (d *demoLoader) year() {
 	_, err = models.SaveSeries(d.ctx, d.tx, mentor, noord, models.SeriesInput{FirstOn: "2026-10-06", Weekday: "2", StartTime: "14:00",
 		DurationMin: 120, CadenceWeeks: 6, Location: "Stadskantoor, zaal 3.12", Policy: "shift", WorkVisits: "3", Guests: "5",
 		VisitsWanted: true, VisitsWith: "Klant Contact Centrum, Waterschap"}, planned)
+	d.fail(err)
+	_, err = models.ToggleAction(d.ctx, d.tx, mentor, seriesAction.ID, planned)
 	d.fail(err)
 	d.heldMeetings(mentor, noord, first.ID)
 
