@@ -15,7 +15,7 @@ type homeData struct {
 	People     int64
 	Upcoming   []models.MeetingWithGroup
 	Hours      models.MentorHours
-	Todo       []models.TodoItem
+	Todo       []models.TodoItem // as mentor, then as mentee
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -58,6 +58,11 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.MemberOf, err = models.MemberGroups(ctx, h.DB, v); err != nil {
 			return err
 		}
+		todo, err := models.MenteeTodo(ctx, h.DB, v, h.Now())
+		if err != nil {
+			return err
+		}
+		data.Todo = append(data.Todo, todo...)
 	}
 	if v.Manager || v.Admin {
 		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {

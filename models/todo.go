@@ -7,16 +7,18 @@ import (
 	"gorm.io/gorm"
 )
 
-// TodoKind names a kind of thing a mentor has to do next.
+// TodoKind names a kind of thing a mentor or mentee has to do next.
 type TodoKind string
 
-// The kinds of the mentor's to-do list, in the order the home page shows them.
+// The kinds of the to-do lists, in the order the home page shows them.
 const (
-	TodoAttendance TodoKind = "attendance" // a past meeting without attendance
-	TodoAction     TodoKind = "action"     // an open action item of the mentor, due soon or overdue
-	TodoCases      TodoKind = "cases"      // cases waiting for a place on an agenda
-	TodoPoll       TodoKind = "poll"       // an open date poll
-	TodoPlan       TodoKind = "plan"       // a running group without a meeting ahead
+	TodoIntake     TodoKind = "intake"      // candidates waiting for their intake
+	TodoAttendance TodoKind = "attendance"  // a past meeting without attendance
+	TodoAction     TodoKind = "action"      // the viewer's open action item, due soon or overdue
+	TodoCases      TodoKind = "cases"       // cases waiting for a place on an agenda
+	TodoPoll       TodoKind = "poll"        // an open date poll
+	TodoPlan       TodoKind = "plan"        // a running group without a meeting ahead
+	TodoAnswerPoll TodoKind = "answer_poll" // a mentee's unanswered date poll
 )
 
 // TodoItem is one line of a mentor's to-do list. It carries dates, counts
@@ -49,12 +51,23 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 	if len(groups) == 0 {
 		return nil, nil
 	}
-	ids := make([]uint, len(groups))
-	names := map[uint]string{}
-	for i, g := range groups {
-		ids[i], names[g.ID] = g.ID, g.Name
-	}
+	ids, names := idsAndNames(groups)
 	var out []TodoItem
+
+	var candidates []struct {
+		GroupID uint
+		N       int64
+	}
+	if err := tx.Model(&Membership{}).Select("group_id, COUNT(*) AS n").
+		Where("group_id IN ? AND status IN ?", ids, []MembershipStatus{StatusCandidate, StatusIntake}).
+		Where("NOT EXISTS (SELECT 1 FROM intakes i WHERE i.membership_id = memberships.id)").
+		Group("group_id").Order("group_id").Scan(&candidates).Error; err != nil {
+		return nil, err
+	}
+	for _, c := range candidates {
+		out = append(out, TodoItem{Kind: TodoIntake, GroupID: c.GroupID, GroupName: names[c.GroupID],
+			Count: c.N, Link: "/groups/" + itoaU(c.GroupID)})
+	}
 
 	var unrecorded []Meeting
 	if err := tx.Where("group_id IN ? AND ends_at <= ? AND ends_at > ? AND status <> ?", ids, now, now.AddDate(0, -3, 0), MeetingCancelled).
@@ -67,9 +80,8 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 			MeetingID: m.ID, When: m.StartsAt, Link: "/meetings/" + itoaU(m.ID)})
 	}
 
-	var actions []ActionItem
-	if err := tx.Where("group_id IN ? AND holder_id = ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
-		ids, v.PersonID, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error; err != nil {
+	actions, err := actionsDue(tx, ids, v, now)
+	if err != nil {
 		return nil, err
 	}
 	for _, a := range actions {
@@ -117,4 +129,58 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 		out = append(out, TodoItem{Kind: TodoPlan, GroupID: id, GroupName: names[id], Link: "/groups/" + itoaU(id) + "/series"})
 	}
 	return out, nil
+}
+
+// MenteeTodo lists what the viewer, as mentee, has to do next in the groups
+// they take part in: answer an open date poll, and their action items that
+// are due soon or overdue.
+func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
+	tx := db.WithContext(ctx)
+	var groups []MentorGroup
+	if err := tx.Where("status <> ? AND id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active'))",
+		GroupClosed, v.PersonID).Order("name, id").Find(&groups).Error; err != nil {
+		return nil, err
+	}
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	ids, names := idsAndNames(groups)
+	var out []TodoItem
+	var unanswered []uint
+	if err := tx.Model(&DatePoll{}).Where("group_id IN ? AND status = 'open'", ids).
+		Where("NOT EXISTS (SELECT 1 FROM poll_answers a JOIN poll_options o ON o.id = a.option_id WHERE o.poll_id = date_polls.id AND a.person_id = ?)", v.PersonID).
+		Order("id").Pluck("group_id", &unanswered).Error; err != nil {
+		return nil, err
+	}
+	for _, id := range unanswered {
+		out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: id, GroupName: names[id], Link: "/groups/" + itoaU(id) + "/poll"})
+	}
+	actions, err := actionsDue(tx, ids, v, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range actions {
+		out = append(out, TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
+			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"})
+	}
+	return out, nil
+}
+
+// actionsDue returns the viewer's open action items in the groups that are
+// due within todoHorizon of now, or overdue.
+func actionsDue(tx *gorm.DB, groupIDs []uint, v Viewer, now time.Time) ([]ActionItem, error) {
+	var actions []ActionItem
+	err := tx.Where("group_id IN ? AND holder_id = ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
+		groupIDs, v.PersonID, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error
+	return actions, err
+}
+
+// idsAndNames returns the ids of the groups and their names by id.
+func idsAndNames(groups []MentorGroup) ([]uint, map[uint]string) {
+	ids := make([]uint, len(groups))
+	names := map[uint]string{}
+	for i, g := range groups {
+		ids[i], names[g.ID] = g.ID, g.Name
+	}
+	return ids, names
 }

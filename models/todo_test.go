@@ -55,6 +55,9 @@ func TestMentorTodo(t *testing.T) {
 	if c := got[models.TodoCases]; len(c) != 1 || c[0].Count < 1 || c[0].Link == "" {
 		t.Errorf("waiting cases: %+v", c)
 	}
+	if c := got[models.TodoIntake]; len(c) != 1 || c[0].Count != 1 {
+		t.Errorf("Sem waits for his intake: %+v", c)
+	}
 	if len(got[models.TodoPlan]) != 0 {
 		t.Errorf("Noord has meetings ahead, yet: %+v", got[models.TodoPlan])
 	}
@@ -109,5 +112,69 @@ func TestMentorTodo(t *testing.T) {
 	// Someone who mentors nothing has nothing to do here.
 	if items, err := models.MentorTodo(ctx, db, viewer("mentee@demo.test"), now); err != nil || len(items) != 0 {
 		t.Fatalf("a mentee's list: %+v %v", items, err)
+	}
+}
+
+// TestMenteeTodo: a mentee is asked to answer an open date poll until they
+// have, and sees their own action items due soon, not someone else's.
+func TestMenteeTodo(t *testing.T) {
+	db := apptest.Demo(t)
+	ctx := context.Background()
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, ams)
+	person := func(email string) uint {
+		var p models.Person
+		if err := db.Where("email = ?", email).First(&p).Error; err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	var noord models.MentorGroup
+	db.Where("name = ?", "Groep Noord").First(&noord)
+	sanne := models.Viewer{PersonID: person("mentee@demo.test"), Mentee: true}
+	ahmed := models.Viewer{PersonID: person("ahmed.elamrani@demo.test"), Mentee: true}
+	marieke := models.Viewer{PersonID: person("mentor@demo.test"), Mentor: true}
+	count := func(v models.Viewer, kind models.TodoKind) int {
+		items, err := models.MenteeTodo(ctx, db, v, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, it := range items {
+			if it.GroupID != noord.ID {
+				t.Errorf("an item of another group: %+v", it)
+			}
+			if it.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(sanne, models.TodoAnswerPoll); n != 0 {
+		t.Fatalf("no open poll, yet %d to answer", n)
+	}
+	poll, err := models.CreatePoll(ctx, db, marieke, noord.ID, models.PollInput{Options: []string{"2027-05-01T10:00", "2027-05-02T10:00"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count(sanne, models.TodoAnswerPoll) != 1 || count(ahmed, models.TodoAnswerPoll) != 1 {
+		t.Fatal("an open poll is not on the members' lists")
+	}
+	var option models.PollOption
+	db.Where("poll_id = ?", poll.ID).First(&option)
+	db.Create(&models.PollAnswer{OptionID: option.ID, PersonID: sanne.PersonID, Answer: "yes"})
+	if count(sanne, models.TodoAnswerPoll) != 0 || count(ahmed, models.TodoAnswerPoll) != 1 {
+		t.Fatal("answering took the poll off the wrong list")
+	}
+
+	db.Create(&models.ActionItem{GroupID: noord.ID, HolderID: ahmed.PersonID, Text: "Presentatie voorbereiden", DueOn: models.NewDate(2026, 12, 1)})
+	db.Create(&models.ActionItem{GroupID: noord.ID, HolderID: ahmed.PersonID, Text: "Later", DueOn: models.NewDate(2027, 3, 1)})
+	if count(ahmed, models.TodoAction) != 1 {
+		t.Fatal("Ahmed's action due in two days is not listed once (the one due in March is not due yet)")
+	}
+	before := count(sanne, models.TodoAction)
+	db.Create(&models.ActionItem{GroupID: noord.ID, HolderID: ahmed.PersonID, Text: "Nog een", DueOn: models.NewDate(2026, 11, 30)})
+	if count(sanne, models.TodoAction) != before {
+		t.Fatal("Ahmed's action item is on Sanne's list")
 	}
 }
