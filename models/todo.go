@@ -80,14 +80,11 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 			MeetingID: m.ID, When: m.StartsAt, Link: "/meetings/" + itoaU(m.ID)})
 	}
 
-	actions, err := actionsDue(tx, ids, v, now)
+	actions, err := actionsDue(tx, names, v, now)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range actions {
-		out = append(out, TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
-			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"})
-	}
+	out = append(out, actions...)
 
 	var waiting []struct {
 		GroupID uint
@@ -155,24 +152,32 @@ func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 	for _, id := range unanswered {
 		out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: id, GroupName: names[id], Link: "/groups/" + itoaU(id) + "/poll"})
 	}
-	actions, err := actionsDue(tx, ids, v, now)
+	actions, err := actionsDue(tx, names, v, now)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range actions {
-		out = append(out, TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
-			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"})
-	}
+	out = append(out, actions...)
 	return out, nil
 }
 
-// actionsDue returns the viewer's open action items in the groups that are
-// due within todoHorizon of now, or overdue.
-func actionsDue(tx *gorm.DB, groupIDs []uint, v Viewer, now time.Time) ([]ActionItem, error) {
+// actionsDue lists the viewer's open action items in the named groups that
+// are due within todoHorizon of now, or overdue.
+func actionsDue(tx *gorm.DB, names map[uint]string, v Viewer, now time.Time) ([]TodoItem, error) {
+	ids := make([]uint, 0, len(names))
+	for id := range names {
+		ids = append(ids, id)
+	}
 	var actions []ActionItem
-	err := tx.Where("group_id IN ? AND holder_id = ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
-		groupIDs, v.PersonID, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error
-	return actions, err
+	if err := tx.Where("group_id IN ? AND holder_id = ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
+		ids, v.PersonID, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error; err != nil {
+		return nil, err
+	}
+	out := make([]TodoItem, len(actions))
+	for i, a := range actions {
+		out[i] = TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
+			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
+	}
+	return out, nil
 }
 
 // idsAndNames returns the ids of the groups and their names by id.
