@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +15,7 @@ type accountData struct {
 	NewToken    string
 	CalendarURL string
 	Kinds       []string
+	OrgOff      map[string]bool // kinds the organisation switched off for everyone
 	Off         map[string]bool
 }
 
@@ -25,6 +27,14 @@ func (h *Handlers) accountPage(c echo.Context, status int, newToken string, form
 	data := accountData{Tokens: tokens, NewToken: newToken, Kinds: models.ReminderKinds}
 	if data.Off, lerr = models.ReminderOptOuts(c.Request().Context(), h.DB, mustViewer(c)); lerr != nil {
 		return lerr
+	}
+	org, lerr := h.organisation(c.Request().Context())
+	if lerr != nil {
+		return lerr
+	}
+	data.OrgOff = map[string]bool{}
+	for _, k := range strings.Split(org.RemindersOff, ",") {
+		data.OrgOff[k] = true
 	}
 	feed, lerr := models.CalendarToken(c.Request().Context(), h.DB, mustViewer(c), false)
 	if lerr != nil {

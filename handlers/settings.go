@@ -12,11 +12,12 @@ import (
 type settingsData struct {
 	Blackouts []models.Blackout
 	Blackout  models.BlackoutInput
+	Kinds     []string // the reminder kinds to switch on or off
 }
 
 func (h *Handlers) settingsPage(c echo.Context, form any, blackout models.BlackoutInput, err error) error {
 	ctx := c.Request().Context()
-	data := settingsData{Blackout: blackout}
+	data := settingsData{Blackout: blackout, Kinds: models.ReminderKinds}
 	var lerr error
 	if data.Blackouts, lerr = models.ListBlackouts(ctx, h.DB, mustViewer(c)); lerr != nil {
 		return lerr
@@ -27,7 +28,7 @@ func (h *Handlers) settingsPage(c echo.Context, form any, blackout models.Blacko
 			return err
 		}
 		form = models.OrganisationInput{Name: org.Name, TimeZone: org.TimeZone, DefaultLanguage: org.DefaultLanguage,
-			GoodFridayOff: org.GoodFridayOff, LiberationDayOff: org.LiberationDayOff}
+			GoodFridayOff: org.GoodFridayOff, LiberationDayOff: org.LiberationDayOff, RemindersOn: org.RemindersOn()}
 	}
 	if err != nil {
 		return h.formFailed(c, err, "settings", "settings.title", form, data)

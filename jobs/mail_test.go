@@ -420,3 +420,54 @@ func TestBusyMonthWithCrashes(t *testing.T) {
 }
 
 func newRand(seed int64) *rand.Rand { return rand.New(rand.NewSource(seed)) }
+
+// TestOrganisationSwitchesRemindersOff: a kind the organisation switches
+// off reaches no one, and a pending mail of that kind is withdrawn; switched
+// on again, the next one goes out.
+func TestOrganisationSwitchesRemindersOff(t *testing.T) {
+	db := apptest.Demo(t)
+	sink := apptest.NewSMTPSink(t)
+	ctx := context.Background()
+	var m models.Meeting
+	db.Where("kind = ? AND starts_at > ?", models.KindIntervision, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)).Order("starts_at").First(&m)
+	db.Model(&models.DatePoll{}).Where("status = 'open'").Update("status", "closed")
+	var admin models.Person
+	db.Where("email = ?", "admin@demo.test").First(&admin)
+	adminV := models.Viewer{PersonID: admin.ID, Admin: true}
+	org, err := models.GetOrganisation(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := models.OrganisationInput{Name: org.Name, TimeZone: org.TimeZone, DefaultLanguage: org.DefaultLanguage}
+	for _, k := range models.ReminderKinds {
+		if k != models.MailMeeting7d {
+			settings.RemindersOn = append(settings.RemindersOn, k)
+		}
+	}
+	if err := models.UpdateOrganisation(ctx, db, adminV, settings); err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: m.StartsAt.AddDate(0, 0, -7).Add(time.Minute)}
+	if err := runner(t, db, sink, clk.Now).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.Messages()); n != 0 {
+		t.Fatalf("%d week reminders sent while switched off", n)
+	}
+	var withdrawn int64
+	db.Model(&models.MailDelivery{}).Where("kind = ? AND status = ?", models.MailMeeting7d, models.DeliveryWithdrawn).Count(&withdrawn)
+	if withdrawn == 0 {
+		t.Fatal("the week reminders were not withdrawn")
+	}
+	settings.RemindersOn = append(settings.RemindersOn, models.MailMeeting7d)
+	if err := models.UpdateOrganisation(ctx, db, adminV, settings); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(m.StartsAt.Add(-23 * time.Hour))
+	if err := runner(t, db, sink, clk.Now).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.Messages()); n != 6 {
+		t.Fatalf("%d day-before reminders after switching back on, want 6", n)
+	}
+}

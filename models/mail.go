@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -418,17 +419,21 @@ var ErrStale = errors.New("the delivery no longer applies")
 // switched off, is ErrStale.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
-	var p Person
-	if err := tx.Select("id", "name", "email", "language", "reminder_opt_outs").First(&p, d.RecipientID).Error; err != nil {
+	var p struct {
+		ID                                     uint
+		Name, Email, Language, ReminderOptOuts string
+		OrganisationOff                        string // the kinds switched off for everyone
+	}
+	if err := tx.Model(&Person{}).Select(`id, name, email, language, reminder_opt_outs,
+		(SELECT reminders_off FROM organisations WHERE id = ?) AS organisation_off`, OrganisationID).
+		Where("id = ?", d.RecipientID).Take(&p).Error; err != nil {
 		return OutgoingMail{}, ErrStale
 	}
 	if strings.HasSuffix(p.Email, "@invalid") {
 		return OutgoingMail{}, ErrStale
 	}
-	for _, k := range strings.Split(p.ReminderOptOuts, ",") {
-		if k == d.Kind || (k == MailMeetingChanged && d.Kind == MailMeetingCancel) {
-			return OutgoingMail{}, ErrStale
-		}
+	if reminderOff(p.ReminderOptOuts, d.Kind) || reminderOff(p.OrganisationOff, d.Kind) {
+		return OutgoingMail{}, ErrStale
 	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
 	switch d.SubjectType {
@@ -498,24 +503,12 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 
 // SetReminderOptOuts keeps the kinds in on and switches the others off.
 func SetReminderOptOuts(ctx context.Context, db *gorm.DB, v Viewer, on []string) error {
-	keep := map[string]bool{}
 	for _, k := range on {
-		known := false
-		for _, r := range ReminderKinds {
-			known = known || r == k
-		}
-		if !known {
+		if !slices.Contains(ReminderKinds, k) {
 			return fieldErr("on", "unknown_choice")
 		}
-		keep[k] = true
 	}
-	var off []string
-	for _, r := range ReminderKinds {
-		if !keep[r] {
-			off = append(off, r)
-		}
-	}
-	return db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Update("reminder_opt_outs", strings.Join(off, ",")).Error
+	return db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Update("reminder_opt_outs", remindersOff(on)).Error
 }
 
 // ReminderOptOuts returns the kinds the viewer switched off.

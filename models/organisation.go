@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -17,8 +19,10 @@ type Organisation struct {
 	// GoodFridayOff and LiberationDayOff add these days to the holidays.
 	GoodFridayOff    bool `gorm:"not null;default:false"`
 	LiberationDayOff bool `gorm:"not null;default:false"`
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// RemindersOff lists the mail kinds switched off for everyone, comma-separated.
+	RemindersOff string `gorm:"size:300;not null;default:''"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // OrganisationID is the id of the single organisation row.
@@ -31,6 +35,8 @@ type OrganisationInput struct {
 	DefaultLanguage  string `form:"default_language" json:"default_language" validate:"required,oneof=nl en"`
 	GoodFridayOff    bool   `form:"good_friday_off" json:"good_friday_off"`
 	LiberationDayOff bool   `form:"liberation_day_off" json:"liberation_day_off"`
+	// RemindersOn are the mail kinds sent in this organisation; the others are off for everyone.
+	RemindersOn []string `form:"reminders_on" json:"reminders_on" validate:"dive,oneof=meeting_7d meeting_1d one_on_one_1d action_due meeting_changed call_for_cases poll_waiting series_ending evaluation"`
 }
 
 // GetOrganisation returns the organisation, or ErrNotFound before set-up.
@@ -57,5 +63,42 @@ func UpdateOrganisation(ctx context.Context, db *gorm.DB, v Viewer, in Organisat
 	return db.WithContext(ctx).Model(&Organisation{ID: OrganisationID}).Updates(map[string]any{
 		"name": CleanText(in.Name), "time_zone": in.TimeZone, "default_language": in.DefaultLanguage,
 		"good_friday_off": in.GoodFridayOff, "liberation_day_off": in.LiberationDayOff,
+		"reminders_off": remindersOff(in.RemindersOn),
 	}).Error
+}
+
+// remindersOff returns the reminder kinds not in on, comma-separated, in
+// the order of ReminderKinds.
+func remindersOff(on []string) string {
+	var off []string
+	for _, k := range ReminderKinds {
+		if !slices.Contains(on, k) {
+			off = append(off, k)
+		}
+	}
+	return strings.Join(off, ",")
+}
+
+// RemindersOn returns the reminder kinds this organisation sends.
+func (o Organisation) RemindersOn() []string {
+	off := strings.Split(o.RemindersOff, ",")
+	var on []string
+	for _, k := range ReminderKinds {
+		if !slices.Contains(off, k) {
+			on = append(on, k)
+		}
+	}
+	return on
+}
+
+// reminderOff reports whether kind is switched off in the comma-separated
+// list off (a person's or the organisation's); switching off change
+// notices switches off cancellation notices too.
+func reminderOff(off, kind string) bool {
+	for _, k := range strings.Split(off, ",") {
+		if k == kind || (k == MailMeetingChanged && kind == MailMeetingCancel) {
+			return true
+		}
+	}
+	return false
 }

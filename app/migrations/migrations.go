@@ -18,6 +18,7 @@ func All() []*gormigrate.Migration {
 		mail(),
 		programmeTooling(),
 		indexes(),
+		reminderSettings(),
 	}
 }
 
