@@ -56,13 +56,9 @@ func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
-		sqlDB, err := db.DB()
-		if err != nil {
+		if err := PoolPostgres(db); err != nil {
 			return nil, err
 		}
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return db, nil
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
@@ -135,4 +131,18 @@ func PrepareSchema(ctx context.Context, cfg Config, db *gorm.DB) error {
 // keys; it can be interrupted and run again.
 func RotateKeys(ctx context.Context, db *gorm.DB, keys *vault.KeyRing) (int, error) {
 	return vault.Rotate(ctx, db, keys, models.SealedModels()...)
+}
+
+// PoolPostgres sizes the connection pool to PostgreSQL: enough idle
+// connections stay open that concurrent work (the mail workers, page
+// requests) does not open a new server connection for every statement.
+func PoolPostgres(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return nil
 }

@@ -103,6 +103,9 @@ func open(t testing.TB) *gorm.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := app.PoolPostgres(db); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		closeDB(db)
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
