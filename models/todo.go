@@ -21,8 +21,8 @@ const (
 	TodoAnswerPoll TodoKind = "answer_poll" // a mentee's unanswered date poll
 )
 
-// TodoItem is one line of a mentor's to-do list. It carries dates, counts
-// and the mentor's own action text, never what a mentee wrote.
+// TodoItem is one line of a to-do list. It carries dates, counts and the
+// viewer's own action text, never what a mentee wrote.
 type TodoItem struct {
 	Kind      TodoKind
 	GroupID   uint
@@ -31,7 +31,7 @@ type TodoItem struct {
 	When      time.Time // attendance: the meeting's start
 	Text      string    // action: its text
 	DueOn     Date      // action
-	Count     int64     // cases: waiting; poll: answered
+	Count     int64     // intake: candidates; cases: waiting; poll: answered
 	Of        int64     // poll: members asked
 	Link      string
 }
@@ -39,38 +39,58 @@ type TodoItem struct {
 // todoHorizon is how far ahead an open action item counts as due soon.
 const todoHorizon = 7 * 24 * time.Hour
 
+// mentorGroupTodo is one of a mentor's running groups with the counts its
+// to-do items come from, read in one statement.
+type mentorGroupTodo struct {
+	ID       uint
+	Name     string
+	Intakes  int64 // candidates without an intake
+	Cases    int64 // cases waiting for a place on an agenda
+	Polls    int64 // open date polls
+	Answered int64 // people who answered the open poll
+	Asked    int64 // members the poll asks
+	Ahead    int64 // meetings ahead, not cancelled
+}
+
 // MentorTodo lists what the viewer, as mentor, has to do next across their
-// groups that are not closed: record attendance, action items due, cases to
-// place, date polls to close and series to plan.
+// groups that are not closed: intakes, attendance to record, action items
+// due, cases to place, date polls to close and series to plan. Three
+// statements, whatever the number of groups.
 func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
 	tx := db.WithContext(ctx)
-	var groups []MentorGroup
-	if err := tx.Where("mentor_id = ? AND status <> ?", v.PersonID, GroupClosed).Order("name, id").Find(&groups).Error; err != nil {
+	var groups []mentorGroupTodo
+	if err := tx.Model(&MentorGroup{}).Select(`mentor_groups.id, mentor_groups.name,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')
+			AND NOT EXISTS (SELECT 1 FROM intakes i WHERE i.membership_id = m.id)) AS intakes,
+		(SELECT COUNT(*) FROM case_questions c WHERE c.group_id = mentor_groups.id AND c.status = 'submitted') AS cases,
+		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open') AS polls,
+		(SELECT COUNT(DISTINCT a.person_id) FROM date_polls p JOIN poll_options o ON o.poll_id = p.id JOIN poll_answers a ON a.option_id = o.id
+			WHERE p.group_id = mentor_groups.id AND p.status = 'open') AS answered,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('intake','active')) AS asked,
+		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at > ? AND mt.status <> ?) AS ahead`,
+		now, MeetingCancelled).
+		Where("mentor_groups.mentor_id = ? AND mentor_groups.status <> ?", v.PersonID, GroupClosed).
+		Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
 		return nil, err
 	}
 	if len(groups) == 0 {
 		return nil, nil
 	}
-	ids, names := idsAndNames(groups)
+	names := map[uint]string{}
+	for _, g := range groups {
+		names[g.ID] = g.Name
+	}
 	var out []TodoItem
-
-	var candidates []struct {
-		GroupID uint
-		N       int64
-	}
-	if err := tx.Model(&Membership{}).Select("group_id, COUNT(*) AS n").
-		Where("group_id IN ? AND status IN ?", ids, []MembershipStatus{StatusCandidate, StatusIntake}).
-		Where("NOT EXISTS (SELECT 1 FROM intakes i WHERE i.membership_id = memberships.id)").
-		Group("group_id").Order("group_id").Scan(&candidates).Error; err != nil {
-		return nil, err
-	}
-	for _, c := range candidates {
-		out = append(out, TodoItem{Kind: TodoIntake, GroupID: c.GroupID, GroupName: names[c.GroupID],
-			Count: c.N, Link: "/groups/" + itoaU(c.GroupID)})
+	for _, g := range groups {
+		if g.Intakes > 0 {
+			out = append(out, TodoItem{Kind: TodoIntake, GroupID: g.ID, GroupName: g.Name, Count: g.Intakes, Link: "/groups/" + itoaU(g.ID)})
+		}
 	}
 
 	var unrecorded []Meeting
-	if err := tx.Where("group_id IN ? AND ends_at <= ? AND ends_at > ? AND status <> ?", ids, now, now.AddDate(0, -3, 0), MeetingCancelled).
+	if err := tx.Select("id", "group_id", "starts_at").
+		Where("group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = ? AND status <> ?)", v.PersonID, GroupClosed).
+		Where("ends_at <= ? AND ends_at > ? AND status <> ?", now, now.AddDate(0, -3, 0), MeetingCancelled).
 		Where("NOT EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = meetings.id)").
 		Order("starts_at").Find(&unrecorded).Error; err != nil {
 		return nil, err
@@ -86,78 +106,59 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 	}
 	out = append(out, actions...)
 
-	var waiting []struct {
-		GroupID uint
-		N       int64
+	for _, g := range groups {
+		if g.Cases > 0 {
+			out = append(out, TodoItem{Kind: TodoCases, GroupID: g.ID, GroupName: g.Name, Count: g.Cases, Link: "/groups/" + itoaU(g.ID) + "/cases"})
+		}
 	}
-	if err := tx.Model(&CaseQuestion{}).Select("group_id, COUNT(*) AS n").
-		Where("group_id IN ? AND status = ?", ids, CaseSubmitted).Group("group_id").Scan(&waiting).Error; err != nil {
-		return nil, err
+	for _, g := range groups {
+		if g.Polls > 0 {
+			out = append(out, TodoItem{Kind: TodoPoll, GroupID: g.ID, GroupName: g.Name, Count: g.Answered, Of: g.Asked,
+				Link: "/groups/" + itoaU(g.ID) + "/poll"})
+		}
 	}
-	for _, w := range waiting {
-		out = append(out, TodoItem{Kind: TodoCases, GroupID: w.GroupID, GroupName: names[w.GroupID],
-			Count: w.N, Link: "/groups/" + itoaU(w.GroupID) + "/cases"})
-	}
-
-	var polls []struct {
-		GroupID  uint
-		Answered int64
-		Asked    int64
-	}
-	if err := tx.Model(&DatePoll{}).Select(`date_polls.group_id,
-		(SELECT COUNT(DISTINCT a.person_id) FROM poll_answers a JOIN poll_options o ON o.id = a.option_id WHERE o.poll_id = date_polls.id) AS answered,
-		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = date_polls.group_id AND m.status IN ('intake','active')) AS asked`).
-		Where("date_polls.group_id IN ? AND date_polls.status = 'open'", ids).Order("date_polls.id").Scan(&polls).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range polls {
-		out = append(out, TodoItem{Kind: TodoPoll, GroupID: p.GroupID, GroupName: names[p.GroupID],
-			Count: p.Answered, Of: p.Asked, Link: "/groups/" + itoaU(p.GroupID) + "/poll"})
-	}
-
-	var idle []uint
-	if err := tx.Model(&MentorGroup{}).Where("id IN ?", ids).
-		Where("NOT EXISTS (SELECT 1 FROM meetings m WHERE m.group_id = mentor_groups.id AND m.starts_at > ? AND m.status <> ?)", now, MeetingCancelled).
-		Where("NOT EXISTS (SELECT 1 FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open')").
-		Order("name, id").Pluck("id", &idle).Error; err != nil {
-		return nil, err
-	}
-	for _, id := range idle {
-		out = append(out, TodoItem{Kind: TodoPlan, GroupID: id, GroupName: names[id], Link: "/groups/" + itoaU(id) + "/series"})
+	for _, g := range groups {
+		if g.Ahead == 0 && g.Polls == 0 {
+			out = append(out, TodoItem{Kind: TodoPlan, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/series"})
+		}
 	}
 	return out, nil
 }
 
 // MenteeTodo lists what the viewer, as mentee, has to do next in the groups
 // they take part in: answer an open date poll, and their action items that
-// are due soon or overdue.
+// are due soon or overdue. Two statements.
 func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
 	tx := db.WithContext(ctx)
-	var groups []MentorGroup
-	if err := tx.Where("status <> ? AND id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active'))",
-		GroupClosed, v.PersonID).Order("name, id").Find(&groups).Error; err != nil {
+	var groups []struct {
+		ID         uint
+		Name       string
+		Unanswered int64 // open polls without an answer of the viewer
+	}
+	if err := tx.Model(&MentorGroup{}).Select(`mentor_groups.id, mentor_groups.name,
+		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
+			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered`,
+		v.PersonID).
+		Where("mentor_groups.status <> ? AND mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active'))",
+			GroupClosed, v.PersonID).Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
 		return nil, err
 	}
 	if len(groups) == 0 {
 		return nil, nil
 	}
-	ids, names := idsAndNames(groups)
+	names := map[uint]string{}
 	var out []TodoItem
-	var unanswered []uint
-	if err := tx.Model(&DatePoll{}).Where("group_id IN ? AND status = 'open'", ids).
-		Where("NOT EXISTS (SELECT 1 FROM poll_answers a JOIN poll_options o ON o.id = a.option_id WHERE o.poll_id = date_polls.id AND a.person_id = ?)", v.PersonID).
-		Order("id").Pluck("group_id", &unanswered).Error; err != nil {
-		return nil, err
-	}
-	for _, id := range unanswered {
-		out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: id, GroupName: names[id], Link: "/groups/" + itoaU(id) + "/poll"})
+	for _, g := range groups {
+		names[g.ID] = g.Name
+		if g.Unanswered > 0 {
+			out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/poll"})
+		}
 	}
 	actions, err := actionsDue(tx, names, v, now)
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, actions...)
-	return out, nil
+	return append(out, actions...), nil
 }
 
 // actionsDue lists the viewer's open action items in the named groups that
@@ -168,8 +169,8 @@ func actionsDue(tx *gorm.DB, names map[uint]string, v Viewer, now time.Time) ([]
 		ids = append(ids, id)
 	}
 	var actions []ActionItem
-	if err := tx.Where("group_id IN ? AND holder_id = ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
-		ids, v.PersonID, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error; err != nil {
+	if err := tx.Where("holder_id = ? AND group_id IN ? AND done_at IS NULL AND due_on IS NOT NULL AND due_on <= ?",
+		v.PersonID, ids, DateOf(now.Add(todoHorizon))).Order("due_on, id").Find(&actions).Error; err != nil {
 		return nil, err
 	}
 	out := make([]TodoItem, len(actions))
@@ -178,14 +179,4 @@ func actionsDue(tx *gorm.DB, names map[uint]string, v Viewer, now time.Time) ([]
 			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
 	}
 	return out, nil
-}
-
-// idsAndNames returns the ids of the groups and their names by id.
-func idsAndNames(groups []MentorGroup) ([]uint, map[uint]string) {
-	ids := make([]uint, len(groups))
-	names := map[uint]string{}
-	for i, g := range groups {
-		ids[i], names[g.ID] = g.ID, g.Name
-	}
-	return ids, names
 }
