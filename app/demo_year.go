@@ -75,6 +75,7 @@ func (d *demoLoader) year() {
 	_, err = models.ToggleAction(d.ctx, d.tx, mentor, seriesAction.ID, planned)
 	d.fail(err)
 	d.heldMeetings(mentor, noord, first.ID)
+	d.visitAndGuest(mentor, noord)
 
 	// One-on-ones and learning goals.
 	held, err := models.CreateOneOnOne(d.ctx, d.tx, mentor, noord, models.OneOnOneInput{MenteeID: d.ids["mentee@demo.test"], Date: "2026-10-20",
@@ -188,4 +189,32 @@ func dueTomorrow(now time.Time) (date, clock string) {
 		start = four
 	}
 	return start.Format("2006-01-02"), start.Format("15:04")
+}
+
+// visitAndGuest fills in the series' work visit and guest meeting of a
+// group the way a mentor would.
+func (d *demoLoader) visitAndGuest(mentor models.Viewer, groupID uint) {
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	var meetings []models.Meeting
+	d.fail(d.tx.Where("group_id = ? AND kind IN ?", groupID, []models.MeetingKind{models.KindWorkVisit, models.KindGuest}).
+		Order("starts_at").Find(&meetings).Error)
+	for _, m := range meetings {
+		in := models.MeetingInput{Date: m.StartsAt.In(ams).Format("2006-01-02"), StartTime: m.StartsAt.In(ams).Format("15:04"),
+			DurationMin: m.DurationMin(), Location: m.Location, Kind: string(m.Kind)}
+		if m.Kind == models.KindWorkVisit {
+			in.Host, in.Address, in.Contact = "Klant Contact Centrum", "Marktplein 4, Voorbeeldstad", "Ingrid Boer, teamleider"
+			in.Purpose = "Zien hoe vragen van inwoners binnenkomen en wat er met onze systemen misgaat aan de balie."
+			in.Preparation = "Sanne regelt de afspraak; Ahmed zet de cijfers over wachttijden op een rij."
+			in.Practical = "Melden bij de receptie; parkeren achter het gebouw. Telefoons op stil tijdens het meeluisteren."
+		} else {
+			in.GuestName, in.GuestRole = "Hans Vermeulen", "directeur Dienstverlening"
+			in.Topic = "Hoe een besluit over een nieuw systeem tot stand komt, en waar je invloed kunt hebben."
+		}
+		_, err := models.UpdateMeeting(d.ctx, d.tx, mentor, m.ID, in)
+		d.fail(err)
+		if m.Kind == models.KindWorkVisit {
+			// The place as it was planned, so loading the demo sends no change notice.
+			d.fail(d.tx.Model(&models.Meeting{}).Where("id = ?", m.ID).Update("location", "Klant Contact Centrum, Marktplein 4").Error)
+		}
+	}
 }

@@ -39,3 +39,16 @@ document.addEventListener("input", function (event) {
       .catch(function () {});
   }, 200);
 });
+// The meeting form shows the work-visit and guest fields only for a meeting
+// of that kind; without script every field shows.
+function showFieldsOfKind() {
+  var kind = document.getElementById("kind");
+  if (!kind) { return; }
+  document.querySelectorAll("fieldset[data-kind]").forEach(function (set) {
+    set.hidden = set.getAttribute("data-kind") !== kind.value;
+  });
+}
+document.addEventListener("DOMContentLoaded", showFieldsOfKind);
+document.addEventListener("change", function (event) {
+  if (event.target.id === "kind") { showFieldsOfKind(); }
+});
