@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,10 +31,7 @@ func (h *Handlers) accountPage(c echo.Context, status int, newToken string, form
 	if lerr != nil {
 		return lerr
 	}
-	data.OrgOff = map[string]bool{}
-	for _, k := range strings.Split(org.RemindersOff, ",") {
-		data.OrgOff[k] = true
-	}
+	data.OrgOff = org.RemindersOffForAll()
 	feed, lerr := models.CalendarToken(c.Request().Context(), h.DB, mustViewer(c), false)
 	if lerr != nil {
 		return lerr

@@ -36,17 +36,17 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 	}
+	org, err := h.organisation(ctx)
+	if err != nil {
+		return err
+	}
+	now := h.Now().In(org.Location()) // due dates and months are the organisation's
 	if v.Mentor || v.Mentee {
-		if data.Upcoming, err = models.UpcomingMeetings(ctx, h.DB, v, h.Now(), 5); err != nil {
+		if data.Upcoming, err = models.UpcomingMeetings(ctx, h.DB, v, now, 5); err != nil {
 			return err
 		}
 	}
 	if v.Mentor {
-		org, err := h.organisation(ctx)
-		if err != nil {
-			return err
-		}
-		now := h.Now().In(org.Location())
 		if data.Hours, err = models.PlannedMentorHours(ctx, h.DB, v, now); err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.MemberOf, err = models.MemberGroups(ctx, h.DB, v); err != nil {
 			return err
 		}
-		todo, err := models.MenteeTodo(ctx, h.DB, v, h.Now())
+		todo, err := models.MenteeTodo(ctx, h.DB, v, now)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -503,10 +502,8 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 
 // SetReminderOptOuts keeps the kinds in on and switches the others off.
 func SetReminderOptOuts(ctx context.Context, db *gorm.DB, v Viewer, on []string) error {
-	for _, k := range on {
-		if !slices.Contains(ReminderKinds, k) {
-			return fieldErr("on", "unknown_choice")
-		}
+	if err := knownReminderKinds("on", on); err != nil {
+		return err
 	}
 	return db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Update("reminder_opt_outs", remindersOff(on)).Error
 }
@@ -515,13 +512,7 @@ func SetReminderOptOuts(ctx context.Context, db *gorm.DB, v Viewer, on []string)
 func ReminderOptOuts(ctx context.Context, db *gorm.DB, v Viewer) (map[string]bool, error) {
 	var s string
 	err := db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Pluck("reminder_opt_outs", &s).Error
-	out := map[string]bool{}
-	for _, k := range strings.Split(s, ",") {
-		if k != "" {
-			out[k] = true
-		}
-	}
-	return out, err
+	return kindSet(s), err
 }
 
 func groupName(tx *gorm.DB, id uint) string {

@@ -36,7 +36,7 @@ type OrganisationInput struct {
 	GoodFridayOff    bool   `form:"good_friday_off" json:"good_friday_off"`
 	LiberationDayOff bool   `form:"liberation_day_off" json:"liberation_day_off"`
 	// RemindersOn are the mail kinds sent in this organisation; the others are off for everyone.
-	RemindersOn []string `form:"reminders_on" json:"reminders_on" validate:"dive,oneof=meeting_7d meeting_1d one_on_one_1d action_due meeting_changed call_for_cases poll_waiting series_ending evaluation"`
+	RemindersOn []string `form:"reminders_on" json:"reminders_on" validate:"max=20"`
 }
 
 // GetOrganisation returns the organisation, or ErrNotFound before set-up.
@@ -60,6 +60,9 @@ func UpdateOrganisation(ctx context.Context, db *gorm.DB, v Viewer, in Organisat
 	if !v.Admin {
 		return ErrNotFound
 	}
+	if err := knownReminderKinds("reminders_on", in.RemindersOn); err != nil {
+		return err
+	}
 	return db.WithContext(ctx).Model(&Organisation{ID: OrganisationID}).Updates(map[string]any{
 		"name": CleanText(in.Name), "time_zone": in.TimeZone, "default_language": in.DefaultLanguage,
 		"good_friday_off": in.GoodFridayOff, "liberation_day_off": in.LiberationDayOff,
@@ -81,14 +84,38 @@ func remindersOff(on []string) string {
 
 // RemindersOn returns the reminder kinds this organisation sends.
 func (o Organisation) RemindersOn() []string {
-	off := strings.Split(o.RemindersOff, ",")
+	off := kindSet(o.RemindersOff)
 	var on []string
 	for _, k := range ReminderKinds {
-		if !slices.Contains(off, k) {
+		if !off[k] {
 			on = append(on, k)
 		}
 	}
 	return on
+}
+
+// RemindersOffForAll returns the reminder kinds switched off for everyone.
+func (o Organisation) RemindersOffForAll() map[string]bool { return kindSet(o.RemindersOff) }
+
+// kindSet reads a comma-separated list of mail kinds.
+func kindSet(list string) map[string]bool {
+	out := map[string]bool{}
+	for _, k := range strings.Split(list, ",") {
+		if k != "" {
+			out[k] = true
+		}
+	}
+	return out
+}
+
+// knownReminderKinds refuses a list that names a kind that does not exist.
+func knownReminderKinds(field string, kinds []string) error {
+	for _, k := range kinds {
+		if !slices.Contains(ReminderKinds, k) {
+			return fieldErr(field, "unknown_choice")
+		}
+	}
+	return nil
 }
 
 // reminderOff reports whether kind is switched off in the comma-separated

@@ -5,9 +5,21 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"crossmentor/app/apptest"
 	"crossmentor/models"
 )
+
+// demoPerson looks up a person of the demo organisation by email.
+func demoPerson(t *testing.T, db *gorm.DB, email string) uint {
+	t.Helper()
+	var p models.Person
+	if err := db.Where("email = ?", email).First(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
+}
 
 // TestMentorTodo: the mentor's to-do list names what is open in their own
 // running groups only, and each item goes away once it is done.
@@ -17,11 +29,7 @@ func TestMentorTodo(t *testing.T) {
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, ams)
 	viewer := func(email string) models.Viewer {
-		var p models.Person
-		if err := db.Where("email = ?", email).First(&p).Error; err != nil {
-			t.Fatal(err)
-		}
-		return models.Viewer{PersonID: p.ID, Mentor: true}
+		return models.Viewer{PersonID: demoPerson(t, db, email), Mentor: true}
 	}
 	group := func(name string) models.MentorGroup {
 		var g models.MentorGroup
@@ -122,13 +130,7 @@ func TestMenteeTodo(t *testing.T) {
 	ctx := context.Background()
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, ams)
-	person := func(email string) uint {
-		var p models.Person
-		if err := db.Where("email = ?", email).First(&p).Error; err != nil {
-			t.Fatal(err)
-		}
-		return p.ID
-	}
+	person := func(email string) uint { return demoPerson(t, db, email) }
 	var noord models.MentorGroup
 	db.Where("name = ?", "Groep Noord").First(&noord)
 	sanne := models.Viewer{PersonID: person("mentee@demo.test"), Mentee: true}
