@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -21,31 +22,56 @@ type Catalog struct {
 	ids        map[string]map[string]bool
 }
 
-// Load reads locales/<lang>.json for every language from fsys.
+// Load reads locales/<lang>.json and locales/<topic>.<lang>.json for every
+// language from fsys.
 func Load(fsys fs.FS) (*Catalog, error) {
 	bundle := goi18n.NewBundle(language.Dutch)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}}
 	for _, lang := range Languages {
-		path := "locales/" + lang + ".json"
-		raw, err := fs.ReadFile(fsys, path)
+		// nl.json, plus one file per topic such as accounts.nl.json.
+		paths, err := fs.Glob(fsys, "locales/*"+lang+".json")
 		if err != nil {
 			return nil, err
 		}
-		var flat map[string]string
-		if err := json.Unmarshal(raw, &flat); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if _, err := bundle.ParseMessageFileBytes(raw, path); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		if len(paths) == 0 {
+			return nil, fmt.Errorf("locales: no file for %s", lang)
 		}
 		c.ids[lang] = map[string]bool{}
-		for id := range flat {
-			c.ids[lang][id] = true
+		for _, path := range paths {
+			base := path[len("locales/"):]
+			if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
+				continue
+			}
+			if err := c.parse(bundle, fsys, lang, path); err != nil {
+				return nil, err
+			}
 		}
 		c.localizers[lang] = goi18n.NewLocalizer(bundle, lang)
 	}
 	return c, nil
+}
+
+// parse adds one locale file to the bundle; a message id defined twice is an error.
+func (c *Catalog) parse(bundle *goi18n.Bundle, fsys fs.FS, lang, path string) error {
+	raw, err := fs.ReadFile(fsys, path)
+	if err != nil {
+		return err
+	}
+	var flat map[string]string
+	if err := json.Unmarshal(raw, &flat); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if _, err := bundle.ParseMessageFileBytes(raw, path); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for id := range flat {
+		if c.ids[lang][id] {
+			return fmt.Errorf("%s: message %q is defined in another %s file too", path, id, lang)
+		}
+		c.ids[lang][id] = true
+	}
+	return nil
 }
 
 // Supported returns lang when it is supported, else "".
