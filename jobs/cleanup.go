@@ -29,11 +29,15 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failures, err := models.PurgeSignInFailures(ctx, j.DB, j.Limits, now)
+	failures, err := models.PurgeSignInCounters(ctx, j.DB, j.Limits, now)
 	if err != nil {
 		return err
 	}
-	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures)
+	links, err := models.PurgeAccountLinks(ctx, j.DB, now)
+	if err != nil {
+		return err
+	}
+	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links)
 	return nil
 }
 

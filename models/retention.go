@@ -155,8 +155,9 @@ func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
 			tx.Where("person_id = ?", id).Delete(&Session{}).Error,
 			tx.Where("person_id = ?", id).Delete(&APIToken{}).Error,
 			tx.Where("person_id = ?", id).Delete(&Invitation{}).Error,
+			tx.Where("person_id = ?", id).Delete(&EmailChange{}).Error,
 			tx.Model(&Person{}).Where("id = ?", id).Updates(map[string]any{"name": "—", "email": fmt.Sprintf("erased-%d@invalid", id),
-				"password_hash": "", "discipline": "", "manager_id": nil, "team_id": nil}).Error,
+				"password_hash": "", "oidc_issuer": nil, "oidc_subject": nil, "discipline": "", "manager_id": nil, "team_id": nil}).Error,
 		}
 		for _, err := range steps {
 			if err != nil {
