@@ -163,6 +163,13 @@ func TestBrowserAccounts(t *testing.T) {
 				chromedp.WaitVisible(css("form[action='/signout']")),
 				chromedp.Navigate(fmt.Sprintf("%s/people/%d", srv.URL, p.ID)),
 				chromedp.WaitVisible(css("form[action$='/reset-access']")),
+			))
+			if w.lang == "en" { // the admin's own preference is Dutch: switch, and come back to the page
+				must(t, "admin to English", chromedp.Do(ctx,
+					chromedp.Click(css("form[action='/language'] button[value=en]")),
+					chromedp.WaitVisible(css("html[lang=en] form[action$='/reset-access']"))))
+			}
+			must(t, "reset access", chromedp.Do(ctx,
 				script(`window.confirm = () => true`),
 				chromedp.Click(css("form[action$='/reset-access'] button")),
 				chromedp.WaitVisible(css(".flash")),

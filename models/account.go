@@ -262,6 +262,15 @@ func ChangePassword(ctx context.Context, db *gorm.DB, gate *PasswordGate, v View
 	if err := tx.First(&p, v.PersonID).Error; err != nil {
 		return notFound(err)
 	}
+	// A stolen session must not become a way to guess the password: the
+	// current one is tried within the same limit as signing in.
+	over, err := countAttempts(tx, now, DefaultSignInLimits.Window, bucket{"change:" + itoaU(p.ID), DefaultSignInLimits.PerAccountAddress})
+	if err != nil {
+		return err
+	}
+	if over {
+		return ErrRateLimited
+	}
 	ok, err := gate.Check(ctx, p.PasswordHash, in.Current)
 	if err != nil {
 		return err

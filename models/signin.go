@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -85,7 +86,7 @@ func SignIn(ctx context.Context, db *gorm.DB, gate *PasswordGate, email, passwor
 	}
 	var p Person
 	err = tx.Where("email = ?", email).Take(&p).Error
-	if err != nil && err != gorm.ErrRecordNotFound {
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return Person{}, err
 	}
 	hash := p.PasswordHash
