@@ -22,7 +22,7 @@ func checkPlacementsOf(tx *gorm.DB, personID uint) (placementCheck, error) {
 	err := tx.Joins("Programme").Joins("Mentor").
 		Where(`mentor_groups.status <> ? AND mentor_groups.id IN (
 			WITH RECURSIVE below(id, depth) AS (
-				SELECT CAST(? AS INTEGER), 0
+				SELECT CAST(? AS BIGINT), 0
 				UNION ALL
 				SELECT p.id, b.depth + 1 FROM people p JOIN below b ON p.manager_id = b.id WHERE b.depth < 30)
 			SELECT m.group_id FROM memberships m WHERE m.person_id IN (SELECT id FROM below) AND m.status NOT IN ?)`,
