@@ -10,9 +10,9 @@ import (
 
 // casesData is a group's case page: the cases the viewer may see and the form.
 type casesData struct {
-	Group    models.MentorGroup
-	Cases    []models.CaseRow
-	Access   models.Access
+	Group  models.MentorGroup
+	Cases  []models.CaseRow
+	Access models.Access
 }
 
 func (h *Handlers) casesPage(c echo.Context, groupID uint, form models.CaseInput, err error) error {

@@ -117,12 +117,12 @@ type View struct {
 	Form    any
 	Data    any
 	Query   url.Values
-	Posted  url.Values     // the submitted form, for fields not in Form
-	Refused []RuleMessage  // composition rules a refused change would break
+	Posted  url.Values    // the submitted form, for fields not in Form
+	Refused []RuleMessage // composition rules a refused change would break
 	// RefusedConfirm offers to make the refused change anyway (L&D, a change to a person).
 	RefusedConfirm bool
-	Zone    *time.Location // the organisation's time zone
-	Now     time.Time
+	Zone           *time.Location // the organisation's time zone
+	Now            time.Time
 
 	catalog *i18n.Catalog
 }

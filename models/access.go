@@ -305,4 +305,3 @@ func (a Access) DatesOnly() bool { return a.Role == RoleStaff }
 // SinceJoining reports whether the viewer's role started after the group's
 // start, so that earlier notes are not shown to them.
 func (a Access) SinceJoining() bool { return a.Since != nil }
-

@@ -72,11 +72,11 @@ func (t OptionTally) AllCan() bool { return t.No == 0 && t.Maybe == 0 && t.Missi
 
 // PollPage is a group's open (or last) poll with its tallies, best first.
 type PollPage struct {
-	Group    MentorGroup
-	Access   Access
-	Poll     *DatePoll
-	Options  []OptionTally
-	Members  int
+	Group   MentorGroup
+	Access  Access
+	Poll    *DatePoll
+	Options []OptionTally
+	Members int
 }
 
 // RankOptions orders candidate dates: those everyone can make first, then
