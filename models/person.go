@@ -92,10 +92,10 @@ func visiblePeople(db *gorm.DB, v Viewer) *gorm.DB {
 	}
 	return db.Where(`people.id = ? OR people.id IN (
 		SELECT m.person_id FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
-		WHERE g.mentor_id = ? OR g.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('active','frozen'))
+		WHERE g.mentor_id = ? OR g.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ?)
 		UNION SELECT g.mentor_id FROM mentor_groups g
 		WHERE g.id IN (SELECT group_id FROM memberships WHERE person_id = ?))`,
-		v.PersonID, v.PersonID, v.PersonID, v.PersonID)
+		v.PersonID, v.PersonID, v.PersonID, AdmittedStatuses, v.PersonID)
 }
 
 // GetPerson returns one person the viewer may see.
