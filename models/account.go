@@ -70,7 +70,7 @@ type PasswordInput struct {
 // with a password is refused (and the attempt audited): its owner gets a
 // reset instead, so nobody can take over an account with a link. Admins only.
 func Invite(ctx context.Context, db *gorm.DB, v Viewer, personID uint, now time.Time) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	var p Person
@@ -104,7 +104,7 @@ func Invite(ctx context.Context, db *gorm.DB, v Viewer, personID uint, now time.
 // sees the link. Admins only; not for their own account (they change their
 // password on the account page).
 func ResetAccess(ctx context.Context, db *gorm.DB, v Viewer, personID uint, now time.Time) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
