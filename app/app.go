@@ -52,7 +52,12 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		SecureCookies: cfg.SecureCookies(),
 		Version:       version,
 		Now:           now,
-		Ready:         func(r *http.Request) error { return ready(r.Context(), db) },
+		Ready: func(r *http.Request) error {
+			if err := ready(r.Context(), db); err != nil {
+				return err
+			}
+			return vaultReady(r.Context(), db)
+		},
 		Files:         templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
 			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},

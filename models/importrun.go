@@ -31,7 +31,7 @@ type ImportRun struct {
 	Unchanged   int    `gorm:"not null;default:0"`
 	Refused     int    `gorm:"not null;default:0"`
 	Error       string `gorm:"size:100;not null;default:''"` // a message id suffix
-	Content     string `gorm:"type:text;not null;default:''"`
+	Content     string `gorm:"type:text;not null;default:''" sealed:"import_runs"` // the file, only while the run lasts
 	Mapping     string `gorm:"size:500;not null;default:''"`
 	CreatedAt   time.Time
 	FinishedAt  *time.Time
