@@ -58,7 +58,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 			}
 			return vaultReady(r.Context(), db)
 		},
-		Files:         templates.FS(),
+		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
 			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},
 		NoPasswords: !cfg.PasswordSignIn,

@@ -33,7 +33,7 @@ type Application struct {
 	Capacity        int    `gorm:"not null;default:1"`
 	LearningNeed    string `gorm:"type:text;not null;default:''" sealed:"applications"`
 	Themes          string `gorm:"type:text;not null;default:''" sealed:"applications"` // comma-separated, lower case
-	Weekdays        string `gorm:"size:20;not null;default:''"`  // ISO weekdays, comma-separated
+	Weekdays        string `gorm:"size:20;not null;default:''"`                         // ISO weekdays, comma-separated
 	ExperienceYears *int
 	Status          string `gorm:"size:12;not null;default:'open'"`
 	GroupID         *uint

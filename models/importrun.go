@@ -30,7 +30,7 @@ type ImportRun struct {
 	Updated     int    `gorm:"not null;default:0"`
 	Unchanged   int    `gorm:"not null;default:0"`
 	Refused     int    `gorm:"not null;default:0"`
-	Error       string `gorm:"size:100;not null;default:''"` // a message id suffix
+	Error       string `gorm:"size:100;not null;default:''"`                       // a message id suffix
 	Content     string `gorm:"type:text;not null;default:''" sealed:"import_runs"` // the file, only while the run lasts
 	Mapping     string `gorm:"size:500;not null;default:''"`
 	CreatedAt   time.Time
