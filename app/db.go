@@ -28,7 +28,7 @@ func OpenDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := loadKeys(context.Background(), cfg, db)
+	keys, err := LoadKeys(context.Background(), cfg, db)
 	if err != nil {
 		return nil, err
 	}

@@ -16,9 +16,9 @@ import (
 // already holds sealed text: a new key would not open it.
 var ErrKeyFileMissing = errors.New("the key file is missing but the database holds confidential text sealed with a key")
 
-// loadKeys reads the key ring from the configuration. Without a key file
+// LoadKeys reads the key ring from the configuration. Without a key file
 // it makes one only while the database holds nothing sealed.
-func loadKeys(ctx context.Context, cfg Config, db *gorm.DB) (*vault.KeyRing, error) {
+func LoadKeys(ctx context.Context, cfg Config, db *gorm.DB) (*vault.KeyRing, error) {
 	keys, err := cfg.KeyRing()
 	if !errors.Is(err, vault.ErrNoKeyFile) {
 		if err != nil {

@@ -195,8 +195,9 @@ func HasSealedData(ctx context.Context, db *gorm.DB, models ...any) (bool, error
 			continue
 		}
 		for _, f := range sealedFields(stmt.Schema) {
-			var found []int
-			if err := db.WithContext(ctx).Table(stmt.Schema.Table).Where(f.DBName+" <> ''").Limit(1).Pluck("1", &found).Error; err != nil {
+			var found []any
+			pk := stmt.Schema.PrioritizedPrimaryField.DBName
+			if err := db.WithContext(ctx).Table(stmt.Schema.Table).Where(f.DBName+" <> ''").Limit(1).Pluck(pk, &found).Error; err != nil {
 				return false, err
 			}
 			if len(found) > 0 {
