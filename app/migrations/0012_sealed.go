@@ -35,8 +35,8 @@ var sealedColumns = []struct{ table, column string }{
 // sealed seals the confidential values that were still stored as plain
 // text (action items, status and cancel reasons, agendas, consent wording,
 // intake assessments, one-on-one themes and urgency, application themes,
-// uploaded files), adds the key canaries' table, and drops uploaded files
-// older than a day. Yes/no answers move into one sealed text column each.
+// uploaded files), adds the key canaries' table and an import run's
+// progress, and drops uploaded files older than a day. Yes/no answers move into one sealed text column each.
 func sealed() *gormigrate.Migration {
 	type vaultCanary struct {
 		KeyID     string `gorm:"primaryKey;size:64"`
@@ -49,6 +49,9 @@ func sealed() *gormigrate.Migration {
 	}
 	type oneOnOne struct {
 		Flags string `gorm:"type:text;not null;default:''"`
+	}
+	type importRun struct {
+		Done int `gorm:"not null;default:0"`
 	}
 	return &gormigrate.Migration{
 		ID: "0012_sealed",
@@ -64,6 +67,9 @@ func sealed() *gormigrate.Migration {
 				return err
 			}
 			if err := tx.Table("one_on_ones").Migrator().AddColumn(&oneOnOne{}, "Flags"); err != nil {
+				return err
+			}
+			if err := tx.Table("import_runs").Migrator().AddColumn(&importRun{}, "Done"); err != nil {
 				return err
 			}
 			if tx.Dialector.Name() == "postgres" {
