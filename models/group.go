@@ -257,7 +257,7 @@ func loadComposition(tx *gorm.DB, g MentorGroup) (Composition, error) {
 		COALESCE(t.name, '') AS team_name`).
 		Joins("JOIN people p ON p.id = memberships.person_id").
 		Joins("LEFT JOIN teams t ON t.id = p.team_id").
-		Where("memberships.group_id = ? AND memberships.status NOT IN ('stopped','referred')", g.ID).
+		Where("memberships.group_id = ? AND memberships.status NOT IN ('stopped','referred','left')", g.ID).
 		Order("p.name").Scan(&c.Mentees).Error
 	if err != nil {
 		return c, err

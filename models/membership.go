@@ -19,6 +19,7 @@ const (
 	StatusFrozen    MembershipStatus = "frozen"
 	StatusStopped   MembershipStatus = "stopped"
 	StatusReferred  MembershipStatus = "referred"
+	StatusLeft      MembershipStatus = "left" // the person erased their data
 )
 
 // MembershipStatuses lists the statuses in their natural order.
