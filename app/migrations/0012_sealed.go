@@ -89,12 +89,12 @@ func sealed() *gormigrate.Migration {
 			}
 			for _, q := range packed {
 				if err := tx.Exec(q).Error; err != nil {
-					return err
+					return fmt.Errorf("0012 pack: %w", err)
 				}
 			}
 			for _, col := range []string{"click", "learnable", "has_goal", "can_reflect"} {
 				if err := tx.Exec("ALTER TABLE intakes DROP COLUMN " + col).Error; err != nil {
-					return err
+					return fmt.Errorf("0012 drop %s: %w", col, err)
 				}
 			}
 			if err := tx.Exec("ALTER TABLE one_on_ones DROP COLUMN urgent").Error; err != nil {

@@ -149,7 +149,11 @@ func ProbeSealed(ctx context.Context, db *gorm.DB, keys *KeyRing, models ...any)
 			continue
 		}
 		pk := stmt.Schema.PrioritizedPrimaryField.DBName
+		have := columnsOf(db, stmt.Schema.Table)
 		for _, f := range sealedFields(stmt.Schema) {
+			if !have[f.DBName] {
+				continue // a column a pending migration adds
+			}
 			var row struct {
 				ID    uint
 				Value string
@@ -194,7 +198,11 @@ func HasSealedData(ctx context.Context, db *gorm.DB, models ...any) (bool, error
 		if !db.Migrator().HasTable(stmt.Schema.Table) {
 			continue
 		}
+		have := columnsOf(db, stmt.Schema.Table)
 		for _, f := range sealedFields(stmt.Schema) {
+			if !have[f.DBName] {
+				continue
+			}
 			var found []any
 			pk := stmt.Schema.PrioritizedPrimaryField.DBName
 			if err := db.WithContext(ctx).Table(stmt.Schema.Table).Where(f.DBName+" <> ''").Limit(1).Pluck(pk, &found).Error; err != nil {
@@ -214,4 +222,17 @@ func HasSealedData(ctx context.Context, db *gorm.DB, models ...any) (bool, error
 func RetireOldKeys(ctx context.Context, db *gorm.DB, keys *KeyRing) error {
 	return db.WithContext(ctx).Model(&Canary{}).Where("key_id <> ? AND retired_at IS NULL", keys.Newest()).
 		Update("retired_at", time.Now().UTC()).Error
+}
+
+// columnsOf returns the names of a table's columns as the database has them.
+func columnsOf(db *gorm.DB, table string) map[string]bool {
+	out := map[string]bool{}
+	cols, err := db.Migrator().ColumnTypes(table)
+	if err != nil {
+		return out
+	}
+	for _, c := range cols {
+		out[c.Name()] = true
+	}
+	return out
 }
