@@ -47,7 +47,7 @@ func (r ImportRun) Interrupted(now time.Time) bool {
 // StartImport checks the file and records a run for it, its file sealed;
 // the caller enqueues the job that runs it (RunImport).
 func StartImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportRun, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ImportRun{}, ErrNotFound
 	}
 	headers, records, err := ParseCSV(data)
@@ -137,7 +137,7 @@ func PendingImportRuns(ctx context.Context, db *gorm.DB) ([]uint, error) {
 // GetImportRun returns a run without its file; admins only.
 func GetImportRun(ctx context.Context, db *gorm.DB, v Viewer, id uint) (ImportRun, error) {
 	var run ImportRun
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return run, ErrNotFound
 	}
 	err := db.WithContext(ctx).Omit("content").First(&run, id).Error

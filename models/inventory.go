@@ -150,7 +150,7 @@ func ErasureRows(ctx context.Context, db *gorm.DB, personID uint) (map[string][]
 // name), their sessions, tokens, calendar feeds and shares end. Admins and
 // mentors of groups cannot erase themselves this way.
 func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
-	if v.Admin || v.Mentor {
+	if !v.Can(SelfErase) {
 		return ErrForbidden
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
