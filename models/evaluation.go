@@ -228,7 +228,7 @@ func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeI
 				s.Programme = p.Name
 				if v.Admin && !s.Suppressed {
 					var list []EvaluationAnswer
-					if err := answers.Session(&gorm.Session{}).Select("open").Find(&list).Error; err != nil {
+					if err := answers.Session(&gorm.Session{}).Select("id, open").Find(&list).Error; err != nil {
 						return nil, err
 					}
 					s.Open = openAnswers(list)

@@ -61,6 +61,19 @@ func (p Period) String() string {
 // MarshalText writes the period's text form.
 func (p Period) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
+// UnmarshalText reads the period's text form; "" is no period.
+func (p *Period) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*p = Period{}
+		return nil
+	}
+	q, err := ParsePeriod(string(b))
+	if err == nil {
+		*p = q
+	}
+	return err
+}
+
 // IsZero reports whether p is no period.
 func (p Period) IsZero() bool { return p.Kind == "" }
 
