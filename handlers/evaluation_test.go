@@ -96,7 +96,7 @@ func TestEvaluationVisibility(t *testing.T) {
 	pieter = as(t, srv, "pieter.hendriks@demo.test") // a fresh session at the new time
 	page = pieter.Get("/evaluations")
 	// Means of (4,5,3,4) and four times (2,3,4,5): 2.4, 3.4, 3.8, 4.8.
-	for _, want := range []string{"2.4", "3.4", "3.8", "4.8", "5-9 antwoorden"} {
+	for _, want := range []string{"2.4", "3.4", "3.8", "4.8", "5–9 antwoorden"} {
 		if !contains(page.Body, want) {
 			t.Errorf("the mentor's page lacks %s", want)
 		}
@@ -129,7 +129,7 @@ func TestEvaluationVisibility(t *testing.T) {
 		return models.ScoreSummary{}, false
 	}
 	s, ok := programmeOpen(adminV)
-	if !ok || s.Suppressed || s.AnsweredBand != "10-19" || len(s.Open) != 9 && len(s.Open) != 10 {
+	if !ok || s.Suppressed || s.AnsweredBand != "10–19" || len(s.Open) != 9 && len(s.Open) != 10 {
 		t.Fatalf("admin after the close: %+v", s)
 	}
 	for _, o := range s.Open {
@@ -138,7 +138,7 @@ func TestEvaluationVisibility(t *testing.T) {
 		}
 	}
 	m, _ := programmeOpen(managerV)
-	if m.Suppressed || m.AnsweredBand != "10-19" || m.Open != nil {
+	if m.Suppressed || m.AnsweredBand != "10–19" || m.Open != nil {
 		t.Errorf("manager: %+v", m)
 	}
 	list, _ := models.ProgrammeEvaluations(ctx, db, adminV, current, closed)

@@ -85,11 +85,11 @@ func AnswerBand(n int) string {
 	case n < MinAggregatePeople:
 		return "<5"
 	case n < 10:
-		return "5-9"
+		return "5–9"
 	case n < 20:
-		return "10-19"
+		return "10–19"
 	case n < 50:
-		return "20-49"
+		return "20–49"
 	}
 	return "50+"
 }

@@ -99,7 +99,7 @@ func TestEvaluationAttack(t *testing.T) {
 	}
 	wg.Wait()
 	final := look(closes)
-	if len(final) != 1 || !final[0].Closed || final[0].Suppressed || final[0].Means[0] != 2.5 || final[0].AnsweredBand != "5-9" {
+	if len(final) != 1 || !final[0].Closed || final[0].Suppressed || final[0].Means[0] != 2.5 || final[0].AnsweredBand != "5–9" {
 		t.Fatalf("after the close: %+v", final)
 	}
 	// An answer removed afterwards (erasure) changes nothing.

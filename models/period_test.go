@@ -74,7 +74,7 @@ func TestRateBand(t *testing.T) {
 }
 
 func TestAnswerBand(t *testing.T) {
-	for n, want := range map[int]string{0: "<5", 4: "<5", 5: "5-9", 6: "5-9", 9: "5-9", 10: "10-19", 49: "20-49", 50: "50+"} {
+	for n, want := range map[int]string{0: "<5", 4: "<5", 5: "5–9", 6: "5–9", 9: "5–9", 10: "10–19", 49: "20–49", 50: "50+"} {
 		if got := AnswerBand(n); got != want {
 			t.Errorf("%d: %s, want %s", n, got, want)
 		}
