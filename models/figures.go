@@ -165,7 +165,10 @@ func PublishedFigures(ctx context.Context, db *gorm.DB, today Date) (*Figures, e
 	for m := first; m.Before(end); m = m.AddMonths(1) {
 		months = append(months, m)
 	}
-	f.publish(stored, months)
+	decided, hidden := f.publish(stored, months)
+	if err := storeDecisions(tx, decided, hidden); err != nil {
+		return nil, err
+	}
 	return f, nil
 }
 

@@ -16,7 +16,7 @@ import (
 
 // randomOrg builds and changes a random organisation month by month.
 type randomOrg struct {
-	t          *testing.T
+	t          testing.TB
 	db         *gorm.DB
 	rng        *rand.Rand
 	teams      []uint
@@ -46,21 +46,28 @@ func (o *randomOrg) person(admin bool) uint {
 
 // newRandomOrg makes teams, programmes starting between September 2025
 // and February 2026, and groups of two to six mentees from random teams.
-func newRandomOrg(t *testing.T, db *gorm.DB, seed int64) *randomOrg {
-	o := &randomOrg{t: t, db: db, rng: rand.New(rand.NewSource(seed)), members: map[uint][]uint{}}
-	for i := 0; i < 2+o.rng.Intn(4); i++ {
+func newRandomOrg(t testing.TB, db *gorm.DB, seed int64) *randomOrg {
+	rng := rand.New(rand.NewSource(seed))
+	return newSizedOrg(t, db, rng, 2+rng.Intn(4), 1+rng.Intn(3), 3)
+}
+
+// newSizedOrg makes an organisation of up to the given numbers of teams,
+// programmes and groups per programme.
+func newSizedOrg(t testing.TB, db *gorm.DB, rng *rand.Rand, teams, programmes, groups int) *randomOrg {
+	o := &randomOrg{t: t, db: db, rng: rng, members: map[uint][]uint{}}
+	for i := 0; i < teams; i++ {
 		team := models.Team{Name: fmt.Sprintf("Afdeling %d", i)}
 		o.must(db.Create(&team).Error)
 		o.teams = append(o.teams, team.ID)
 	}
 	o.admin = models.Viewer{PersonID: o.person(true), Admin: true}
 	o.manager = models.Viewer{PersonID: o.person(false), Manager: true}
-	for i := 0; i < 1+o.rng.Intn(3); i++ {
+	for i := 0; i < programmes; i++ {
 		start := models.NewDate(2025, time.Month(9+o.rng.Intn(6)), 1)
 		p := models.Programme{Name: fmt.Sprintf("Programma %d", i), StartsOn: start, EndsOn: start.AddMonths(12)}
 		o.must(db.Create(&p).Error)
 		o.programmes = append(o.programmes, p)
-		for j := 0; j < 1+o.rng.Intn(3); j++ {
+		for j := 0; j < 1+o.rng.Intn(groups); j++ {
 			g := models.MentorGroup{ProgrammeID: p.ID, MentorID: o.person(false), Name: fmt.Sprintf("Groep %d-%d", i, j), Status: models.GroupActive}
 			o.must(db.Create(&g).Error)
 			o.groups = append(o.groups, g)
@@ -217,7 +224,7 @@ func (o *randomOrg) collect(k *knowledge, today models.Date, all bool, newPeriod
 }
 
 // checkShown: a shown figure rests on at least five people; a rate is a band.
-func checkShown(t *testing.T, col string, c models.Cell) {
+func checkShown(t testing.TB, col string, c models.Cell) {
 	t.Helper()
 	if c.Suppressed {
 		if c.Value != 0 || c.Band != "" {
@@ -289,4 +296,37 @@ func TestDifferencingProperty(t *testing.T) {
 			t.Logf("%d figures shown, %d hidden, over %d periods", shown, hidden, len(k.periods))
 		})
 	}
+}
+
+// BenchmarkPublishedFigures: an organisation of 20 departments and 6
+// programmes of up to 8 groups, fifteen months of history. "cold" counts
+// and stores every period and suppresses; "warm" reads the stored figures
+// and suppresses, which is what every report and dashboard request does.
+func BenchmarkPublishedFigures(b *testing.B) {
+	db := apptest.DB(b)
+	o := newSizedOrg(b, db, rand.New(rand.NewSource(7)), 20, 6, 8)
+	last := models.NewDate(2026, 12, 1)
+	for m := models.NewDate(2025, 9, 1); m.Before(last); m = m.AddMonths(1) {
+		o.month(m)
+	}
+	ctx := context.Background()
+	b.Run("cold", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			if err := db.Where("1 = 1").Delete(&models.FigureCell{}).Error; err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := models.PublishedFigures(ctx, db, last); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := models.PublishedFigures(ctx, db, last); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -5,8 +5,21 @@ package models
 type figRow struct{ by, row string }
 
 // publish turns the stored figures into the published cells of every
-// period, with suppression per column (see suppress.go).
-func (f *Figures) publish(stored map[figKey]figValue, months []Date) {
+// period, with suppression per column (see suppress.go). Periods decided
+// before keep their decisions; it returns the periods decided now and the
+// ids of their stored figures that are hidden.
+func (f *Figures) publish(stored map[figKey]figValue, months []Date) (decided []Period, hidden []uint) {
+	undecided := map[Period]bool{}
+	for k, v := range stored {
+		if !v.decided {
+			undecided[k.Period] = true
+		}
+	}
+	for _, p := range f.Periods {
+		if undecided[p] {
+			decided = append(decided, p)
+		}
+	}
 	rows := []figRow{{byTotal, ""}}
 	for _, by := range []string{ByProgramme, ByDepartment} {
 		for _, r := range f.Rows[by] {
@@ -31,6 +44,9 @@ func (f *Figures) publish(stored map[figKey]figValue, months []Date) {
 	// may be in two programmes); where it does not, a reader cannot use it.
 	identities := func(col string, vec func(figRow, Period) linVec) []linVec {
 		var ids []linVec
+		if len(undecided) == 0 {
+			return nil // nothing to decide: the stored decisions stand
+		}
 		for _, p := range f.Periods {
 			for _, by := range []string{ByProgramme, ByDepartment} {
 				sum := 0
@@ -64,12 +80,12 @@ func (f *Figures) publish(stored map[figKey]figValue, months []Date) {
 			}
 			return v
 		}
-		f.suppressColumn(col, rows, stored, vec, identities(col, vec), monthIdx, periodIdx, rowIdx)
+		hidden = append(hidden, f.suppressColumn(col, rows, stored, vec, identities(col, vec), monthIdx, periodIdx, rowIdx, undecided)...)
 	}
 	for _, col := range stockColumns {
 		// Counts of distinct things: one unknown per row and period.
 		vec := func(r figRow, p Period) linVec { return linVec{rowIdx[r]*len(f.Periods) + periodIdx[p]: 1} }
-		f.suppressColumn(col, rows, stored, vec, identities(col, vec), monthIdx, periodIdx, rowIdx)
+		hidden = append(hidden, f.suppressColumn(col, rows, stored, vec, identities(col, vec), monthIdx, periodIdx, rowIdx, undecided)...)
 	}
 	// Rates: hidden under the threshold, otherwise shown as a band.
 	for _, r := range rows {
@@ -85,30 +101,45 @@ func (f *Figures) publish(stored map[figKey]figValue, months []Date) {
 			f.cells[figKey{FigAttendance, r.by, r.row, p}] = c
 		}
 	}
+	return decided, hidden
 }
 
-// suppressColumn builds one column's suppression problem, solves it and
-// stores the cells.
+// suppressColumn builds one column's suppression problem, solves it for
+// the undecided periods and keeps the cells; it returns the ids of the
+// stored figures of undecided periods that are hidden.
 func (f *Figures) suppressColumn(col string, rows []figRow, stored map[figKey]figValue,
-	vec func(figRow, Period) linVec, ids []linVec, monthIdx map[Date]int, periodIdx map[Period]int, rowIdx map[figRow]int) {
+	vec func(figRow, Period) linVec, ids []linVec, monthIdx map[Date]int, periodIdx map[Period]int, rowIdx map[figRow]int,
+	undecided map[Period]bool) []uint {
 	var cells []*supCell
 	keys := map[*supCell]figKey{}
 	for _, r := range rows {
 		for _, p := range f.Periods {
 			k := figKey{col, r.by, r.row, p}
 			s := stored[k]
-			c := &supCell{vec: vec(r, p), value: float64(s.value), people: s.people, step: monthIdx[p.End.AddMonths(-1)],
-				total: r.by == byTotal, group: rowIdx[r], period: periodIdx[p]}
+			var v linVec
+			if len(undecided) > 0 {
+				v = vec(r, p)
+			}
+			c := &supCell{vec: v, value: float64(s.value), people: s.people, step: monthIdx[p.End.AddMonths(-1)],
+				total: r.by == byTotal, group: rowIdx[r], period: periodIdx[p],
+				fixed: s.decided, hidden: s.decided && (s.hidden || s.id == 0)}
 			cells = append(cells, c)
 			keys[c] = k
 		}
 	}
-	suppressCells(cells, ids)
+	if len(undecided) > 0 {
+		suppressCells(cells, ids)
+	}
+	var hidden []uint
 	for _, c := range cells {
 		out := Cell{Value: c.value, people: c.people, raw: c.value}
-		if c.hidden {
+		if c.hidden || c.people < MinAggregatePeople {
 			out = Cell{Suppressed: true, people: c.people, raw: c.value}
 		}
 		f.cells[keys[c]] = out
+		if s := stored[keys[c]]; out.Suppressed && s.id != 0 && undecided[keys[c].Period] {
+			hidden = append(hidden, s.id)
+		}
 	}
+	return hidden
 }

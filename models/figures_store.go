@@ -19,11 +19,19 @@ type FigureCell struct {
 	Value       int    `gorm:"not null"`
 	Denominator int    `gorm:"not null"` // rates: the records the value is a share of
 	People      int    `gorm:"not null"`
-	CreatedAt   time.Time
+	// Decided: suppression has been worked out for the period; Hidden is
+	// then what is published, for good.
+	Decided   bool `gorm:"not null;default:false"`
+	Hidden    bool `gorm:"not null;default:false"`
+	CreatedAt time.Time
 }
 
 // figValue is a stored figure.
-type figValue struct{ value, denominator, people int }
+type figValue struct {
+	id                         uint
+	value, denominator, people int
+	decided, hidden            bool
+}
 
 // storedFigures reads the stored figures of the periods.
 func storedFigures(tx *gorm.DB, periods []Period) (map[figKey]figValue, error) {
@@ -43,7 +51,7 @@ func storedFigures(tx *gorm.DB, periods []Period) (map[figKey]figValue, error) {
 		if by == "total" {
 			by = byTotal
 		}
-		out[figKey{r.Figure, by, r.RowName, byName[r.Period]}] = figValue{r.Value, r.Denominator, r.People}
+		out[figKey{r.Figure, by, r.RowName, byName[r.Period]}] = figValue{r.ID, r.Value, r.Denominator, r.People, r.Decided, r.Hidden}
 	}
 	return out, nil
 }
@@ -136,4 +144,29 @@ func periodSum(aggs map[rowMonth]*monthAgg, r figRow, p Period, monthIdx map[Dat
 		s.recorded += a.recorded
 	}
 	return s
+}
+
+// storeDecisions records, for good, which stored figures of the newly
+// decided periods are hidden. Replicas deciding at once write the same.
+func storeDecisions(db *gorm.DB, periods []Period, hidden []uint) error {
+	if len(periods) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(periods))
+	for _, p := range periods {
+		names = append(names, p.String())
+	}
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&FigureCell{}).Where("period IN ? AND NOT decided", names).
+			Updates(map[string]any{"decided": true, "hidden": false}).Error; err != nil {
+			return err
+		}
+		for i := 0; i < len(hidden); i += 500 {
+			end := min(i+500, len(hidden))
+			if err := tx.Model(&FigureCell{}).Where("id IN ?", hidden[i:end]).Update("hidden", true).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -146,6 +146,8 @@ type supCell struct {
 	// primary: hidden because it rests on too few people; public: hiding
 	// it protects nothing, as it follows from other known figures anyway.
 	primary, public bool
+	// fixed: decided and published before; its hidden flag never changes.
+	fixed bool
 }
 
 // known reports whether a reader may take the cell's value as known: it is
@@ -158,10 +160,17 @@ func (c *supCell) known() bool { return !c.hidden || c.value == 0 }
 // hidden non-zero cell lies in the span of the known cells and identities.
 func suppressCells(cells []*supCell, identities []linVec) {
 	steps := map[int]bool{}
+	open := map[int]bool{} // steps with a figure still to decide
 	for _, c := range cells {
 		steps[c.step] = true
 		if c.people < MinAggregatePeople {
-			c.hidden, c.primary = true, true
+			c.primary = true
+			if !c.fixed {
+				c.hidden = true
+			}
+		}
+		if !c.fixed && c.value != 0 {
+			open[c.step] = true
 		}
 	}
 	order := make([]int, 0, len(steps))
@@ -174,6 +183,14 @@ func suppressCells(cells []*supCell, identities []linVec) {
 		base.add(id)
 	}
 	for _, step := range order {
+		if !open[step] {
+			for _, c := range cells {
+				if c.step == step && c.known() {
+					base.add(c.vec)
+				}
+			}
+			continue
+		}
 		// settled: what a reader knows from earlier steps and the zeros of
 		// this one, whatever else this step hides.
 		settled := base.clone()

@@ -22,6 +22,8 @@ func publishedFigures() *gormigrate.Migration {
 		Value       int    `gorm:"not null"`
 		Denominator int    `gorm:"not null"`
 		People      int    `gorm:"not null"`
+		Decided     bool   `gorm:"not null;default:false"`
+		Hidden      bool   `gorm:"not null;default:false"`
 		CreatedAt   time.Time
 	}
 	type evaluationResult struct {
