@@ -180,7 +180,7 @@ func loadFigureFacts(tx *gorm.DB, from, to time.Time) (figureFacts, error) {
 		memberships.status_since, p.starts_on, p.ends_on, g.closed_on`).
 		Joins("JOIN mentor_groups g ON g.id = memberships.group_id").
 		Joins("JOIN programmes p ON p.id = g.programme_id").
-		Where("memberships.status IN ('active','frozen','stopped','referred')").
+		Where("memberships.status IN ('active','frozen','stopped','referred','left')").
 		Scan(&ff.memberships).Error; err != nil {
 		return ff, err
 	}
@@ -244,7 +244,7 @@ func aggregateMonths(ff figureFacts, months []Date) map[rowMonth]*monthAgg {
 		if r.ClosedOn != nil && r.ClosedOn.After(end) {
 			end = *r.ClosedOn
 		}
-		if r.Status == StatusStopped || r.Status == StatusReferred {
+		if r.Status == StatusStopped || r.Status == StatusReferred || r.Status == StatusLeft {
 			end = r.StatusSince
 		}
 		prog, team := ff.groupProgramme[r.GroupID], ff.personTeam[r.PersonID]

@@ -22,6 +22,7 @@ const (
 	MailPollWaiting    = "poll_waiting"
 	MailSeriesEnding   = "series_ending"
 	MailEvaluation     = "evaluation"
+	MailMentorChanged  = "mentor_changed"
 )
 
 // ReminderKinds are the kinds a person can switch off.
@@ -357,7 +358,7 @@ func MarkRetry(ctx context.Context, db *gorm.DB, d MailDelivery, cause error, no
 
 // RetryDelivery puts a failed delivery back in the queue; admins only.
 func RetryDelivery(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Time) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	res := db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ? AND status = ?", id, DeliveryFailed).
@@ -376,7 +377,7 @@ type DeliveryRow struct {
 
 // ListDeliveries shows the outbox newest first, by status; admins only.
 func ListDeliveries(ctx context.Context, db *gorm.DB, v Viewer, status string, page *Page) ([]DeliveryRow, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	q := db.WithContext(ctx).Model(&MailDelivery{}).Joins("JOIN people p ON p.id = mail_deliveries.recipient_id")
@@ -408,6 +409,8 @@ type OutgoingMail struct {
 	UID       string
 	Sequence  int
 	Cancelled bool
+	Personal  bool      // an account link for the addressee alone
+	Expires   time.Time // when that link stops working
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -417,6 +420,16 @@ var ErrStale = errors.New("the delivery no longer applies")
 // meeting that moved, was cancelled or held, or a reminder the recipient
 // switched off, is ErrStale.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, false)
+}
+
+// ComposePreview is ComposeDelivery for the admins' mailbox page: an
+// account link is left out, so only its addressee ever sees it.
+func ComposePreview(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, true)
+}
+
+func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
 	var p struct {
 		ID                                     uint
@@ -435,6 +448,9 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		return OutgoingMail{}, ErrStale
 	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
+	if isAccountMail(d.Kind) {
+		return composeAccountMail(tx, d, out, nowOf(tx), preview)
+	}
 	switch d.SubjectType {
 	case "meeting":
 		var m MeetingWithGroup
@@ -484,6 +500,14 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		out.GroupName = groupName(tx, p.GroupID)
 	case "group":
 		out.GroupName = groupName(tx, d.SubjectID)
+		if d.Kind == MailMentorChanged {
+			if err := tx.Model(&Person{}).Where("id = (SELECT mentor_id FROM mentor_groups WHERE id = ?)", d.SubjectID).
+				Pluck("name", &out.With).Error; err != nil {
+				return out, err
+			}
+			out.Path = "/groups/" + itoaU(d.SubjectID)
+			return out, nil
+		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
 		if d.Kind == MailEvaluation {
 			out.Path = "/evaluations"

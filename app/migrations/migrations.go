@@ -19,6 +19,9 @@ func All() []*gormigrate.Migration {
 		programmeTooling(),
 		indexes(),
 		reminderSettings(),
+		tenures(),
+		accounts(),
+		sealed(),
 		publishedFigures(),
 	}
 }
