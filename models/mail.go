@@ -494,6 +494,8 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 			return out, ErrStale
 		}
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
+	case "input_request":
+		return composeInputMail(tx, d, out)
 	default:
 		return out, ErrStale
 	}

@@ -47,6 +47,8 @@ func PurgeClosedGroups(ctx context.Context, db *gorm.DB, months int, today Date)
 				Updates(map[string]any{"notes": gorm.Expr("''"), "follow_ups": gorm.Expr("''")}),
 			tx.Where("meeting_id IN (?)", tx.Model(&Meeting{}).Select("id").Where("group_id IN ?", ids)).Delete(&FirstMeetingEntry{}),
 			tx.Model(&EvaluationAnswer{}).Where("group_id IN ? AND open <> ''", ids).Update("open", gorm.Expr("''")),
+			// Input from the mentor goes too, unless the mentee still shares it.
+			tx.Where("group_id IN ? AND NOT (status = ? AND until >= ?)", ids, InputApproved, today).Delete(&InputRequest{}),
 		}
 		for _, step := range steps {
 			if step.Error != nil {
@@ -74,6 +76,7 @@ type PersonalData struct {
 	Attendance   []Attendance        `json:"attendance"`
 	Entries      []FirstMeetingEntry `json:"first_meeting_entries"`
 	Consents     []ConsentRow        `json:"consents"`
+	InputAsked   []InputRow          `json:"input_asked"`
 	Applications []Application       `json:"applications"`
 	Evaluations  []EvaluationAnswer  `json:"evaluations"`
 	Exported     time.Time           `json:"exported_at"`
@@ -130,6 +133,11 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 	if out.Consents, err = OwnConsents(ctx, db, v); err != nil {
 		return out, err
 	}
+	lists, err := ListInputRequests(ctx, db, v)
+	if err != nil {
+		return out, err
+	}
+	out.InputAsked = lists.Mine
 	return out, audit(tx, v.PersonID, AuditExport, "person", v.PersonID)
 }
 
@@ -148,6 +156,7 @@ func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
 			tx.Where("author_id = ?", id).Delete(&CaseQuestion{}).Error,
 			tx.Where("person_id = ?", id).Delete(&FirstMeetingEntry{}).Error,
 			tx.Where("owner_id = ? OR recipient_id = ?", id, id).Delete(&Consent{}).Error,
+			tx.Where("mentee_id = ? OR recipient_id = ?", id, id).Delete(&InputRequest{}).Error,
 			tx.Model(&OneOnOne{}).Where("mentee_id = ?", id).Updates(map[string]any{"notes": gorm.Expr("''"), "follow_ups": gorm.Expr("''")}).Error,
 			tx.Model(&Intake{}).Where("membership_id IN (?)", tx.Model(&Membership{}).Select("id").Where("person_id = ?", id)).Update("notes", gorm.Expr("''")).Error,
 			tx.Where("person_id = ?", id).Delete(&Application{}).Error,
