@@ -11,7 +11,8 @@ import (
 	"crossmentor/models"
 )
 
-// Cleanup deletes expired sessions and sign-in failures; Retention the
+// Cleanup deletes expired sessions and sign-in failures and ends input
+// shared past its date; Retention the
 // confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
 	DB              *gorm.DB
@@ -33,7 +34,11 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures)
+	expired, err := models.ExpireInputRequests(ctx, j.DB, models.DateOf(now))
+	if err != nil {
+		return err
+	}
+	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures, "input_expired", expired)
 	return nil
 }
 

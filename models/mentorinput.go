@@ -95,12 +95,13 @@ func NextInputStatus(from InputStatus, act InputAction, party InputParty) (Input
 	return t.To, nil
 }
 
-// Steps lists what party may do in state s, for the page's buttons.
-func (s InputStatus) Steps(party InputParty) map[InputAction]bool {
-	out := map[InputAction]bool{}
+// Steps lists what party may do in state s, by the step's name, for the
+// page's buttons.
+func (s InputStatus) Steps(party InputParty) map[string]bool {
+	out := map[string]bool{}
 	for act, t := range inputTransitions[s] {
 		if t.By == party {
-			out[act] = true
+			out[string(act)] = true
 		}
 	}
 	return out
@@ -348,9 +349,9 @@ const (
 // InputView is one request as its mentee or its mentor sees it.
 type InputView struct {
 	InputRow
-	Party InputParty           `json:"party"`
-	Steps map[InputAction]bool `json:"steps"`
-	Today Date                 `json:"-"`
+	Party InputParty      `json:"party"`
+	Steps map[string]bool `json:"steps"`
+	Today Date            `json:"-"`
 }
 
 // GetInputRequest returns a request to its mentee or to the mentor it was
@@ -366,7 +367,7 @@ func GetInputRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, today 
 		r.SharedText = ""
 		out = InputView{InputRow: r, Party: party, Steps: r.Status.Steps(party), Today: today}
 		if party == PartyMentor && r.MentorChanged {
-			out.Steps = map[InputAction]bool{}
+			out.Steps = map[string]bool{}
 		}
 		switch {
 		case party == PartyMentee && r.Version > 0:

@@ -177,7 +177,7 @@ func TestInputRequestFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	mv, err := models.GetInputRequest(ctx, db, marieke, r.ID, today)
-	if err != nil || mv.Comment != "Graag concreter." || mv.Status != models.InputChangesRequested || !mv.Steps[models.InputDraft] {
+	if err != nil || mv.Comment != "Graag concreter." || mv.Status != models.InputChangesRequested || !mv.Steps[string(models.InputDraft)] {
 		t.Fatalf("mentor's view after changes asked: %+v, %v", mv, err)
 	}
 	if err := models.SendInputDraft(ctx, db, marieke, r.ID, models.InputDraftInput{Text: "Tweede versie.", Version: 0}); !errors.As(err, &ve) {
