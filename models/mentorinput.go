@@ -188,10 +188,16 @@ type InputAskInput struct {
 	Until       string `form:"until" json:"until" validate:"required,date"`
 }
 
+// Limits of the mentor's text and the mentee's comment, in characters.
+const (
+	maxInputText    = 5000
+	maxInputComment = 2000
+)
+
 // InputDraftInput is the mentor's draft. Version is the one the mentor
 // started from, so two tabs cannot overwrite each other unseen.
 type InputDraftInput struct {
-	Text    string `form:"text" json:"text" validate:"required,max=5000"`
+	Text    string `form:"text" json:"text"` // checked in SendInputDraft, after who may draft
 	Version int    `form:"version" json:"version"`
 }
 
@@ -199,7 +205,7 @@ type InputDraftInput struct {
 // read, a comment when asking for changes, and the date for an approval.
 type InputReviewInput struct {
 	Version int    `form:"version" json:"version"`
-	Comment string `form:"comment" json:"comment" validate:"max=2000"`
+	Comment string `form:"comment" json:"comment"` // checked in ReviewInput, after who may review
 	Until   string `form:"until" json:"until"`
 }
 
@@ -419,6 +425,9 @@ func SendInputDraft(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Inpu
 		if text == "" {
 			return fieldErr("text", "required")
 		}
+		if len([]rune(text)) > maxInputText {
+			return &ValidationError{Fields: []FieldError{{Field: "text", Code: "too_long", Args: map[string]any{"Max": maxInputText}}}}
+		}
 		row := InputRequest{ID: id}
 		if err := tx.Model(&row).Updates(map[string]any{"status": to, "draft": text, "version": r.Version + 1,
 			"shared_text": "", "approved_at": nil}).Error; err != nil {
@@ -460,6 +469,9 @@ func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputA
 			comment := CleanText(in.Comment)
 			if comment == "" {
 				return fieldErr("comment", "required")
+			}
+			if len([]rune(comment)) > maxInputComment {
+				return &ValidationError{Fields: []FieldError{{Field: "comment", Code: "too_long", Args: map[string]any{"Max": maxInputComment}}}}
 			}
 			set["comment"] = comment
 		case InputApprove:
