@@ -494,7 +494,7 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 			return out, ErrStale
 		}
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
-	case "input_request":
+	case "input":
 		return composeInputMail(tx, d, out)
 	default:
 		return out, ErrStale

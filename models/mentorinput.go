@@ -283,7 +283,7 @@ func AskForInput(ctx context.Context, db *gorm.DB, v Viewer, in InputAskInput, t
 			return err
 		}
 		now := nowOf(tx)
-		return enqueue(tx, MailInputAsked, "input_request", r.ID, time.Unix(0, 0), now, []uint{mentorID})
+		return enqueue(tx, MailInputAsked, "input", r.ID, time.Unix(0, 0), now, []uint{mentorID})
 	})
 	return r, err
 }
@@ -436,7 +436,7 @@ func SendInputDraft(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Inpu
 		if err := audit(tx, v.PersonID, AuditInputDrafted, "input_request", id); err != nil {
 			return err
 		}
-		return enqueue(tx, MailInputDraft, "input_request", id, time.Unix(int64(r.Version+1), 0), nowOf(tx), []uint{r.MenteeID})
+		return enqueue(tx, MailInputDraft, "input", id, time.Unix(int64(r.Version+1), 0), nowOf(tx), []uint{r.MenteeID})
 	})
 }
 
@@ -494,7 +494,7 @@ func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputA
 			return err
 		}
 		if act == InputApprove {
-			return enqueue(tx, MailInputShared, "input_request", id, time.Unix(int64(r.Version), 0), now, []uint{r.RecipientID})
+			return enqueue(tx, MailInputShared, "input", id, time.Unix(int64(r.Version), 0), now, []uint{r.RecipientID})
 		}
 		return nil
 	})
