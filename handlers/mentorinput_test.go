@@ -113,6 +113,9 @@ func TestInputOverHTTP(t *testing.T) {
 	if r := marieke.PostForm(path+"/draft", url.Values{"version": {"0"}}); r.Status != http.StatusUnprocessableEntity || !contains(r.Body, `href="#text"`) {
 		t.Errorf("empty draft: %d", r.Status)
 	}
+	if r := marieke.PostForm(path+"/draft", url.Values{"version": {"0"}, "text": {strings.Repeat("a", 5001)}}); r.Status != http.StatusUnprocessableEntity || !contains(r.Body, `href="#text"`) {
+		t.Errorf("a draft too long: %d", r.Status)
+	}
 	const v1, v2, v3 = "Eerste versie van Marieke.", "Sanne bereidt lastige gesprekken nu goed voor.", "Derde versie, na goedkeuring."
 	if r := marieke.PostForm(path+"/draft", url.Values{"version": {"0"}, "text": {v1}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("draft: %d", r.Status)
