@@ -80,6 +80,11 @@ func TestBrowserMentorInput(t *testing.T) {
 		t.Fatalf("status after approval: %q", s)
 	}
 	screenshot(t, ctx, "input-05-approved")
+	must(t, "list", chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/input"), chromedp.WaitVisible(css("#h-mine"))))
+	if s := text(t, ctx, "#h-mine + ul"); !strings.Contains(s, purpose) || !strings.Contains(s, "goedgekeurd en gedeeld") {
+		t.Fatalf("the mentee's list:\n%s", s)
+	}
+	screenshot(t, ctx, "input-05b-list")
 	signOut(t, ctx)
 
 	// The manager reads exactly that text, in Dutch and in English.

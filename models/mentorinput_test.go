@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"crossmentor/app/apptest"
 	"crossmentor/models"
 )
@@ -326,4 +328,27 @@ func TestInputExpiry(t *testing.T) {
 	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputRevoke, models.InputReviewInput{}, tomorrow); err == nil {
 		t.Error("revoked an expired text")
 	}
+}
+
+// BenchmarkInputSharedWithMe: the recipient's read of the texts shared
+// with them, audit row included (the demo holds one approved input).
+func BenchmarkInputSharedWithMe(b *testing.B) {
+	db := apptest.Demo(b)
+	ctx := context.Background()
+	karin := models.Viewer{PersonID: demoPersonB(b, db, "manager@demo.test"), Manager: true}
+	today := models.DateOf(time.Now())
+	for b.Loop() {
+		rows, err := models.InputSharedWithMe(ctx, db, karin, today, 0)
+		if err != nil || len(rows) != 1 {
+			b.Fatalf("%d rows, %v", len(rows), err)
+		}
+	}
+}
+
+func demoPersonB(b *testing.B, db *gorm.DB, email string) uint {
+	var p models.Person
+	if err := db.Where("email = ?", email).First(&p).Error; err != nil {
+		b.Fatal(err)
+	}
+	return p.ID
 }
