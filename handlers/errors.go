@@ -54,7 +54,7 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		p.Errors = h.fieldMessages(l, ve)
 	case errors.As(err, &rv):
 		status, titleID = http.StatusUnprocessableEntity, "error.rules_broken"
-		p.Rules = h.ruleMessages(l, rv.Results)
+		p.Rules = h.violationMessages(l, rv)
 	case errors.As(err, &he):
 		status = he.Code
 		titleID = httpTitle(status)

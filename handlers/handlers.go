@@ -117,10 +117,12 @@ type View struct {
 	Form    any
 	Data    any
 	Query   url.Values
-	Posted  url.Values     // the submitted form, for fields not in Form
-	Refused []RuleMessage  // composition rules a refused change would break
-	Zone    *time.Location // the organisation's time zone
-	Now     time.Time
+	Posted  url.Values    // the submitted form, for fields not in Form
+	Refused []RuleMessage // composition rules a refused change would break
+	// RefusedConfirm offers to make the refused change anyway (L&D, a change to a person).
+	RefusedConfirm bool
+	Zone           *time.Location // the organisation's time zone
+	Now            time.Time
 
 	catalog *i18n.Catalog
 }
@@ -263,7 +265,7 @@ func (h *Handlers) formFailed(c echo.Context, err error, name, titleID string, f
 	case errors.As(err, &ve):
 		v.Errors = h.fieldMessages(lang(c), ve)
 	case errors.As(err, &rv):
-		v.Refused = h.ruleMessages(lang(c), rv.Results)
+		v.Refused, v.RefusedConfirm = h.violationMessages(lang(c), rv), rv.Confirmable
 	default:
 		return err
 	}
@@ -301,6 +303,18 @@ func (h *Handlers) ruleMessages(lang string, results []models.RuleResult) []Rule
 					"Min": models.MinMentees, "Max": models.MaxMentees}))
 		}
 		out[i] = m
+	}
+	return out
+}
+
+// violationMessages puts a refusal into words, each rule with the group it
+// concerns when the change was to a person.
+func (h *Handlers) violationMessages(lang string, rv *models.RuleViolation) []RuleMessage {
+	out := h.ruleMessages(lang, rv.Results)
+	if rv.Group != "" {
+		for i := range out {
+			out[i].Title = rv.Group + ": " + out[i].Title
+		}
 	}
 	return out
 }

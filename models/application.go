@@ -187,7 +187,7 @@ type PoolRow struct {
 
 // ProgrammePool lists the open applications of a programme; admins only.
 func ProgrammePool(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint) ([]PoolRow, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []PoolRow
@@ -203,7 +203,7 @@ func ProgrammePool(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint)
 // LoadPool reads what the group proposal needs about a programme's open
 // applications: composition facts, projects and groups people are already in.
 func LoadPool(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint) (Pool, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Pool{}, ErrNotFound
 	}
 	tx := db.WithContext(ctx)

@@ -61,16 +61,14 @@ type EntryInput struct {
 // mentee themself or the mentor may.
 func SaveEntry(ctx context.Context, db *gorm.DB, v Viewer, meetingID, personID uint, in EntryInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m, g, rel, err := meetingFor(tx, v, meetingID)
+		m, a, err := meetingFor(tx, v, MeetingRead, meetingID)
 		if err != nil {
 			return err
 		}
-		if m.Kind != KindFirstMeeting {
+		if m.Kind != KindFirstMeeting || !Decide(a, MeetingEntryWrite, Subject{OwnerID: personID}) {
 			return ErrNotFound
 		}
-		if rel != RelMentor && personID != v.PersonID {
-			return ErrForbidden
-		}
+		g := a.Group
 		ids, _, err := activeMembers(tx, g.ID)
 		if err != nil {
 			return err

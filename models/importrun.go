@@ -45,7 +45,7 @@ func (r ImportRun) Interrupted(now time.Time) bool {
 // StartImport checks the file and records a run for it; the caller then
 // runs it with RunImport, in the background.
 func StartImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportRun, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ImportRun{}, ErrNotFound
 	}
 	headers, records, err := ParseCSV(data)
@@ -95,7 +95,7 @@ func RunImport(ctx context.Context, db *gorm.DB, v Viewer, id uint, today Date, 
 // GetImportRun returns a run without its file; admins only.
 func GetImportRun(ctx context.Context, db *gorm.DB, v Viewer, id uint) (ImportRun, error) {
 	var run ImportRun
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return run, ErrNotFound
 	}
 	err := db.WithContext(ctx).Omit("content").First(&run, id).Error

@@ -30,7 +30,7 @@ type PasswordInput struct {
 // Invite creates a single-use invitation for a person and returns its token;
 // earlier unused invitations of that person stop working. Admins only.
 func Invite(ctx context.Context, db *gorm.DB, v Viewer, personID uint, now time.Time) (string, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return "", ErrNotFound
 	}
 	token, hash, err := NewToken()

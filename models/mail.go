@@ -22,6 +22,7 @@ const (
 	MailPollWaiting    = "poll_waiting"
 	MailSeriesEnding   = "series_ending"
 	MailEvaluation     = "evaluation"
+	MailMentorChanged  = "mentor_changed"
 )
 
 // ReminderKinds are the kinds a person can switch off.
@@ -357,7 +358,7 @@ func MarkRetry(ctx context.Context, db *gorm.DB, d MailDelivery, cause error, no
 
 // RetryDelivery puts a failed delivery back in the queue; admins only.
 func RetryDelivery(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Time) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	res := db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ? AND status = ?", id, DeliveryFailed).
@@ -376,7 +377,7 @@ type DeliveryRow struct {
 
 // ListDeliveries shows the outbox newest first, by status; admins only.
 func ListDeliveries(ctx context.Context, db *gorm.DB, v Viewer, status string, page *Page) ([]DeliveryRow, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	q := db.WithContext(ctx).Model(&MailDelivery{}).Joins("JOIN people p ON p.id = mail_deliveries.recipient_id")
@@ -484,6 +485,14 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		out.GroupName = groupName(tx, p.GroupID)
 	case "group":
 		out.GroupName = groupName(tx, d.SubjectID)
+		if d.Kind == MailMentorChanged {
+			if err := tx.Model(&Person{}).Where("id = (SELECT mentor_id FROM mentor_groups WHERE id = ?)", d.SubjectID).
+				Pluck("name", &out.With).Error; err != nil {
+				return out, err
+			}
+			out.Path = "/groups/" + itoaU(d.SubjectID)
+			return out, nil
+		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
 		if d.Kind == MailEvaluation {
 			out.Path = "/evaluations"

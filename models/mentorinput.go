@@ -232,7 +232,7 @@ func InputMentors(ctx context.Context, db *gorm.DB, v Viewer) ([]InputMentorChoi
 		Select("g.id AS group_id, g.name AS group_name, g.mentor_id, p.name AS mentor_name").
 		Joins("JOIN mentor_groups g ON g.id = memberships.group_id").Joins("JOIN people p ON p.id = g.mentor_id").
 		Where("memberships.person_id = ? AND memberships.status IN ? AND g.status <> ? AND g.mentor_id <> ?",
-			v.PersonID, []MembershipStatus{StatusActive, StatusFrozen}, GroupClosed, v.PersonID).
+			v.PersonID, AdmittedStatuses, GroupClosed, v.PersonID).
 		Order("g.name, g.id").Scan(&out).Error
 	return out, err
 }
@@ -255,6 +255,8 @@ func AskForInput(ctx context.Context, db *gorm.DB, v Viewer, in InputAskInput, t
 		}
 		if mentorID == 0 {
 			ve.Add("group_id", "unknown_choice", nil)
+		} else if _, err := requireGroup(tx, v, GroupMember, in.GroupID); err != nil {
+			ve.Add("group_id", "unknown_choice", nil) // only an admitted member of the group asks
 		}
 		if in.RecipientID == v.PersonID || (mentorID != 0 && in.RecipientID == mentorID) {
 			ve.Add("recipient_id", "input_recipient", nil)
@@ -366,7 +368,7 @@ type InputView struct {
 func GetInputRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, today Date) (InputView, error) {
 	var out InputView
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, party, err := inputFor(tx, v, id)
+		r, party, err := inputFor(tx, v, InputRequestRead, id)
 		if err != nil {
 			return err
 		}
@@ -386,14 +388,15 @@ func GetInputRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, today 
 	return out, err
 }
 
-// inputFor loads a request for its mentee, or for its mentor while they are
-// the group's mentor, and says which of the two the viewer is.
-func inputFor(tx *gorm.DB, v Viewer, id uint) (InputRow, InputParty, error) {
+// inputFor checks permission p on a request (policy.go: its mentee, or the
+// mentor it was asked of while they mentor the group), loads it and says
+// which of the two the viewer is.
+func inputFor(tx *gorm.DB, v Viewer, p Permission, id uint) (InputRow, InputParty, error) {
+	if _, err := authorize(tx, v, p, id); err != nil {
+		return InputRow{}, "", err
+	}
 	var r InputRow
-	err := inputRows(tx).Where("input_requests.id = ?", id).
-		Where("input_requests.mentee_id = ? OR (input_requests.mentor_id = ? AND g.mentor_id = ?)", v.PersonID, v.PersonID, v.PersonID).
-		Take(&r).Error
-	if err != nil {
+	if err := inputRows(tx).Where("input_requests.id = ?", id).Take(&r).Error; err != nil {
 		return r, "", notFound(err)
 	}
 	if r.MenteeID == v.PersonID {
@@ -407,7 +410,7 @@ func inputFor(tx *gorm.DB, v Viewer, id uint) (InputRow, InputParty, error) {
 // approves the new version. A former mentor of the group gets ErrNotFound.
 func SendInputDraft(ctx context.Context, db *gorm.DB, v Viewer, id uint, in InputDraftInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, party, err := inputFor(tx, v, id)
+		r, party, err := inputFor(tx, v, InputRequestDraft, id)
 		if err != nil {
 			return err
 		}
@@ -445,7 +448,7 @@ func SendInputDraft(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Inpu
 // the mentee read into the shared text and mails the recipient a link.
 func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputAction, in InputReviewInput, today Date) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, party, err := inputFor(tx, v, id)
+		r, party, err := inputFor(tx, v, InputRequestReview, id)
 		if err != nil {
 			return err
 		}

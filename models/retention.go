@@ -145,7 +145,7 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 // as an anonymous count in memberships and attendance. Admins and mentors
 // of groups cannot erase themselves this way.
 func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
-	if v.Admin || v.Mentor {
+	if !v.Can(SelfErase) {
 		return ErrForbidden
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
