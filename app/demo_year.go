@@ -137,7 +137,7 @@ func (d *demoLoader) year() {
 	if d.err == nil {
 		d.fail(models.SendInputDraft(d.ctx, d.tx, mentor, ask.ID, models.InputDraftInput{
 			Text: "Sanne bereidt lastige gesprekken met leveranciers inmiddels zorgvuldig voor en vraagt vaker bedenktijd."}))
-		d.fail(models.ReviewInput(d.ctx, d.tx, sanne, ask.ID, models.InputApprove,
+		d.fail(models.ReviewInput(d.ctx, d.tx, sanne, ask.ID, models.StepApprove,
 			models.InputReviewInput{Version: 1, Until: today.AddMonths(2).String()}, today))
 		// Those mails belong to the past of the story: none is waiting.
 		d.fail(d.tx.Where("subject_type = ? AND subject_id = ?", "input", ask.ID).Delete(&models.MailDelivery{}).Error)

@@ -35,13 +35,13 @@ type InputAction string
 
 // The steps, each taken by one party.
 const (
-	InputDraft      InputAction = "draft"       // mentor: send a (new) draft to the mentee
-	InputAskChanges InputAction = "ask_changes" // mentee: ask for changes, with a comment
-	InputApprove    InputAction = "approve"     // mentee: approve the exact draft; it is shared
-	InputRefuse     InputAction = "refuse"      // mentee: refuse; nothing is shared
-	InputWithdraw   InputAction = "withdraw"    // mentee: withdraw the request before a draft
-	InputRevoke     InputAction = "revoke"      // mentee: end the sharing
-	InputExpire     InputAction = "expire"      // the clock: the date passed
+	StepDraft      InputAction = "draft"       // mentor: send a (new) draft to the mentee
+	StepAskChanges InputAction = "ask_changes" // mentee: ask for changes, with a comment
+	StepApprove    InputAction = "approve"     // mentee: approve the exact draft; it is shared
+	StepRefuse     InputAction = "refuse"      // mentee: refuse; nothing is shared
+	StepWithdraw   InputAction = "withdraw"    // mentee: withdraw the request before a draft
+	StepRevoke     InputAction = "revoke"      // mentee: end the sharing
+	StepExpire     InputAction = "expire"      // the clock: the date passed
 )
 
 // InputParty is who takes a step.
@@ -65,23 +65,23 @@ type inputTransition struct {
 // nothing until the mentee approves that version.
 var inputTransitions = map[InputStatus]map[InputAction]inputTransition{
 	InputRequested: {
-		InputDraft:    {PartyMentor, InputDrafted},
-		InputWithdraw: {PartyMentee, InputWithdrawn},
+		StepDraft:    {PartyMentor, InputDrafted},
+		StepWithdraw: {PartyMentee, InputWithdrawn},
 	},
 	InputDrafted: {
-		InputDraft:      {PartyMentor, InputDrafted},
-		InputAskChanges: {PartyMentee, InputChangesRequested},
-		InputApprove:    {PartyMentee, InputApproved},
-		InputRefuse:     {PartyMentee, InputRefused},
+		StepDraft:      {PartyMentor, InputDrafted},
+		StepAskChanges: {PartyMentee, InputChangesRequested},
+		StepApprove:    {PartyMentee, InputApproved},
+		StepRefuse:     {PartyMentee, InputRefused},
 	},
 	InputChangesRequested: {
-		InputDraft:  {PartyMentor, InputDrafted},
-		InputRefuse: {PartyMentee, InputRefused},
+		StepDraft:  {PartyMentor, InputDrafted},
+		StepRefuse: {PartyMentee, InputRefused},
 	},
 	InputApproved: {
-		InputDraft:  {PartyMentor, InputDrafted},
-		InputRevoke: {PartyMentee, InputRevoked},
-		InputExpire: {PartyClock, InputExpired},
+		StepDraft:  {PartyMentor, InputDrafted},
+		StepRevoke: {PartyMentee, InputRevoked},
+		StepExpire: {PartyClock, InputExpired},
 	},
 }
 
@@ -168,9 +168,9 @@ const (
 	AuditInputViewed    = "input_viewed"     // the recipient read the approved text
 )
 
-var inputAudit = map[InputAction]string{InputDraft: AuditInputDrafted, InputAskChanges: AuditInputChanges,
-	InputApprove: AuditInputApproved, InputRefuse: AuditInputRefused, InputWithdraw: AuditInputWithdrawn,
-	InputRevoke: AuditInputRevoked, InputExpire: AuditInputExpired}
+var inputAudit = map[InputAction]string{StepDraft: AuditInputDrafted, StepAskChanges: AuditInputChanges,
+	StepApprove: AuditInputApproved, StepRefuse: AuditInputRefused, StepWithdraw: AuditInputWithdrawn,
+	StepRevoke: AuditInputRevoked, StepExpire: AuditInputExpired}
 
 // Mail kinds of input requests: the mentor is asked, the mentee's draft is
 // ready, the recipient can read a text. They hold a link, never the text.
@@ -368,7 +368,7 @@ type InputView struct {
 func GetInputRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, today Date) (InputView, error) {
 	var out InputView
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, party, err := inputFor(tx, v, InputRequestRead, id)
+		r, party, err := inputFor(tx, v, InputRead, id)
 		if err != nil {
 			return err
 		}
@@ -410,14 +410,14 @@ func inputFor(tx *gorm.DB, v Viewer, p Permission, id uint) (InputRow, InputPart
 // approves the new version. A former mentor of the group gets ErrNotFound.
 func SendInputDraft(ctx context.Context, db *gorm.DB, v Viewer, id uint, in InputDraftInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, party, err := inputFor(tx, v, InputRequestDraft, id)
+		r, party, err := inputFor(tx, v, InputDraft, id)
 		if err != nil {
 			return err
 		}
 		if party != PartyMentor || r.MentorChanged {
 			return ErrNotFound
 		}
-		to, err := NextInputStatus(r.Status, InputDraft, party)
+		to, err := NextInputStatus(r.Status, StepDraft, party)
 		if err != nil {
 			return err
 		}
@@ -448,7 +448,7 @@ func SendInputDraft(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Inpu
 // the mentee read into the shared text and mails the recipient a link.
 func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputAction, in InputReviewInput, today Date) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		r, party, err := inputFor(tx, v, InputRequestReview, id)
+		r, party, err := inputFor(tx, v, InputReview, id)
 		if err != nil {
 			return err
 		}
@@ -462,13 +462,13 @@ func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputA
 		now := nowOf(tx)
 		set := map[string]any{"status": to}
 		switch act {
-		case InputAskChanges, InputApprove:
+		case StepAskChanges, StepApprove:
 			if in.Version != r.Version {
 				return fieldErr("_form", "input_stale")
 			}
 		}
 		switch act {
-		case InputAskChanges:
+		case StepAskChanges:
 			comment := CleanText(in.Comment)
 			if comment == "" {
 				return fieldErr("comment", "required")
@@ -477,7 +477,7 @@ func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputA
 				return &ValidationError{Fields: []FieldError{{Field: "comment", Code: "too_long", Args: map[string]any{"Max": maxInputComment}}}}
 			}
 			set["comment"] = comment
-		case InputApprove:
+		case StepApprove:
 			until, err := ParseDate(in.Until)
 			if err != nil {
 				return fieldErr("until", "date")
@@ -496,7 +496,7 @@ func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputA
 		if err := audit(tx, v.PersonID, inputAudit[act], "input_request", id); err != nil {
 			return err
 		}
-		if act == InputApprove {
+		if act == StepApprove {
 			return enqueue(tx, MailInputShared, "input", id, time.Unix(int64(r.Version), 0), now, []uint{r.RecipientID})
 		}
 		return nil

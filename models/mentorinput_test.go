@@ -24,22 +24,22 @@ func TestInputTransitions(t *testing.T) {
 		party models.InputParty
 	}
 	allowed := map[step]models.InputStatus{
-		{models.InputRequested, models.InputDraft, models.PartyMentor}:         models.InputDrafted,
-		{models.InputRequested, models.InputWithdraw, models.PartyMentee}:      models.InputWithdrawn,
-		{models.InputDrafted, models.InputDraft, models.PartyMentor}:           models.InputDrafted,
-		{models.InputDrafted, models.InputAskChanges, models.PartyMentee}:      models.InputChangesRequested,
-		{models.InputDrafted, models.InputApprove, models.PartyMentee}:         models.InputApproved,
-		{models.InputDrafted, models.InputRefuse, models.PartyMentee}:          models.InputRefused,
-		{models.InputChangesRequested, models.InputDraft, models.PartyMentor}:  models.InputDrafted,
-		{models.InputChangesRequested, models.InputRefuse, models.PartyMentee}: models.InputRefused,
-		{models.InputApproved, models.InputDraft, models.PartyMentor}:          models.InputDrafted,
-		{models.InputApproved, models.InputRevoke, models.PartyMentee}:         models.InputRevoked,
-		{models.InputApproved, models.InputExpire, models.PartyClock}:          models.InputExpired,
+		{models.InputRequested, models.StepDraft, models.PartyMentor}:         models.InputDrafted,
+		{models.InputRequested, models.StepWithdraw, models.PartyMentee}:      models.InputWithdrawn,
+		{models.InputDrafted, models.StepDraft, models.PartyMentor}:           models.InputDrafted,
+		{models.InputDrafted, models.StepAskChanges, models.PartyMentee}:      models.InputChangesRequested,
+		{models.InputDrafted, models.StepApprove, models.PartyMentee}:         models.InputApproved,
+		{models.InputDrafted, models.StepRefuse, models.PartyMentee}:          models.InputRefused,
+		{models.InputChangesRequested, models.StepDraft, models.PartyMentor}:  models.InputDrafted,
+		{models.InputChangesRequested, models.StepRefuse, models.PartyMentee}: models.InputRefused,
+		{models.InputApproved, models.StepDraft, models.PartyMentor}:          models.InputDrafted,
+		{models.InputApproved, models.StepRevoke, models.PartyMentee}:         models.InputRevoked,
+		{models.InputApproved, models.StepExpire, models.PartyClock}:          models.InputExpired,
 	}
 	states := []models.InputStatus{models.InputRequested, models.InputDrafted, models.InputChangesRequested, models.InputApproved,
 		models.InputRefused, models.InputWithdrawn, models.InputRevoked, models.InputExpired}
-	acts := []models.InputAction{models.InputDraft, models.InputAskChanges, models.InputApprove, models.InputRefuse,
-		models.InputWithdraw, models.InputRevoke, models.InputExpire}
+	acts := []models.InputAction{models.StepDraft, models.StepAskChanges, models.StepApprove, models.StepRefuse,
+		models.StepWithdraw, models.StepRevoke, models.StepExpire}
 	parties := []models.InputParty{models.PartyMentee, models.PartyMentor, models.PartyClock, "recipient", "admin"}
 	refusedCount := 0
 	for _, from := range states {
@@ -159,7 +159,7 @@ func TestInputRequestFlow(t *testing.T) {
 	if err := models.SendInputDraft(ctx, db, sanne, r.ID, models.InputDraftInput{Text: "zelf geschreven"}); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("mentee drafted: %v", err)
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputApprove, models.InputReviewInput{Until: until}, today); !errors.As(err, &ve) {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepApprove, models.InputReviewInput{Until: until}, today); !errors.As(err, &ve) {
 		t.Errorf("approved before a draft: %v", err)
 	}
 	if err := models.SendInputDraft(ctx, db, marieke, r.ID, models.InputDraftInput{Text: "Eerste versie."}); err != nil {
@@ -172,14 +172,14 @@ func TestInputRequestFlow(t *testing.T) {
 		t.Fatal("a draft reached the recipient")
 	}
 	// The mentee asks for changes, the mentor sends a second version.
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputAskChanges, models.InputReviewInput{Version: 1}, today); !errors.As(err, &ve) {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepAskChanges, models.InputReviewInput{Version: 1}, today); !errors.As(err, &ve) {
 		t.Errorf("changes without a comment: %v", err)
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputAskChanges, models.InputReviewInput{Version: 1, Comment: "Graag concreter."}, today); err != nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepAskChanges, models.InputReviewInput{Version: 1, Comment: "Graag concreter."}, today); err != nil {
 		t.Fatal(err)
 	}
 	mv, err := models.GetInputRequest(ctx, db, marieke, r.ID, today)
-	if err != nil || mv.Comment != "Graag concreter." || mv.Status != models.InputChangesRequested || !mv.Steps[string(models.InputDraft)] {
+	if err != nil || mv.Comment != "Graag concreter." || mv.Status != models.InputChangesRequested || !mv.Steps[string(models.StepDraft)] {
 		t.Fatalf("mentor's view after changes asked: %+v, %v", mv, err)
 	}
 	if err := models.SendInputDraft(ctx, db, marieke, r.ID, models.InputDraftInput{Text: "Tweede versie.", Version: 0}); !errors.As(err, &ve) {
@@ -189,17 +189,17 @@ func TestInputRequestFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Approving a version the mentee did not read is refused.
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputApprove, models.InputReviewInput{Version: 1, Until: until}, today); !errors.As(err, &ve) {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepApprove, models.InputReviewInput{Version: 1, Until: until}, today); !errors.As(err, &ve) {
 		t.Errorf("approved an old version: %v", err)
 	}
 	// The mentor cannot approve (share) it himself.
-	if err := models.ReviewInput(ctx, db, marieke, r.ID, models.InputApprove, models.InputReviewInput{Version: 2, Until: until}, today); !errors.Is(err, models.ErrNotFound) {
+	if err := models.ReviewInput(ctx, db, marieke, r.ID, models.StepApprove, models.InputReviewInput{Version: 2, Until: until}, today); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("mentor approved: %v", err)
 	}
 	if len(shared()) != 0 {
 		t.Fatal("an unapproved text reached the recipient")
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputApprove, models.InputReviewInput{Version: 2, Until: until}, today); err != nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepApprove, models.InputReviewInput{Version: 2, Until: until}, today); err != nil {
 		t.Fatal(err)
 	}
 	if got := shared(); len(got) != 1 || got[0].Text != "Sanne zegt vaker op tijd nee." {
@@ -215,14 +215,14 @@ func TestInputRequestFlow(t *testing.T) {
 	if got := shared(); len(got) != 0 {
 		t.Fatalf("an edited, unapproved text reached the recipient: %+v", got)
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputApprove, models.InputReviewInput{Version: 3, Until: until}, today); err != nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepApprove, models.InputReviewInput{Version: 3, Until: until}, today); err != nil {
 		t.Fatal(err)
 	}
 	if got := shared(); len(got) != 1 || got[0].Text != "Derde versie." {
 		t.Fatalf("recipient reads %+v after the new approval", got)
 	}
 	// Revoked: gone, and nothing more can happen.
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputRevoke, models.InputReviewInput{}, today); err != nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepRevoke, models.InputReviewInput{}, today); err != nil {
 		t.Fatal(err)
 	}
 	if got := shared(); len(got) != 0 {
@@ -279,7 +279,7 @@ func TestInputFormerMentor(t *testing.T) {
 	if err != nil || !got.MentorChanged {
 		t.Fatalf("mentee's view: %+v, %v", got, err)
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputWithdraw, models.InputReviewInput{}, today); err != nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepWithdraw, models.InputReviewInput{}, today); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -303,7 +303,7 @@ func TestInputExpiry(t *testing.T) {
 	if err := models.SendInputDraft(ctx, db, marieke, r.ID, models.InputDraftInput{Text: "Alleen vandaag."}); err != nil {
 		t.Fatal(err)
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputApprove, models.InputReviewInput{Version: 1, Until: today.String()}, today); err != nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepApprove, models.InputReviewInput{Version: 1, Until: today.String()}, today); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := models.InputSharedWithMe(ctx, db, karin, today, r.ID); err != nil {
@@ -325,7 +325,7 @@ func TestInputExpiry(t *testing.T) {
 	if after.Status != models.InputExpired || after.SharedText != "" {
 		t.Errorf("after expiry: %s %q", after.Status, after.SharedText)
 	}
-	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.InputRevoke, models.InputReviewInput{}, tomorrow); err == nil {
+	if err := models.ReviewInput(ctx, db, sanne, r.ID, models.StepRevoke, models.InputReviewInput{}, tomorrow); err == nil {
 		t.Error("revoked an expired text")
 	}
 }

@@ -20,35 +20,35 @@ type Permission string
 
 // Permissions, by the kind of record their id points to.
 const (
-	GroupRead          Permission = "group.read"          // group id: its page (applicants see their own place only)
-	GroupRosterRead    Permission = "group.roster"        // group id: names and statuses of the members
-	GroupContent       Permission = "group.content"       // group id: cases, goals, polls, notes (mentor, admitted members)
-	GroupMember        Permission = "group.member"        // group id: bring in a case or goal (admitted members)
-	GroupMentor        Permission = "group.mentor"        // group id: plan and run the group (its mentor)
-	GroupManage        Permission = "group.manage"        // group id: edit the group and its members (L&D)
-	MembershipStaff    Permission = "membership.staff"    // membership id: change the status (mentor, L&D)
-	MembershipMentor   Permission = "membership.mentor"   // membership id: the intake (mentor)
-	MembershipReason   Permission = "membership.reason"   // membership id: read the status reason (mentor, the mentee)
-	IntakeNotesRead    Permission = "intake.read"         // membership id: intake notes recorded during the mentor's term
-	MeetingRead        Permission = "meeting.read"        // meeting id: schedule, agenda, roles (mentor, members)
-	MeetingNotesRead   Permission = "meeting.notes.read"  // meeting id: notes, entries, actions of the viewer's tenure
-	MeetingNotesWrite  Permission = "meeting.notes.write" // meeting id: group notes (mentor, the note-taker)
-	MeetingEntryWrite  Permission = "meeting.entry.write" // meeting id + person: first-meeting entry (mentor, the mentee)
-	MeetingActionAdd   Permission = "meeting.action.add"  // meeting id: add an action item (mentor, members)
-	MeetingMentor      Permission = "meeting.mentor"      // meeting id: plan, roles, attendance (mentor)
-	OneOnOneRead       Permission = "oneonone.read"       // one-on-one id: its mentee, and its mentor while mentoring the group
-	OneOnOneWrite      Permission = "oneonone.write"      // one-on-one id: its mentor and mentee while in the group
-	GoalRead           Permission = "goal.read"           // goal id: its owner, the mentor, members if shared
-	GoalOwner          Permission = "goal.owner"          // goal id: its owner
-	GoalProgressAdd    Permission = "goal.progress"       // goal id: its owner and their mentor
-	ActionToggle       Permission = "action.toggle"       // action item id: its holder and the group's mentor
-	CaseRead           Permission = "case.read"           // case id: its author, the mentor, members if shared with the group
-	CaseStatusChange   Permission = "case.status"         // case id: the mentor (any status), its author (to close it)
-	CaseMentor         Permission = "case.mentor"         // case id: place it on a meeting (mentor)
-	CaseAuthor         Permission = "case.author"         // case id: its author (take-aways)
-	InputRequestRead   Permission = "input.read"          // input request id: its mentee, and the mentor asked while mentoring the group
-	InputRequestDraft  Permission = "input.draft"         // input request id: the mentor asked, while mentoring the group
-	InputRequestReview Permission = "input.review"        // input request id: its mentee alone (changes, approve, refuse, withdraw, revoke)
+	GroupRead         Permission = "group.read"          // group id: its page (applicants see their own place only)
+	GroupRosterRead   Permission = "group.roster"        // group id: names and statuses of the members
+	GroupContent      Permission = "group.content"       // group id: cases, goals, polls, notes (mentor, admitted members)
+	GroupMember       Permission = "group.member"        // group id: bring in a case or goal (admitted members)
+	GroupMentor       Permission = "group.mentor"        // group id: plan and run the group (its mentor)
+	GroupManage       Permission = "group.manage"        // group id: edit the group and its members (L&D)
+	MembershipStaff   Permission = "membership.staff"    // membership id: change the status (mentor, L&D)
+	MembershipMentor  Permission = "membership.mentor"   // membership id: the intake (mentor)
+	MembershipReason  Permission = "membership.reason"   // membership id: read the status reason (mentor, the mentee)
+	IntakeNotesRead   Permission = "intake.read"         // membership id: intake notes recorded during the mentor's term
+	MeetingRead       Permission = "meeting.read"        // meeting id: schedule, agenda, roles (mentor, members)
+	MeetingNotesRead  Permission = "meeting.notes.read"  // meeting id: notes, entries, actions of the viewer's tenure
+	MeetingNotesWrite Permission = "meeting.notes.write" // meeting id: group notes (mentor, the note-taker)
+	MeetingEntryWrite Permission = "meeting.entry.write" // meeting id + person: first-meeting entry (mentor, the mentee)
+	MeetingActionAdd  Permission = "meeting.action.add"  // meeting id: add an action item (mentor, members)
+	MeetingMentor     Permission = "meeting.mentor"      // meeting id: plan, roles, attendance (mentor)
+	OneOnOneRead      Permission = "oneonone.read"       // one-on-one id: its mentee, and its mentor while mentoring the group
+	OneOnOneWrite     Permission = "oneonone.write"      // one-on-one id: its mentor and mentee while in the group
+	GoalRead          Permission = "goal.read"           // goal id: its owner, the mentor, members if shared
+	GoalOwner         Permission = "goal.owner"          // goal id: its owner
+	GoalProgressAdd   Permission = "goal.progress"       // goal id: its owner and their mentor
+	ActionToggle      Permission = "action.toggle"       // action item id: its holder and the group's mentor
+	CaseRead          Permission = "case.read"           // case id: its author, the mentor, members if shared with the group
+	CaseStatusChange  Permission = "case.status"         // case id: the mentor (any status), its author (to close it)
+	CaseMentor        Permission = "case.mentor"         // case id: place it on a meeting (mentor)
+	CaseAuthor        Permission = "case.author"         // case id: its author (take-aways)
+	InputRead         Permission = "input.read"          // input request id: its mentee, and the mentor asked while mentoring the group
+	InputDraft        Permission = "input.draft"         // input request id: the mentor asked, while mentoring the group
+	InputReview       Permission = "input.review"        // input request id: its mentee alone (changes, approve, refuse, withdraw, revoke)
 )
 
 // Permissions that follow from the viewer's roles alone, not from a group.
@@ -133,11 +133,11 @@ func Decide(a Access, p Permission, s Subject) bool {
 		return own || mentor
 	case CaseAuthor:
 		return own
-	case InputRequestRead:
+	case InputRead:
 		return own || (mentor && s.MentorID == a.ViewerID)
-	case InputRequestDraft:
+	case InputDraft:
 		return mentor && s.MentorID == a.ViewerID
-	case InputRequestReview:
+	case InputReview:
 		return own
 	}
 	return false
@@ -223,7 +223,7 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 			return 0, Subject{}, err
 		}
 		return c.GroupID, caseSubject(c), nil
-	case InputRequestRead, InputRequestDraft, InputRequestReview:
+	case InputRead, InputDraft, InputReview:
 		var r InputRequest
 		if err := tx.Select("id", "group_id", "mentee_id", "mentor_id").First(&r, id).Error; err != nil {
 			return 0, Subject{}, err
