@@ -11,8 +11,8 @@ import (
 	"crossmentor/models"
 )
 
-// Cleanup deletes expired sessions and sign-in failures and ends input
-// shared past its date; Retention the
+// Cleanup deletes expired sessions, sign-in failures and uploaded files
+// older than a day, and ends input shared past its date; Retention the
 // confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
 	DB              *gorm.DB
@@ -30,7 +30,15 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failures, err := models.PurgeSignInFailures(ctx, j.DB, j.Limits, now)
+	failures, err := models.PurgeSignInCounters(ctx, j.DB, j.Limits, now)
+	if err != nil {
+		return err
+	}
+	links, err := models.PurgeAccountLinks(ctx, j.DB, now)
+	if err != nil {
+		return err
+	}
+	files, err := models.PurgeImportFiles(ctx, j.DB, now)
 	if err != nil {
 		return err
 	}
@@ -38,7 +46,8 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures, "input_expired", expired)
+	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
+		"import_files", files, "input_expired", expired)
 	return nil
 }
 

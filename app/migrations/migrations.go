@@ -20,6 +20,8 @@ func All() []*gormigrate.Migration {
 		indexes(),
 		reminderSettings(),
 		tenures(),
+		accounts(),
+		sealed(),
 		inputRequests(),
 	}
 }
