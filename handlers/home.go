@@ -18,6 +18,7 @@ type homeData struct {
 	Upcoming   []models.MeetingWithGroup
 	Hours      models.MentorHours
 	Todo       []models.TodoItem // as mentor, then as mentee
+	InputTodo  []models.TodoItem // requests for input waiting for the viewer
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -68,6 +69,11 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 		data.Todo = append(data.Todo, todo...)
+	}
+	if v.Mentor || v.Mentee {
+		if data.InputTodo, err = models.InputTodo(ctx, h.DB, v); err != nil {
+			return err
+		}
 	}
 	if v.Manager || v.Admin {
 		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {

@@ -52,11 +52,11 @@ type DashboardFilter struct {
 // (everything) and managers (participation, attendance and evaluation
 // means, and only programmes with at least MinAggregatePeople participants).
 func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilter, today Date) (Dashboard, error) {
-	if !v.Admin && !v.Manager {
+	if !v.Can(FiguresRead) {
 		return Dashboard{}, ErrNotFound
 	}
 	tx := db.WithContext(ctx)
-	d := Dashboard{ProgrammeID: f.Programme, Full: v.Admin}
+	d := Dashboard{ProgrammeID: f.Programme, Full: v.Can(FiguresDetail)}
 	var all []Programme
 	if err := tx.Order("starts_on DESC, id DESC").Find(&all).Error; err != nil {
 		return d, err
@@ -66,7 +66,7 @@ func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilte
 		return d, err
 	}
 	for _, p := range all {
-		if v.Admin || figs.programmeLarge(p.Name) {
+		if v.Can(FiguresDetail) || figs.programmeLarge(p.Name) {
 			d.Programmes = append(d.Programmes, p)
 		}
 	}
@@ -104,7 +104,7 @@ func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilte
 	}
 	d.Charts = append(d.Charts, Chart{Key: "participation", Series: []ChartSeries{series(FigParticipants, "participants")}},
 		Chart{Key: "attendance", Percent: true, Series: []ChartSeries{series(FigAttendance, "rate")}})
-	if v.Admin {
+	if v.Can(FiguresDetail) {
 		d.Charts = append(d.Charts,
 			Chart{Key: "meetings", Series: []ChartSeries{series(FigMeetingsPlanned, "planned"), series(FigMeetingsHeld, "held")}},
 			Chart{Key: "one_on_ones", Series: []ChartSeries{series(FigOneOnOnes, "held")}})

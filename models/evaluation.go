@@ -190,7 +190,7 @@ func summarise(round, role string, answers []EvaluationAnswer) ScoreSummary {
 // before the close, sorted and without names, once at least
 // MinOpenAnswers were given; managers never do.
 func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint, today Date) ([]ScoreSummary, error) {
-	if !v.Admin && !v.Manager {
+	if !v.Can(FiguresRead) {
 		return nil, ErrNotFound
 	}
 	tx := db.WithContext(ctx)
@@ -226,7 +226,7 @@ func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeI
 				}
 				s := r.summary()
 				s.Programme = p.Name
-				if v.Admin && !s.Suppressed {
+				if v.Can(FiguresDetail) && !s.Suppressed {
 					var list []EvaluationAnswer
 					if err := answers.Session(&gorm.Session{}).Select("id, open").Find(&list).Error; err != nil {
 						return nil, err

@@ -80,6 +80,10 @@ func Inventory() []InventoryEntry {
 	add("consents", []string{"purpose", "text", "wording"}, Confidential, DeleteRow, "owner_id = ?", "")
 	// A share with the person: its wording names them; the share itself is revoked.
 	add("consents", []string{"wording"}, Confidential, Clear, "recipient_id = ?", "")
+	// Input from the mentor at the mentee's request: about the mentee, so theirs to erase; a
+	// recipient who is erased loses the shared copy.
+	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "mentee_id = ?", ofGroups)
+	add("input_requests", []string{"shared_text"}, Confidential, Clear, "recipient_id = ?", "")
 	add("import_runs", []string{"content"}, Confidential, Clear, "created_by_id = ?", "")
 	// A group's own records: not one person's to erase, removed by retention.
 	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)

@@ -96,7 +96,7 @@ func (f *Figures) DefaultPeriod() Period {
 // departments with at least MinAggregatePeople participants in the period.
 // It holds programme and team names and counts, never a person.
 func Participation(ctx context.Context, db *gorm.DB, v Viewer, f ReportFilter, today Date) (ParticipationReport, error) {
-	if !v.Admin && !v.Manager {
+	if !v.Can(FiguresRead) {
 		return ParticipationReport{}, ErrNotFound
 	}
 	r := ParticipationReport{By: f.By}
@@ -136,7 +136,7 @@ func Participation(ctx context.Context, db *gorm.DB, v Viewer, f ReportFilter, t
 	}
 	for _, name := range figs.Rows[r.By] {
 		x := row(r.By, name)
-		if !v.Admin && x.Participants.people < MinAggregatePeople {
+		if !v.Can(FiguresDetail) && x.Participants.people < MinAggregatePeople {
 			continue
 		}
 		r.Rows = append(r.Rows, x)

@@ -23,6 +23,7 @@ func All() []*gormigrate.Migration {
 		accounts(),
 		sealed(),
 		publishedFigures(),
+		inputRequests(),
 	}
 }
 
