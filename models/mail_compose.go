@@ -1,0 +1,124 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// OutgoingMail is what a delivery says, made from the current state. It
+// holds no confidential text: the kind, the group, date, time, place and a link.
+type OutgoingMail struct {
+	To        string
+	Name      string
+	Language  string
+	Kind      string
+	GroupName string
+	With      string // the other person of a one-on-one
+	StartsAt  time.Time
+	EndsAt    time.Time
+	Location  string
+	Path      string // link into the app
+	UID       string
+	Sequence  int
+	Cancelled bool
+}
+
+// ErrStale means a delivery no longer applies and is withdrawn.
+var ErrStale = errors.New("the delivery no longer applies")
+
+// ComposeDelivery looks up what a delivery is about, now. A reminder for a
+// meeting that moved, was cancelled or held, or a reminder the recipient
+// switched off, is ErrStale.
+func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	tx := db.WithContext(ctx)
+	var p struct {
+		ID                                     uint
+		Name, Email, Language, ReminderOptOuts string
+		OrganisationOff                        string // the kinds switched off for everyone
+	}
+	if err := tx.Model(&Person{}).Select(`id, name, email, language, reminder_opt_outs,
+		(SELECT reminders_off FROM organisations WHERE id = ?) AS organisation_off`, OrganisationID).
+		Where("id = ?", d.RecipientID).Take(&p).Error; err != nil {
+		return OutgoingMail{}, ErrStale
+	}
+	if strings.HasSuffix(p.Email, "@invalid") {
+		return OutgoingMail{}, ErrStale
+	}
+	if reminderOff(p.ReminderOptOuts, d.Kind) || reminderOff(p.OrganisationOff, d.Kind) {
+		return OutgoingMail{}, ErrStale
+	}
+	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
+	switch d.SubjectType {
+	case "meeting":
+		var m MeetingWithGroup
+		if err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
+			Where("meetings.id = ?", d.SubjectID).Take(&m).Error; err != nil {
+			return out, ErrStale
+		}
+		reminder := d.Kind == MailMeeting7d || d.Kind == MailMeeting1d || d.Kind == MailCallForCases
+		if reminder && (m.Status != MeetingPlanned || !m.StartsAt.Equal(d.Occurrence)) {
+			return out, ErrStale
+		}
+		out.GroupName, out.StartsAt, out.EndsAt, out.Location = m.GroupName, m.StartsAt, m.EndsAt, m.Location
+		out.Path, out.UID, out.Sequence = "/meetings/"+itoaU(m.ID), "meeting-"+itoaU(m.ID), m.Sequence
+		if d.Kind == MailCallForCases {
+			out.Path, out.UID = "/groups/"+itoaU(m.GroupID)+"/cases", ""
+		}
+		out.Cancelled = m.Status == MeetingCancelled
+		out.Kind = d.Kind + ":" + string(m.Kind)
+	case "one_on_one":
+		var o OneOnOneRow
+		if err := tx.Model(&OneOnOne{}).Select("one_on_ones.id, one_on_ones.mentor_id, one_on_ones.mentee_id, one_on_ones.starts_at, one_on_ones.ends_at, one_on_ones.status, one_on_ones.sequence, mr.name AS mentor_name, me.name AS mentee_name").
+			Joins("JOIN people mr ON mr.id = one_on_ones.mentor_id").Joins("JOIN people me ON me.id = one_on_ones.mentee_id").
+			Where("one_on_ones.id = ?", d.SubjectID).Take(&o).Error; err != nil {
+			return out, ErrStale
+		}
+		if o.Status != "planned" || !o.StartsAt.Equal(d.Occurrence) {
+			return out, ErrStale
+		}
+		out.With = o.MentorName
+		if o.MentorID == p.ID {
+			out.With = o.MenteeName
+		}
+		out.StartsAt, out.EndsAt, out.Path = o.StartsAt, o.EndsAt, "/one-on-ones/"+itoaU(o.ID)
+		out.UID, out.Sequence = "one-on-one-"+itoaU(o.ID), o.Sequence
+	case "poll":
+		var p DatePoll
+		if err := tx.First(&p, d.SubjectID).Error; err != nil || p.Status != "open" {
+			return out, ErrStale
+		}
+		var answered int64
+		tx.Model(&PollAnswer{}).Where("person_id = ? AND option_id IN (?)", d.RecipientID,
+			tx.Model(&PollOption{}).Select("id").Where("poll_id = ?", p.ID)).Count(&answered)
+		if answered > 0 {
+			return out, ErrStale
+		}
+		out.Path = "/groups/" + itoaU(p.GroupID) + "/poll"
+		out.GroupName = groupName(tx, p.GroupID)
+	case "group":
+		out.GroupName = groupName(tx, d.SubjectID)
+		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
+		if d.Kind == MailEvaluation {
+			out.Path = "/evaluations"
+		}
+	case "action":
+		var a ActionItem
+		if err := tx.First(&a, d.SubjectID).Error; err != nil || a.DoneAt != nil {
+			return out, ErrStale
+		}
+		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
+	default:
+		return out, ErrStale
+	}
+	return out, nil
+}
+
+func groupName(tx *gorm.DB, id uint) string {
+	var name string
+	tx.Model(&MentorGroup{}).Where("id = ?", id).Pluck("name", &name)
+	return name
+}
