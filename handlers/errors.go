@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"crossmentor/models"
 )
@@ -49,6 +50,9 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		status, titleID = http.StatusTooManyRequests, "error.rate_limited"
 	case errors.Is(err, models.ErrBadCredentials):
 		status, titleID = http.StatusUnauthorized, "error.bad_credentials"
+	case errors.Is(err, models.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
+		// Two identical requests at once: the first one's change stands.
+		status, titleID = http.StatusConflict, "error.conflict"
 	case errors.As(err, &ve):
 		status, titleID = http.StatusUnprocessableEntity, "error.invalid_input"
 		p.Errors = h.fieldMessages(l, ve)

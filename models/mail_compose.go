@@ -31,8 +31,9 @@ type OutgoingMail struct {
 var ErrStale = errors.New("the delivery no longer applies")
 
 // ComposeDelivery looks up what a delivery is about, now. A reminder for a
-// meeting that moved, was cancelled or held, or a reminder the recipient
-// switched off, is ErrStale.
+// meeting that moved, was cancelled or held, was deleted, or a reminder the
+// recipient switched off, is ErrStale. Any other failed read is returned as
+// it is: the delivery stays in the queue and is tried again.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
 	var p struct {
@@ -43,7 +44,7 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 	if err := tx.Model(&Person{}).Select(`id, name, email, language, reminder_opt_outs,
 		(SELECT reminders_off FROM organisations WHERE id = ?) AS organisation_off`, OrganisationID).
 		Where("id = ?", d.RecipientID).Take(&p).Error; err != nil {
-		return OutgoingMail{}, ErrStale
+		return OutgoingMail{}, staleIfGone(err)
 	}
 	if strings.HasSuffix(p.Email, "@invalid") {
 		return OutgoingMail{}, ErrStale
@@ -57,7 +58,7 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		var m MeetingWithGroup
 		if err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
 			Where("meetings.id = ?", d.SubjectID).Take(&m).Error; err != nil {
-			return out, ErrStale
+			return out, staleIfGone(err)
 		}
 		reminder := d.Kind == MailMeeting7d || d.Kind == MailMeeting1d || d.Kind == MailCallForCases
 		if reminder && (m.Status != MeetingPlanned || !m.StartsAt.Equal(d.Occurrence)) {
@@ -75,7 +76,7 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		if err := tx.Model(&OneOnOne{}).Select("one_on_ones.id, one_on_ones.mentor_id, one_on_ones.mentee_id, one_on_ones.starts_at, one_on_ones.ends_at, one_on_ones.status, one_on_ones.sequence, mr.name AS mentor_name, me.name AS mentee_name").
 			Joins("JOIN people mr ON mr.id = one_on_ones.mentor_id").Joins("JOIN people me ON me.id = one_on_ones.mentee_id").
 			Where("one_on_ones.id = ?", d.SubjectID).Take(&o).Error; err != nil {
-			return out, ErrStale
+			return out, staleIfGone(err)
 		}
 		if o.Status != "planned" || !o.StartsAt.Equal(d.Occurrence) {
 			return out, ErrStale
@@ -88,26 +89,40 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		out.UID, out.Sequence = "one-on-one-"+itoaU(o.ID), o.Sequence
 	case "poll":
 		var p DatePoll
-		if err := tx.First(&p, d.SubjectID).Error; err != nil || p.Status != "open" {
+		if err := tx.First(&p, d.SubjectID).Error; err != nil {
+			return out, staleIfGone(err)
+		}
+		if p.Status != "open" {
 			return out, ErrStale
 		}
 		var answered int64
-		tx.Model(&PollAnswer{}).Where("person_id = ? AND option_id IN (?)", d.RecipientID,
-			tx.Model(&PollOption{}).Select("id").Where("poll_id = ?", p.ID)).Count(&answered)
+		if err := tx.Model(&PollAnswer{}).Where("person_id = ? AND option_id IN (?)", d.RecipientID,
+			tx.Model(&PollOption{}).Select("id").Where("poll_id = ?", p.ID)).Count(&answered).Error; err != nil {
+			return out, err
+		}
 		if answered > 0 {
 			return out, ErrStale
 		}
 		out.Path = "/groups/" + itoaU(p.GroupID) + "/poll"
-		out.GroupName = groupName(tx, p.GroupID)
+		var err error
+		if out.GroupName, err = groupName(tx, p.GroupID); err != nil {
+			return out, err
+		}
 	case "group":
-		out.GroupName = groupName(tx, d.SubjectID)
+		var err error
+		if out.GroupName, err = groupName(tx, d.SubjectID); err != nil {
+			return out, err
+		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
 		if d.Kind == MailEvaluation {
 			out.Path = "/evaluations"
 		}
 	case "action":
 		var a ActionItem
-		if err := tx.First(&a, d.SubjectID).Error; err != nil || a.DoneAt != nil {
+		if err := tx.First(&a, d.SubjectID).Error; err != nil {
+			return out, staleIfGone(err)
+		}
+		if a.DoneAt != nil {
 			return out, ErrStale
 		}
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
@@ -117,8 +132,20 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 	return out, nil
 }
 
-func groupName(tx *gorm.DB, id uint) string {
-	var name string
-	tx.Model(&MentorGroup{}).Where("id = ?", id).Pluck("name", &name)
-	return name
+// groupName is a group's name; a group that is gone is ErrStale.
+func groupName(tx *gorm.DB, id uint) (string, error) {
+	var g MentorGroup
+	if err := tx.Select("id", "name").Take(&g, id).Error; err != nil {
+		return "", staleIfGone(err)
+	}
+	return g.Name, nil
+}
+
+// staleIfGone: a record that no longer exists makes the delivery stale;
+// any other error is a failed read, tried again later.
+func staleIfGone(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrStale
+	}
+	return err
 }

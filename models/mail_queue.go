@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 
 	"gorm.io/gorm"
@@ -31,6 +33,7 @@ type MailDelivery struct {
 	Status        string     `gorm:"size:12;not null" json:"status"`
 	NextAttemptAt time.Time  `gorm:"not null" json:"next_attempt_at"`
 	ClaimedUntil  *time.Time `json:"-"`
+	ClaimToken    string     `gorm:"size:32;not null;default:''" json:"-"`
 	Attempts      int        `gorm:"not null;default:0" json:"attempts"`
 	LastError     string     `gorm:"size:500;not null;default:''" json:"last_error,omitempty"`
 	SentAt        *time.Time `json:"sent_at,omitempty"`
@@ -72,11 +75,18 @@ func enqueue(tx *gorm.DB, kind, subjectType string, subjectID uint, occurrence, 
 }
 
 // ClaimDeliveries takes up to limit pending deliveries that are due, for
-// lease long, so that other runners leave them alone. On PostgreSQL rows
-// locked by another runner are skipped.
+// lease long, under a fresh claim token, so that other runners leave them
+// alone. On PostgreSQL rows locked by another runner are skipped. A claim
+// that runs out may be taken by another runner; the token fences the old
+// holder off (HoldClaim, MarkSent, MarkRetry and MarkWithdrawn only act
+// under the token they were given).
 func ClaimDeliveries(ctx context.Context, db *gorm.DB, now time.Time, limit int, lease time.Duration) ([]MailDelivery, error) {
+	token, err := claimToken()
+	if err != nil {
+		return nil, err
+	}
 	var claimed []MailDelivery
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Where("status = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", DeliveryPending, now, now).
 			Order("next_attempt_at, id").Limit(limit)
 		if tx.Dialector.Name() == "postgres" {
@@ -86,43 +96,86 @@ func ClaimDeliveries(ctx context.Context, db *gorm.DB, now time.Time, limit int,
 			return err
 		}
 		ids := make([]uint, len(claimed))
-		for i, d := range claimed {
-			ids[i] = d.ID
-		}
 		until := now.Add(lease)
-		return tx.Model(&MailDelivery{}).Where("id IN ?", ids).Update("claimed_until", until).Error
+		for i := range claimed {
+			ids[i] = claimed[i].ID
+			claimed[i].ClaimToken, claimed[i].ClaimedUntil = token, &until
+		}
+		return tx.Model(&MailDelivery{}).Where("id IN ?", ids).
+			Updates(map[string]any{"claimed_until": until, "claim_token": token}).Error
 	})
-	return claimed, err
+	if err != nil {
+		return nil, err
+	}
+	return claimed, nil
 }
 
-// MarkSent records a delivery as sent.
-func MarkSent(ctx context.Context, db *gorm.DB, id uint, now time.Time) error {
-	return db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ?", id).
-		Updates(map[string]any{"status": DeliverySent, "sent_at": now, "claimed_until": nil}).Error
+// claimToken is a random token naming one claim.
+func claimToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// HoldClaim checks, right before a mail is handed to the mail server, that
+// the caller's claim on it is still current (same token, still pending,
+// not run out) and extends it by lease, in one statement. False means
+// another runner has taken the delivery over or it was settled: the caller
+// must not send it.
+func HoldClaim(ctx context.Context, db *gorm.DB, d MailDelivery, now time.Time, lease time.Duration) (bool, error) {
+	res := db.WithContext(ctx).Model(&MailDelivery{}).
+		Where("id = ? AND claim_token = ? AND status = ? AND claimed_until >= ?", d.ID, d.ClaimToken, DeliveryPending, now).
+		Update("claimed_until", now.Add(lease))
+	return res.RowsAffected == 1, res.Error
+}
+
+// underClaim limits an update to the caller's own claim on a pending delivery.
+func underClaim(tx *gorm.DB, d MailDelivery) *gorm.DB {
+	return tx.Model(&MailDelivery{}).Where("id = ? AND claim_token = ? AND status = ?", d.ID, d.ClaimToken, DeliveryPending)
+}
+
+// MarkSent records a delivery as sent, under the caller's claim; false
+// means the claim was no longer the caller's (nothing changed).
+func MarkSent(ctx context.Context, db *gorm.DB, d MailDelivery, now time.Time) (bool, error) {
+	res := underClaim(db.WithContext(ctx), d).
+		Updates(map[string]any{"status": DeliverySent, "sent_at": now, "claimed_until": nil, "claim_token": ""})
+	return res.RowsAffected == 1, res.Error
 }
 
 // ReleaseClaims gives claimed deliveries that were not sent back to the
 // queue at once, for a runner that is stopping, so another can send them
-// without waiting for the lease to run out.
-func ReleaseClaims(ctx context.Context, db *gorm.DB, ids []uint) error {
-	if len(ids) == 0 {
-		return nil
+// without waiting for the lease to run out. Only the caller's own claims
+// are released.
+func ReleaseClaims(ctx context.Context, db *gorm.DB, claimed []MailDelivery) error {
+	byToken := map[string][]uint{}
+	for _, d := range claimed {
+		byToken[d.ClaimToken] = append(byToken[d.ClaimToken], d.ID)
 	}
-	return db.WithContext(ctx).Model(&MailDelivery{}).Where("id IN ? AND status = ?", ids, DeliveryPending).
-		Update("claimed_until", nil).Error
+	for token, ids := range byToken {
+		if err := db.WithContext(ctx).Model(&MailDelivery{}).Where("id IN ? AND claim_token = ? AND status = ?", ids, token, DeliveryPending).
+			Updates(map[string]any{"claimed_until": nil, "claim_token": ""}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// MarkWithdrawn records that a delivery no longer applies (the meeting moved).
-func MarkWithdrawn(ctx context.Context, db *gorm.DB, id uint) error {
-	return db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ?", id).
-		Updates(map[string]any{"status": DeliveryWithdrawn, "claimed_until": nil}).Error
+// MarkWithdrawn records, under the caller's claim, that a delivery no
+// longer applies (the meeting moved).
+func MarkWithdrawn(ctx context.Context, db *gorm.DB, d MailDelivery) error {
+	return underClaim(db.WithContext(ctx), d).
+		Updates(map[string]any{"status": DeliveryWithdrawn, "claimed_until": nil, "claim_token": ""}).Error
 }
 
 // MaxMailAttempts is how often a delivery is tried before it is failed.
 const MaxMailAttempts = 5
 
-// MarkRetry records a failed attempt: tried again later with a growing
-// pause, or failed for good after MaxMailAttempts.
+// MarkRetry records a failed attempt under the caller's claim: tried again
+// later with a growing pause, or failed for good after MaxMailAttempts. A
+// delivery settled or taken over meanwhile is left alone, so a sent mail
+// never goes back to pending and an attempt is counted once.
 func MarkRetry(ctx context.Context, db *gorm.DB, d MailDelivery, cause error, now time.Time) error {
 	msg := cause.Error()
 	if len(msg) > 500 {
@@ -134,8 +187,8 @@ func MarkRetry(ctx context.Context, db *gorm.DB, d MailDelivery, cause error, no
 		status = DeliveryFailed
 	}
 	next := now.Add(time.Duration(1<<attempts) * time.Minute)
-	return db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ?", d.ID).Updates(map[string]any{"status": status,
-		"attempts": attempts, "last_error": msg, "next_attempt_at": next, "claimed_until": nil}).Error
+	return underClaim(db.WithContext(ctx), d).Where("attempts = ?", d.Attempts).Updates(map[string]any{"status": status,
+		"attempts": attempts, "last_error": msg, "next_attempt_at": next, "claimed_until": nil, "claim_token": ""}).Error
 }
 
 // RetryDelivery puts a failed delivery back in the queue; admins only.
@@ -144,7 +197,7 @@ func RetryDelivery(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time
 		return ErrNotFound
 	}
 	res := db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ? AND status = ?", id, DeliveryFailed).
-		Updates(map[string]any{"status": DeliveryPending, "attempts": 0, "next_attempt_at": now, "claimed_until": nil})
+		Updates(map[string]any{"status": DeliveryPending, "attempts": 0, "next_attempt_at": now, "claimed_until": nil, "claim_token": ""})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return ErrNotFound
 	}

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 )
 
+// nowOf is the request's clock, or the system's.
 func nowOf(tx *gorm.DB) time.Time {
 	if info, ok := tx.Statement.Context.Value(requestInfoKey{}).(requestInfo); ok && info.Now != nil {
 		return info.Now().UTC()
@@ -18,54 +19,50 @@ func nowOf(tx *gorm.DB) time.Time {
 // been made yet, derived from the state: meetings in 7 days and tomorrow,
 // one-on-ones tomorrow, action items due today. A run missed while the app
 // was down is caught up: anything due and still ahead is enqueued.
-func ScheduleReminders(ctx context.Context, db *gorm.DB, now time.Time) (int, error) {
+func ScheduleReminders(ctx context.Context, db *gorm.DB, now time.Time) error {
 	tx := db.WithContext(ctx)
-	before := countDeliveries(tx)
 	var meetings []Meeting
 	if err := tx.Select("id", "group_id", "starts_at").
 		Where("status = ? AND starts_at > ? AND starts_at <= ?", MeetingPlanned, now, now.AddDate(0, 0, 7)).Find(&meetings).Error; err != nil {
-		return 0, err
+		return err
 	}
 	for _, m := range meetings {
 		recipients, err := meetingRecipients(tx, m.GroupID)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		// The week reminder only while the day reminder is not due yet.
 		if m.StartsAt.After(now.Add(24 * time.Hour)) {
 			if err := enqueue(tx, MailMeeting7d, "meeting", m.ID, m.StartsAt, m.StartsAt.AddDate(0, 0, -7), recipients); err != nil {
-				return 0, err
+				return err
 			}
 		} else {
 			if err := enqueue(tx, MailMeeting1d, "meeting", m.ID, m.StartsAt, m.StartsAt.Add(-24*time.Hour), recipients); err != nil {
-				return 0, err
+				return err
 			}
 		}
 	}
 	var talks []OneOnOne
 	if err := tx.Select("id", "mentor_id", "mentee_id", "starts_at").
 		Where("status = 'planned' AND starts_at > ? AND starts_at <= ?", now, now.Add(24*time.Hour)).Find(&talks).Error; err != nil {
-		return 0, err
+		return err
 	}
 	for _, o := range talks {
 		if err := enqueue(tx, MailOneOnOne1d, "one_on_one", o.ID, o.StartsAt, o.StartsAt.Add(-24*time.Hour), []uint{o.MentorID, o.MenteeID}); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	var actions []ActionItem
 	if err := tx.Select("id", "holder_id", "due_on").Where("done_at IS NULL AND due_on IS NOT NULL AND due_on = ?", DateOf(now)).
 		Find(&actions).Error; err != nil {
-		return 0, err
+		return err
 	}
 	for _, a := range actions {
 		if err := enqueue(tx, MailActionDue, "action", a.ID, a.DueOn.Time, now, []uint{a.HolderID}); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	if err := scheduleGroupReminders(tx, now); err != nil {
-		return 0, err
-	}
-	return int(countDeliveries(tx) - before), nil
+	return scheduleGroupReminders(tx, now)
 }
 
 // activeMentees are the active mentees of a group.
@@ -165,12 +162,6 @@ func scheduleGroupReminders(tx *gorm.DB, now time.Time) error {
 		}
 	}
 	return nil
-}
-
-func countDeliveries(tx *gorm.DB) int64 {
-	var n int64
-	tx.Model(&MailDelivery{}).Count(&n)
-	return n
 }
 
 // meetingRecipients are a meeting's mentor and its active mentees.

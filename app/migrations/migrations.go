@@ -19,6 +19,7 @@ func All() []*gormigrate.Migration {
 		programmeTooling(),
 		indexes(),
 		reminderSettings(),
+		reliability(),
 	}
 }
 
