@@ -158,7 +158,7 @@ func TestMailServerSlowPerMail(t *testing.T) {
 	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 30}
 	const n = 602
 	enqueueLoad(t, db, n, clk.Now())
-	sink.Delay = clk.real(1500 * time.Millisecond)
+	sink.SlowRcpt = clk.real(1500 * time.Millisecond)
 	// A 10-second step timeout lets the claim be one minute, as before.
 	replicas := []jobs.Mail{fastRunner(t, db, sink, clk, 10*time.Second, time.Minute)}
 	done := make(chan struct{})

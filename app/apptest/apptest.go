@@ -150,9 +150,7 @@ func New(t testing.TB, db *gorm.DB) *app.App {
 }
 
 func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
+	_ = app.CloseDatabase(db)
 }
 
 func randomHex(n int) string {

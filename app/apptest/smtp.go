@@ -22,8 +22,12 @@ type Received struct {
 // transaction stalls before the sender is accepted, as a server that stops
 // answering) and refuse (Refuse: 451, try again later).
 type SMTPSink struct {
-	URL       string        // smtp+insecure://127.0.0.1:port
-	Delay     time.Duration // how long each message takes to accept, like a real server
+	URL   string        // smtp+insecure://127.0.0.1:port
+	Delay time.Duration // how long each message takes to accept, like a real server
+	// SlowRcpt is how long the server takes over each recipient, before
+	// the message is sent: slow like Delay, but a sender that gives up
+	// meanwhile leaves nothing behind on the server.
+	SlowRcpt  time.Duration
 	mu        sync.Mutex
 	msgs      []Received
 	hangUntil time.Time
@@ -100,6 +104,7 @@ func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	time.Sleep(s.sink.SlowRcpt)
 	s.msg.To = append(s.msg.To, to)
 	return nil
 }
