@@ -53,6 +53,10 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	case errors.Is(err, models.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
 		// Two identical requests at once: the first one's change stands.
 		status, titleID = http.StatusConflict, "error.conflict"
+	case isUnstorable(err):
+		u, _ := asUnstorable(err)
+		status, titleID = http.StatusBadRequest, "error.invalid_text"
+		p.Errors = map[string]string{u.Field: h.Catalog.T(l, "error.invalid_text", nil)}
 	case errors.As(err, &ve):
 		status, titleID = http.StatusUnprocessableEntity, "error.invalid_input"
 		p.Errors = h.fieldMessages(l, ve)

@@ -27,6 +27,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImport}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "24M",
 		Skipper: func(c echo.Context) bool { return !isImport(c) }}))
+	e.Use(rejectUnstorableText)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{ // #nosec G101 -- names a cookie, holds no credential
 		Skipper:        func(c echo.Context) bool { return isAPI(c) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
