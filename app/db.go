@@ -210,3 +210,27 @@ func PoolPostgres(db *gorm.DB) error {
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return nil
 }
+
+// OpenDatabaseWaiting is OpenDatabase for `serve`: while the database
+// cannot be reached (a replica starting before PostgreSQL, or during its
+// restart) it logs and tries again with a growing pause, up to every
+// maxPause, until ctx ends. Configuration errors end it at once.
+func OpenDatabaseWaiting(ctx context.Context, cfg Config, log *slog.Logger, maxPause time.Duration) (*gorm.DB, error) {
+	pause := time.Second
+	for {
+		db, err := OpenDatabase(cfg, log)
+		if err == nil {
+			return db, nil
+		}
+		if _, kerr := cfg.KeyRing(); kerr != nil || !cfg.Postgres() {
+			return nil, err // nothing to wait for
+		}
+		log.Warn("database not reachable; trying again", "in", pause.String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("stopped while waiting for the database: %w", err)
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, maxPause)
+	}
+}

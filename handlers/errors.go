@@ -63,6 +63,11 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 	case errors.As(err, &rv):
 		status, titleID = http.StatusUnprocessableEntity, "error.rules_broken"
 		p.Rules = h.ruleMessages(l, rv.Results)
+	case diskFull(err):
+		status, titleID = http.StatusInsufficientStorage, "error.storage_full"
+	case databaseDown(err):
+		status, titleID = http.StatusServiceUnavailable, "error.database_unavailable"
+		c.Response().Header().Set("Retry-After", RetryAfterSeconds)
 	case errors.As(err, &he):
 		status = he.Code
 		titleID = httpTitle(status)
