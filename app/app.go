@@ -52,8 +52,13 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		SecureCookies: cfg.SecureCookies(),
 		Version:       version,
 		Now:           now,
-		Ready:         func(r *http.Request) error { return ready(r.Context(), db) },
-		Files:         templates.FS(),
+		Ready: func(r *http.Request) error {
+			if err := ready(r.Context(), db); err != nil {
+				return err
+			}
+			return diskReady(cfg, freeBytes)
+		},
+		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
 			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},
 		NoPasswords: !cfg.PasswordSignIn,
@@ -130,6 +135,24 @@ var (
 	errDatabaseDown = errors.New("database unreachable")
 	errSchemaBehind = errors.New("migrations pending")
 )
+
+// MinFreeBytes is the free space the data folder needs for /readyz: below
+// it the embedded database (and the key file) can no longer grow safely.
+const MinFreeBytes = 64 << 20
+
+var errDiskFull = errors.New("disk almost full")
+
+// diskReady checks the data folder's free space on the embedded database.
+func diskReady(cfg Config, free func(string) (uint64, error)) error {
+	if cfg.Postgres() {
+		return nil // PostgreSQL's disk is the server's; its errors answer 507
+	}
+	n, err := free(cfg.DataDir)
+	if err != nil || n < MinFreeBytes {
+		return errDiskFull
+	}
+	return nil
+}
 
 func ready(ctx context.Context, db *gorm.DB) error {
 	sqlDB, err := db.DB()

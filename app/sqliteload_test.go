@@ -158,6 +158,8 @@ func BenchmarkSQLiteFiftyWriters(b *testing.B) {
 	b.ReportMetric(float64(percentile(writes, 0.99).Microseconds())/1000, "write_p99_ms")
 	b.ReportMetric(float64(locked), "locked")
 	b.ReportMetric(float64(failed), "failed")
+	b.Logf("%d operations (%d writes), %.0f ops/s, p50 %s, p99 %s, write p99 %s, %d locked, %d failed", len(lat), len(writes),
+		float64(len(lat))/sqliteSeconds(60).Seconds(), p50, p99, percentile(writes, 0.99), locked, failed)
 	if os.Getenv("SQLITE_LEGACY") == "" && (locked > 0 || failed > 0 || p99 > 500*time.Millisecond) {
 		b.Errorf("%d locked, %d failed, p99 %s; want 0, 0 and under 500 ms", locked, failed, p99)
 	}
