@@ -33,6 +33,9 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := models.PurgeIdempotencyKeys(ctx, j.DB, now); err != nil {
+		return err
+	}
 	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures)
 	return nil
 }
