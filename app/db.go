@@ -120,7 +120,7 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 const SQLiteWriters = 1
 
 // SQLiteReaders is the size of the embedded database's reader pool.
-const SQLiteReaders = 8
+const SQLiteReaders = 4
 
 // readerPool keeps the embedded database's reader pool with the *gorm.DB,
 // so that CloseDatabase can close it.
