@@ -30,7 +30,9 @@ type App struct {
 	Handlers *handlers.Handlers
 	Mail     jobs.Mail
 	Jobs     jobs.Runner // nil when this process runs no jobs
+	Imports  jobs.Imports
 	Now      func() time.Time
+	enqueuer *lazyEnqueuer // queues imports when this process runs no jobs
 }
 
 // New builds the web server and everything it needs around db.
@@ -48,6 +50,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		DB: db, Log: log, Catalog: catalog, Renderer: renderer,
 		Sessions:      models.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax},
 		SignInLimits:  models.DefaultSignInLimits,
+		PasswordGate:  models.NewPasswordGate(0, 0),
 		BaseURL:       cfg.BaseURL,
 		SecureCookies: cfg.SecureCookies(),
 		Version:       version,
@@ -56,11 +59,15 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 			if err := ready(r.Context(), db); err != nil {
 				return err
 			}
+			if err := vaultReady(r.Context(), db); err != nil {
+				return err
+			}
 			return diskReady(cfg, freeBytes)
 		},
 		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
-			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},
+			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback", EmailClaim: cfg.OIDCEmailClaim,
+			SignedOutURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin"},
 		NoPasswords: !cfg.PasswordSignIn,
 	}
 	e := echo.New()
@@ -110,10 +117,15 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	}
 	h.Routes(e)
 	mail := jobs.Mail{DB: db, Log: log, Sender: sender, Renderer: mailRenderer, Now: now}
-	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Now: now}
+	imports := jobs.Imports{DB: db, Log: log, Now: now, Progress: h.ImportProgress}
+	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Imports: imports, Now: now}
+	if !cfg.Jobs {
+		a.enqueuer = &lazyEnqueuer{db: db, log: log}
+		h.Imports = a.enqueuer
+	}
 	if cfg.Jobs {
 		cleanup := jobs.Cleanup{DB: db, Log: log, Sessions: h.Sessions, Limits: h.SignInLimits, RetentionMonths: cfg.RetentionMonths, Now: now}
-		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention,
+		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention, Import: imports.Run,
 			OnRun: func(kind string, ok bool) {
 				outcome := "ok"
 				if !ok {
@@ -125,7 +137,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		if err != nil {
 			return nil, err
 		}
-		a.Jobs, h.Jobs = runner, runner
+		a.Jobs, h.Jobs, h.Imports = runner, runner, runner
 	}
 	return a, nil
 }
@@ -197,6 +209,7 @@ func (a *App) Serve(ctx context.Context) error {
 		return err
 	}
 	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.DB.Dialector.Name())
+	defer a.enqueuer.Close()
 	if a.Jobs != nil {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return err

@@ -10,9 +10,9 @@ import (
 
 // casesData is a group's case page: the cases the viewer may see and the form.
 type casesData struct {
-	Group    models.MentorGroup
-	Cases    []models.CaseRow
-	Relation models.Relation
+	Group  models.MentorGroup
+	Cases  []models.CaseRow
+	Access models.Access
 }
 
 func (h *Handlers) casesPage(c echo.Context, groupID uint, form models.CaseInput, err error) error {
@@ -21,7 +21,7 @@ func (h *Handlers) casesPage(c echo.Context, groupID uint, form models.CaseInput
 	if lerr != nil {
 		return lerr
 	}
-	data := casesData{Group: cal.Group, Relation: cal.Relation}
+	data := casesData{Group: cal.Group, Access: cal.Access}
 	if data.Cases, lerr = models.GroupCases(ctx, h.DB, v, groupID); lerr != nil {
 		return lerr
 	}
@@ -79,7 +79,7 @@ func (h *Handlers) casePage(c echo.Context, id uint, err error) error {
 	if lerr != nil {
 		return lerr
 	}
-	if data.Mentor = cal.Relation.IsMentor(); data.Mentor {
+	if data.Mentor = cal.Access.IsMentor(); data.Mentor {
 		for _, m := range cal.Meetings {
 			if m.Kind == models.KindIntervision && m.Status == models.MeetingPlanned && m.StartsAt.After(h.Now()) {
 				data.Meetings = append(data.Meetings, m)

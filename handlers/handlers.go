@@ -31,6 +31,7 @@ type Handlers struct {
 	Renderer      *Renderer
 	Sessions      models.SessionPolicy
 	SignInLimits  models.SignInLimits
+	PasswordGate  *models.PasswordGate // bounds concurrent password checks
 	BaseURL       string
 	SecureCookies bool
 	Version       string
@@ -40,10 +41,11 @@ type Handlers struct {
 	MailProblem   string // why mail is not sent, for the mailbox page
 	MailboxOnly   bool   // no SMTP server configured: mail stays in the mailbox page
 	Jobs          JobRuns
-	Files         fs.FS // the embedded templates, for the OpenAPI document
-	SSO           *SSO  // single sign-on; nil or empty when not configured
-	NoPasswords   bool  // local passwords switched off (single sign-on only)
-	SelectLimit   int   // most people in a select list; 0: models.DefaultSelectLimit
+	Imports       ImportQueue // queues import runs (the job runner, or a queue-only client)
+	Files         fs.FS       // the embedded templates, for the OpenAPI document
+	SSO           *SSO        // single sign-on; nil or empty when not configured
+	NoPasswords   bool        // local passwords switched off (single sign-on only)
+	SelectLimit   int         // most people in a select list; 0: models.DefaultSelectLimit
 
 	setupDone      atomic.Bool
 	org            orgCache
@@ -112,10 +114,12 @@ type View struct {
 	Form    any
 	Data    any
 	Query   url.Values
-	Posted  url.Values     // the submitted form, for fields not in Form
-	Refused []RuleMessage  // composition rules a refused change would break
-	Zone    *time.Location // the organisation's time zone
-	Now     time.Time
+	Posted  url.Values    // the submitted form, for fields not in Form
+	Refused []RuleMessage // composition rules a refused change would break
+	// RefusedConfirm offers to make the refused change anyway (L&D, a change to a person).
+	RefusedConfirm bool
+	Zone           *time.Location // the organisation's time zone
+	Now            time.Time
 
 	catalog *i18n.Catalog
 }
@@ -201,12 +205,45 @@ func (v View) LangURL(lang string) string {
 	return v.Path + "?" + q.Encode()
 }
 
+// BackURL returns the current page without ?lang=, to come back to after
+// switching the language.
+func (v View) BackURL() string {
+	q := url.Values{}
+	for k, vals := range v.Query {
+		if k != "lang" {
+			q[k] = vals
+		}
+	}
+	if len(q) == 0 {
+		return v.Path
+	}
+	return v.Path + "?" + q.Encode()
+}
+
 // setCookie sets (or, with maxAge -1, removes) one of the app's cookies:
 // always HttpOnly and SameSite=Lax, Secure when the site is served over TLS.
+// Over TLS a cookie for the whole site takes the __Host- prefix, so no
+// other host (a sibling subdomain) and no plain-HTTP page can set it.
 func (h *Handlers) setCookie(c echo.Context, name, value, path string, maxAge int) {
 	// #nosec G124 -- Secure follows the site's scheme (CROSSMENTOR_BASE_URL); a plain-HTTP intranet needs it off
-	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
+	c.SetCookie(&http.Cookie{Name: h.cookieName(name, path), Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
 		Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// cookieName is the name a cookie has on the wire.
+func (h *Handlers) cookieName(name, path string) string {
+	if h.SecureCookies && path == "/" {
+		return hostPrefix + name
+	}
+	return name
+}
+
+// hostPrefix marks a cookie bound to this host, secure and for every path.
+const hostPrefix = "__Host-"
+
+// cookie reads one of the app's site-wide cookies by its plain name.
+func (h *Handlers) cookie(c echo.Context, name string) (*http.Cookie, error) {
+	return c.Cookie(h.cookieName(name, "/"))
 }
 
 // view builds the page data for a request.
@@ -227,7 +264,7 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	if titleID != "" {
 		v.Title = v.T(titleID)
 	}
-	if ck, err := c.Cookie(flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
+	if ck, err := h.cookie(c, flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
 		v.Flash = v.T(ck.Value)
 		h.setCookie(c, flashCookie, "", "/", -1)
 	}
@@ -258,7 +295,7 @@ func (h *Handlers) formFailed(c echo.Context, err error, name, titleID string, f
 	case errors.As(err, &ve):
 		v.Errors = h.fieldMessages(lang(c), ve)
 	case errors.As(err, &rv):
-		v.Refused = h.ruleMessages(lang(c), rv.Results)
+		v.Refused, v.RefusedConfirm = h.violationMessages(lang(c), rv), rv.Confirmable
 	default:
 		return err
 	}
@@ -296,6 +333,18 @@ func (h *Handlers) ruleMessages(lang string, results []models.RuleResult) []Rule
 					"Min": models.MinMentees, "Max": models.MaxMentees}))
 		}
 		out[i] = m
+	}
+	return out
+}
+
+// violationMessages puts a refusal into words, each rule with the group it
+// concerns when the change was to a person.
+func (h *Handlers) violationMessages(lang string, rv *models.RuleViolation) []RuleMessage {
+	out := h.ruleMessages(lang, rv.Results)
+	if rv.Group != "" {
+		for i := range out {
+			out[i].Title = rv.Group + ": " + out[i].Title
+		}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 // homeData holds a section for each role the viewer has.
 type homeData struct {
 	Programmes []models.ProgrammeSummary
+	Breaking   []models.GroupSummary // groups L&D let a change break a rule of
 	Mentored   []models.GroupSummary
 	MemberOf   []models.GroupSummary
 	Report     models.ParticipationReport
@@ -28,6 +29,9 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 		if data.People, err = models.CountPeople(ctx, h.DB); err != nil {
+			return err
+		}
+		if data.Breaking, err = models.GroupsBreakingRules(ctx, h.DB, v); err != nil {
 			return err
 		}
 	}

@@ -47,6 +47,11 @@ var (
 	talk     = []string{menteeA, mentor}
 	members  = []string{menteeA, menteeB}
 	public   = []string{"public"}
+	// noteTaker: the mentor and Ahmed, the note-taker of the meeting with notes.
+	noteTaker = []string{mentor, menteeB}
+	// ldGate: L&D passes the gate (the record may not exist: any answer
+	// but a refusal or a 5xx); everyone else is refused.
+	ldGate = []string{admin, "gate"}
 )
 
 // matrix maps every route to the viewers allowed to use it.
@@ -55,6 +60,10 @@ var matrix = map[string][]string{
 	"GET /setup": public, "POST /setup": public, "GET /signin": public, "POST /signin": public, "GET /signin/oidc": public, "GET /signin/oidc/callback": public,
 	"GET /invite/:token": public, "GET /calendar/:file": public, "POST /account/calendar": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,
+	"GET /reset/:token": public, "POST /reset/:token": public, "GET /password/forgot": public, "POST /password/forgot": public,
+	"POST /language": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
+	"POST /api/v1/password/forgot": public, "PUT /api/v1/me/password": signedIn,
+	"POST /api/v1/people/:id/invitation": ldOnly, "POST /api/v1/people/:id/reset-access": ldOnly,
 	"GET /": signedIn, "POST /signout": signedIn, "GET /account": signedIn, "POST /account/tokens": signedIn,
 	"POST /account/tokens/:id/revoke": ldOnly, "GET /account/export": signedIn, "POST /account/erase": signedIn,
 	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin},
@@ -66,7 +75,7 @@ var matrix = map[string][]string{
 	"POST /groups/:id/one-on-ones": noord,
 	"GET /meetings/:id":            noord, "GET /meetings/:id/print": noord, "POST /meetings/:id": mentorOf,
 	"POST /meetings/:id/status": mentorOf, "POST /meetings/:id/agenda": mentorOf, "POST /meetings/:id/roles": mentorOf,
-	"POST /meetings/:id/attendance": mentorOf, "POST /meetings/:id/notes": mentorOf, "POST /meetings/:id/actions": noord,
+	"POST /meetings/:id/attendance": mentorOf, "POST /meetings/:id/notes": noteTaker, "POST /meetings/:id/actions": noord,
 	"POST /meetings/:id/entries/:person": talk, "POST /actions/:id/toggle": talk,
 	"GET /one-on-ones": signedIn, "GET /one-on-ones/:id": talk, "POST /one-on-ones/:id": talk,
 	"GET /groups/:id/cases": noord, "POST /groups/:id/cases": members, "GET /cases/:id": talk,
@@ -75,7 +84,7 @@ var matrix = map[string][]string{
 	"GET /goals": signedIn, "GET /consents": signedIn, "POST /consents": signedIn, "POST /consents/:id/revoke": {menteeA},
 	"GET /reports/participation": {admin, lineManager}, "GET /api/v1/reports/participation": {admin, lineManager},
 	"GET /shared": signedIn, "GET /shared/:id": {lineManager}, "POST /goals/:id": {menteeA}, "POST /goals/:id/progress": talk,
-	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": public, "POST /mailbox/:id/retry": ldOnly,
+	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": ldGate, "POST /mailbox/:id/retry": ldOnly,
 	"POST /account/reminders": signedIn, "POST /settings": ldOnly, "POST /settings/blackouts": ldOnly,
 	"POST /settings/blackouts/:id/delete": ldOnly,
 	"GET /people/import/runs/:id":         ldOnly,
@@ -147,8 +156,12 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	db.Where("group_id = ? AND notes <> ''", noordID).Order("id").First(&withNotes)
 	var noteTaker uint
 	db.Model(&models.MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ?", withNotes.ID, models.RoleNoteTaker).Pluck("person_id", &noteTaker)
-	// Let the mentor be the only note-taker, so the matrix has one answer.
+	// Ahmed takes the notes of this meeting: the note-taker rule is in the matrix.
 	db.Where("meeting_id = ? AND role = ?", withNotes.ID, models.RoleNoteTaker).Delete(&models.MeetingRoleAssignment{})
+	if err := db.Create(&models.MeetingRoleAssignment{MeetingID: withNotes.ID, Role: models.RoleNoteTaker,
+		PersonID: personID(t, db, "ahmed.elamrani@demo.test")}).Error; err != nil {
+		t.Fatal(err)
+	}
 	mv := models.Viewer{PersonID: personID(t, db, "mentor@demo.test"), Mentor: true}
 	if _, err := models.CreatePoll(ctx, db, mv, noordID, models.PollInput{Options: []string{"2027-05-01T10:00", "2027-05-02T10:00"}}); err != nil {
 		t.Fatal(err)
@@ -316,6 +329,7 @@ func checkMatrix(t *testing.T, viewer, key string, api bool, r apptest.Response)
 		if !api && !(r.Status == http.StatusSeeOther && strings.HasPrefix(r.Location, "/signin")) {
 			t.Errorf("%s anonymous: %d %s, want the sign-in page", key, r.Status, r.Location)
 		}
+	case allowed(who, viewer) && allowed(who, "gate"):
 	case allowed(who, viewer):
 		if r.Status == http.StatusNotFound || r.Status == http.StatusForbidden || r.Status == http.StatusUnauthorized {
 			t.Errorf("%s: %d, but %s may", key, r.Status, viewer)

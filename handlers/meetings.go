@@ -76,7 +76,7 @@ func (h *Handlers) showCalendar(c echo.Context) error {
 	}
 	data := calendarData{GroupCalendar: cal, Month: month, Weeks: monthGrid(month, cal.Meetings, view.Zone),
 		PrevMonth: month.AddDate(0, -1, 0).Format("2006-01"), NextMonth: month.AddDate(0, 1, 0).Format("2006-01")}
-	if cal.Relation >= models.RelMember {
+	if !cal.Access.DatesOnly() {
 		if data.Actions, err = models.GroupActions(ctx, h.DB, v, id); err != nil {
 			return err
 		}
@@ -218,7 +218,7 @@ func (h *Handlers) loadMeeting(c echo.Context, id uint) (meetingData, error) {
 		return meetingData{}, err
 	}
 	d := meetingData{MeetingPage: page, Methods: models.Methods(), Kinds: models.MeetingKinds, Intros: models.IntroFormats,
-		Names: map[uint]string{}, Mentor: page.Relation == models.RelMentor, Member: v.PersonID,
+		Names: map[uint]string{}, Mentor: page.Access.IsMentor(), Member: v.PersonID,
 		Statuses: []models.AttendanceStatus{models.Present, models.Excused, models.Absent}}
 	for _, p := range page.People {
 		d.Names[p.ID] = p.Name
@@ -400,7 +400,7 @@ func (h *Handlers) apiGroupMeetings(c echo.Context) error {
 	if cal.Meetings == nil {
 		cal.Meetings = []models.Meeting{}
 	}
-	if cal.Relation == models.RelAdmin {
+	if cal.Access.DatesOnly() {
 		for i := range cal.Meetings {
 			cal.Meetings[i] = models.Meeting{ID: cal.Meetings[i].ID, GroupID: cal.Meetings[i].GroupID, Seq: cal.Meetings[i].Seq,
 				Kind: cal.Meetings[i].Kind, StartsAt: cal.Meetings[i].StartsAt, EndsAt: cal.Meetings[i].EndsAt, Status: cal.Meetings[i].Status}

@@ -53,7 +53,7 @@ func TestPersonPickerByEmail(t *testing.T) {
 	var p models.Person
 	db.First(&p, id)
 	form := url.Values{"name": {p.Name}, "email": {p.Email}, "language": {p.Language}, "discipline": {p.Discipline},
-		"manager_email": {"mentor@demo.test"}}
+		"manager_email": {"hanneke.smits@demo.test"}}
 	if p.TeamID != nil {
 		form.Set("team_id", strconv.Itoa(int(*p.TeamID)))
 	}
@@ -61,7 +61,7 @@ func TestPersonPickerByEmail(t *testing.T) {
 		t.Fatalf("set manager: %d", r.Status)
 	}
 	db.First(&p, id)
-	if p.ManagerID == nil || *p.ManagerID != personID(t, db, "mentor@demo.test") {
+	if p.ManagerID == nil || *p.ManagerID != personID(t, db, "hanneke.smits@demo.test") {
 		t.Fatalf("manager %v", p.ManagerID)
 	}
 	form.Set("manager_email", "")

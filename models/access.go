@@ -2,57 +2,259 @@ package models
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 )
 
-// Relation is how a viewer stands to a mentor group; it decides what of the
-// group's year they may see (the roles table of the design).
-type Relation int
+// Role is how a viewer stands to one mentor group today. Together with the
+// period in which it was taken up (tenure) it decides what of the group's
+// year the viewer may see; policy.go turns it into permissions.
+type Role int
 
-// Relations, from least to most access to the group's content.
+// Roles, from least to most access to the group's content.
 const (
-	RelNone   Relation = iota
-	RelAdmin           // L&D: dates and kinds of meetings, rosters; no content
-	RelMember          // a mentee in the group: schedule, agenda, group notes, own things
-	RelMentor          // the group's mentor: everything of the group
+	RoleNone      Role = iota
+	RoleFormer         // mentored the group or was admitted to it once: nothing of the group any more
+	RoleApplicant      // a candidate or in intake: their own place, nothing of the group's content
+	RoleStaff          // L&D: roster, statuses and the dates and kinds of meetings; no content
+	RoleMember         // an admitted mentee: schedule, agenda, group notes from their tenure on
+	RoleMentor         // the group's current mentor: all of the group from their tenure on
 )
 
-// relationTo loads a group and the viewer's relation to it. A viewer with
-// no relation gets ErrNotFound. The strongest relation wins: an admin who
-// mentors the group is its mentor.
-func relationTo(tx *gorm.DB, v Viewer, groupID uint) (MentorGroup, Relation, error) {
-	var g MentorGroup
-	if err := tx.Joins("Programme").Joins("Mentor").First(&g, groupID).Error; err != nil {
-		return g, RelNone, notFound(err)
+// Tenure kinds, as stored in tenures.role.
+const (
+	tenureMentor = "mentor"
+	tenureMember = "member"
+)
+
+// Membership statuses by what they give. Only admitted mentees see the
+// group's content: candidates and people in intake have not been admitted
+// (the intake may still end in "not now", a stop or a referral, and a
+// candidate may never join), so they must not read what the group shared.
+// A frozen mentee stays admitted: freezing pauses taking part, the member
+// comes back to the same group and may catch up on its notes.
+var (
+	// AdmittedStatuses see the group's content and count as its members.
+	AdmittedStatuses = []MembershipStatus{StatusActive, StatusFrozen}
+	// ApplicantStatuses have a place in the group but see none of its content.
+	ApplicantStatuses = []MembershipStatus{StatusCandidate, StatusIntake}
+	// LeftStatuses have left the group: access ends on the status date.
+	LeftStatuses = []MembershipStatus{StatusStopped, StatusReferred, StatusLeft}
+)
+
+// Admitted reports whether a membership status sees the group's content.
+func (s MembershipStatus) Admitted() bool { return s == StatusActive || s == StatusFrozen }
+
+// Left reports whether a membership status has left the group.
+func (s MembershipStatus) Left() bool {
+	return s == StatusStopped || s == StatusReferred || s == StatusLeft
+}
+
+// Tenure is a period in which a person held a role in a group.
+type Tenure struct {
+	ID        uint       `gorm:"primaryKey"`
+	GroupID   uint       `gorm:"not null;index"`
+	PersonID  uint       `gorm:"not null"`
+	Role      string     `gorm:"size:10;not null"`
+	StartsAt  *time.Time // nil: from the group's start
+	EndsAt    *time.Time // nil: held today
+	CreatedAt time.Time
+}
+
+// Access is one viewer's standing in one group, worked out once: their role,
+// their own membership if any, and since when they hold the role. Only
+// policy.go reads it to decide.
+type Access struct {
+	Group        MentorGroup
+	ViewerID     uint
+	Role         Role
+	Staff        bool             // the viewer is L&D as well
+	Status       MembershipStatus // the viewer's own membership status, "" when none
+	MembershipID uint
+	Since        *time.Time // start of the current role; nil: from the group's start
+}
+
+// Covers reports whether something of the group dated at falls inside the
+// viewer's current role: on or after its start.
+func (a Access) Covers(at time.Time) bool {
+	return a.Since == nil || !at.Before(*a.Since)
+}
+
+// groupAccess loads a group and the viewer's access to it. A group that does
+// not exist is ErrNotFound; a viewer without any role gets RoleNone, which
+// the policy refuses.
+func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
+	a := Access{ViewerID: v.PersonID, Staff: v.Admin}
+	if err := tx.Joins("Programme").Joins("Mentor").First(&a.Group, groupID).Error; err != nil {
+		return a, notFound(err)
 	}
-	if g.MentorID == v.PersonID {
-		return g, RelMentor, nil
+	var m Membership
+	res := tx.Select("id", "status").Where("group_id = ? AND person_id = ?", groupID, v.PersonID).Limit(1).Find(&m)
+	if res.Error != nil {
+		return a, res.Error
 	}
+	if res.RowsAffected > 0 {
+		a.Status, a.MembershipID = m.Status, m.ID
+	}
+	var tenures []Tenure
+	if err := tx.Where("group_id = ? AND person_id = ?", groupID, v.PersonID).Order("id").Find(&tenures).Error; err != nil {
+		return a, err
+	}
+	open := func(kind string) *Tenure {
+		for i := len(tenures) - 1; i >= 0; i-- {
+			if tenures[i].Role == kind && tenures[i].EndsAt == nil {
+				return &tenures[i]
+			}
+		}
+		return nil
+	}
+	switch {
+	case a.Group.MentorID == v.PersonID:
+		a.Role = RoleMentor
+		if t := open(tenureMentor); t != nil {
+			a.Since = t.StartsAt
+		}
+	case a.Status.Admitted():
+		a.Role = RoleMember
+		if t := open(tenureMember); t != nil {
+			a.Since = t.StartsAt
+		}
+	case a.Status == StatusCandidate || a.Status == StatusIntake:
+		a.Role = RoleApplicant
+	case a.Status.Left() || len(tenures) > 0:
+		a.Role = RoleFormer
+	}
+	if v.Admin && a.Role < RoleStaff {
+		a.Role = RoleStaff
+	}
+	return a, nil
+}
+
+// requireGroup loads the viewer's access to a group and checks one group
+// permission; refusals are ErrNotFound.
+func requireGroup(tx *gorm.DB, v Viewer, p Permission, groupID uint) (Access, error) {
+	a, err := groupAccess(tx, v, groupID)
+	if err != nil {
+		return a, err
+	}
+	if !Decide(a, p, Subject{}) {
+		return a, ErrNotFound
+	}
+	return a, nil
+}
+
+// startTenure opens a period in which person holds role in the group, from
+// at. When the group has held nothing yet the period reaches back to its
+// start (nil), so a group formed before its first meeting loses nothing.
+// An open period of the same role is left as it is.
+func startTenure(tx *gorm.DB, groupID, personID uint, role string, at time.Time) error {
 	var n int64
-	if err := tx.Model(&Membership{}).Where("group_id = ? AND person_id = ? AND status IN ('intake','active','frozen')",
-		groupID, v.PersonID).Count(&n).Error; err != nil {
-		return g, RelNone, err
+	if err := tx.Model(&Tenure{}).Where("group_id = ? AND person_id = ? AND role = ? AND ends_at IS NULL",
+		groupID, personID, role).Count(&n).Error; err != nil {
+		return err
 	}
 	if n > 0 {
-		return g, RelMember, nil
+		return nil
 	}
-	if v.Admin {
-		return g, RelAdmin, nil
+	var held int64
+	if err := tx.Model(&Meeting{}).Where("group_id = ? AND starts_at < ?", groupID, at).Count(&held).Error; err != nil {
+		return err
 	}
-	return g, RelNone, ErrNotFound
+	t := Tenure{GroupID: groupID, PersonID: personID, Role: role}
+	if held > 0 {
+		at = at.UTC()
+		t.StartsAt = &at
+	}
+	return tx.Create(&t).Error
+}
+
+// endTenure closes every open period of role for person in the group at at;
+// when none is open (a group from before tenures were kept) it records one
+// from the group's start, so the person shows as former.
+func endTenure(tx *gorm.DB, groupID, personID uint, role string, at time.Time) error {
+	at = at.UTC()
+	res := tx.Model(&Tenure{}).Where("group_id = ? AND person_id = ? AND role = ? AND ends_at IS NULL",
+		groupID, personID, role).Update("ends_at", at)
+	if res.Error != nil || res.RowsAffected > 0 {
+		return res.Error
+	}
+	return tx.Create(&Tenure{GroupID: groupID, PersonID: personID, Role: role, EndsAt: &at}).Error
+}
+
+// memberTenureFor keeps a membership's tenure in step with a status change:
+// becoming admitted opens one, leaving closes it.
+func memberTenureFor(tx *gorm.DB, m Membership, from MembershipStatus, at time.Time) error {
+	switch {
+	case m.Status.Admitted() && !from.Admitted():
+		return startTenure(tx, m.GroupID, m.PersonID, tenureMember, at)
+	case !m.Status.Admitted() && from.Admitted():
+		return endTenure(tx, m.GroupID, m.PersonID, tenureMember, at)
+	}
+	return nil
+}
+
+// tenureMoment is when a status change dated since takes effect for access:
+// now when it is dated today, else the start of that day (UTC).
+func tenureMoment(tx *gorm.DB, since Date) time.Time {
+	now := nowOf(tx)
+	if since.Equal(DateOf(now).Time) {
+		return now
+	}
+	return since.Time
+}
+
+// MentorTerm is a period in which someone mentored a group, for the group page.
+type MentorTerm struct {
+	PersonID uint
+	Name     string
+	StartsAt *time.Time
+	EndsAt   *time.Time
+}
+
+// From is when the term started; zero when it reaches back to the group's start.
+func (t MentorTerm) From() time.Time {
+	if t.StartsAt == nil {
+		return time.Time{}
+	}
+	return *t.StartsAt
+}
+
+// Until is when the term ended; zero while it lasts.
+func (t MentorTerm) Until() time.Time {
+	if t.EndsAt == nil {
+		return time.Time{}
+	}
+	return *t.EndsAt
+}
+
+// mentorTerms lists a group's mentors over time, oldest first.
+func mentorTerms(tx *gorm.DB, groupID uint) ([]MentorTerm, error) {
+	var out []MentorTerm
+	err := tx.Model(&Tenure{}).Select("tenures.person_id, p.name, tenures.starts_at, tenures.ends_at").
+		Joins("JOIN people p ON p.id = tenures.person_id").
+		Where("tenures.group_id = ? AND tenures.role = ?", groupID, tenureMentor).
+		Order("tenures.id").Scan(&out).Error
+	return out, err
 }
 
 // groupsOf returns a query of the ids of groups in which the viewer is
-// mentor or member, for use in IN (...) clauses.
+// mentor or an admitted member, for use in IN (...) clauses.
 func groupsOf(tx *gorm.DB, v Viewer) *gorm.DB {
 	// A UNION, not "mentor_id = ? OR id IN (...)": the OR form makes
 	// PostgreSQL read every group and then every meeting.
 	return tx.Raw(`SELECT id FROM mentor_groups WHERE mentor_id = ? UNION
-		SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active','frozen')`, v.PersonID, v.PersonID)
+		SELECT group_id FROM memberships WHERE person_id = ? AND status IN ?`, v.PersonID, v.PersonID, AdmittedStatuses)
 }
 
-// activeMembers returns the ids of a group's active mentees (frozen ones
+// tenureStart is a SQL expression for the start of the viewer's current role
+// in the group named by groupColumn: NULL when it reaches back to the start.
+func tenureStart(groupColumn string) string {
+	return `(SELECT MAX(t.starts_at) FROM tenures t WHERE t.group_id = ` + groupColumn +
+		` AND t.person_id = @viewer AND t.ends_at IS NULL)`
+}
+
+// activeMembers returns the ids of a group's admitted mentees (frozen ones
 // with frozen = true), in name order.
 func activeMembers(tx *gorm.DB, groupID uint) (active []uint, frozen map[uint]bool, err error) {
 	var rows []struct {
@@ -61,7 +263,7 @@ func activeMembers(tx *gorm.DB, groupID uint) (active []uint, frozen map[uint]bo
 	}
 	err = tx.Model(&Membership{}).Select("memberships.person_id, memberships.status").
 		Joins("JOIN people p ON p.id = memberships.person_id").
-		Where("memberships.group_id = ? AND memberships.status IN ('active','frozen')", groupID).
+		Where("memberships.group_id = ? AND memberships.status IN ?", groupID, AdmittedStatuses).
 		Order("p.name, p.id").Scan(&rows).Error
 	frozen = map[uint]bool{}
 	for _, r := range rows {
@@ -73,12 +275,12 @@ func activeMembers(tx *gorm.DB, groupID uint) (active []uint, frozen map[uint]bo
 	return active, frozen, err
 }
 
-// GroupRoster returns the active and frozen mentees of a group by name, for
-// its mentor and members.
+// GroupRoster returns the admitted mentees of a group by name, for its
+// mentor, members and L&D.
 func GroupRoster(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]PersonChoice, error) {
 	tx := db.WithContext(ctx)
-	if _, rel, err := relationTo(tx, v, groupID); err != nil || rel < RelMember {
-		return nil, ErrNotFound
+	if _, err := requireGroup(tx, v, GroupRosterRead, groupID); err != nil {
+		return nil, err
 	}
 	ids, _, err := activeMembers(tx, groupID)
 	if err != nil {
@@ -89,11 +291,19 @@ func GroupRoster(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]Pe
 	return out, err
 }
 
-// IsMentor reports whether the relation is the group's mentor.
-func (r Relation) IsMentor() bool { return r == RelMentor }
+// IsMentor reports whether the viewer is the group's current mentor.
+func (a Access) IsMentor() bool { return a.Role == RoleMentor }
 
-// IsMember reports whether the relation is a mentee of the group.
-func (r Relation) IsMember() bool { return r == RelMember }
+// IsMember reports whether the viewer is an admitted mentee of the group.
+func (a Access) IsMember() bool { return a.Role == RoleMember }
+
+// Applicant reports whether the viewer is a candidate or in intake: placed,
+// not yet admitted.
+func (a Access) Applicant() bool { return a.Role == RoleApplicant }
 
 // DatesOnly reports whether the viewer sees the group's dates and kinds only (L&D).
-func (r Relation) DatesOnly() bool { return r == RelAdmin }
+func (a Access) DatesOnly() bool { return a.Role == RoleStaff }
+
+// SinceJoining reports whether the viewer's role started after the group's
+// start, so that earlier notes are not shown to them.
+func (a Access) SinceJoining() bool { return a.Since != nil }

@@ -13,7 +13,7 @@ type ActionItem struct {
 	GroupID   uint       `gorm:"not null" json:"group_id"`
 	MeetingID *uint      `json:"meeting_id,omitempty"`
 	HolderID  uint       `gorm:"not null" json:"holder_id"`
-	Text      string     `gorm:"size:500;not null" json:"text"`
+	Text      string     `gorm:"type:text;not null" json:"text" sealed:"action_items"`
 	DueOn     Date       `json:"due_on,omitzero"`
 	DoneAt    *time.Time `json:"done_at,omitempty"`
 	CreatedAt time.Time  `json:"-"`
@@ -32,11 +32,15 @@ type ActionInput struct {
 	DueOn    string `form:"due_on" json:"due_on" validate:"omitempty,date"`
 }
 
-// actionRows lists a group's action items, of one meeting when meetingID is set.
-func actionRows(tx *gorm.DB, groupID uint, meetingID *uint) ([]ActionItemRow, error) {
+// actionRows lists a group's action items, of one meeting when meetingID is
+// set, and from since on (the viewer's tenure) when since is set.
+func actionRows(tx *gorm.DB, groupID uint, meetingID *uint, since *time.Time) ([]ActionItemRow, error) {
 	var out []ActionItemRow
 	q := tx.Model(&ActionItem{}).Select("action_items.*, p.name AS holder_name").
 		Joins("JOIN people p ON p.id = action_items.holder_id").Where("action_items.group_id = ?", groupID)
+	if since != nil {
+		q = q.Where("action_items.created_at >= ?", *since)
+	}
 	if meetingID != nil {
 		q = q.Where("action_items.meeting_id = ?", *meetingID)
 	}
@@ -47,10 +51,11 @@ func actionRows(tx *gorm.DB, groupID uint, meetingID *uint) ([]ActionItemRow, er
 // GroupActions lists the action items of a group for its members and mentor.
 func GroupActions(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]ActionItemRow, error) {
 	tx := db.WithContext(ctx)
-	if _, rel, err := relationTo(tx, v, groupID); err != nil || rel < RelMember {
-		return nil, ErrNotFound
+	a, err := requireGroup(tx, v, GroupContent, groupID)
+	if err != nil {
+		return nil, err
 	}
-	return actionRows(tx, groupID, nil)
+	return actionRows(tx, groupID, nil, a.Since)
 }
 
 // AddAction records an action item at a meeting; the mentor or a member of
@@ -58,10 +63,11 @@ func GroupActions(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]A
 func AddAction(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint, in ActionInput) (ActionItem, error) {
 	var a ActionItem
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m, g, _, err := meetingFor(tx, v, meetingID)
+		m, acc, err := meetingFor(tx, v, MeetingActionAdd, meetingID)
 		if err != nil {
 			return err
 		}
+		g := acc.Group
 		ids, _, err := activeMembers(tx, g.ID)
 		if err != nil {
 			return err
@@ -92,12 +98,8 @@ func ToggleAction(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.
 		if err := tx.First(&a, id).Error; err != nil {
 			return notFound(err)
 		}
-		_, rel, err := relationTo(tx, v, a.GroupID)
-		if err != nil || rel < RelMember {
-			return ErrNotFound
-		}
-		if rel != RelMentor && a.HolderID != v.PersonID {
-			return ErrForbidden
+		if _, err := authorize(tx, v, ActionToggle, id); err != nil {
+			return err
 		}
 		if a.DoneAt == nil {
 			a.DoneAt = &now

@@ -32,8 +32,8 @@ type Application struct {
 	Discipline      string `gorm:"size:100;not null;default:''"`
 	Capacity        int    `gorm:"not null;default:1"`
 	LearningNeed    string `gorm:"type:text;not null;default:''" sealed:"applications"`
-	Themes          string `gorm:"size:300;not null;default:''"` // comma-separated, lower case
-	Weekdays        string `gorm:"size:20;not null;default:''"`  // ISO weekdays, comma-separated
+	Themes          string `gorm:"type:text;not null;default:''" sealed:"applications"` // comma-separated, lower case
+	Weekdays        string `gorm:"size:20;not null;default:''"`                         // ISO weekdays, comma-separated
 	ExperienceYears *int
 	Status          string `gorm:"size:12;not null;default:'open'"`
 	GroupID         *uint
@@ -187,7 +187,7 @@ type PoolRow struct {
 
 // ProgrammePool lists the open applications of a programme; admins only.
 func ProgrammePool(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint) ([]PoolRow, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []PoolRow
@@ -203,7 +203,7 @@ func ProgrammePool(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint)
 // LoadPool reads what the group proposal needs about a programme's open
 // applications: composition facts, projects and groups people are already in.
 func LoadPool(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint) (Pool, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Pool{}, ErrNotFound
 	}
 	tx := db.WithContext(ctx)

@@ -17,6 +17,7 @@ type AuditEvent struct {
 	Subject   string    `gorm:"size:40;not null;default:''" json:"subject"`
 	SubjectID uint      `gorm:"not null;default:0" json:"subject_id"`
 	Address   string    `gorm:"size:64;not null;default:''" json:"address"`
+	Detail    string    `gorm:"size:200;not null;default:''" json:"detail,omitempty"` // ids and names of roles, never content
 }
 
 // Audit actions.
@@ -33,6 +34,7 @@ const (
 	AuditRoleChange     = "role_changed"
 	AuditErasure        = "erasure"
 	AuditPurge          = "retention_purge"
+	AuditMentorChange   = "mentor_changed"
 	auditAddressMaxSize = 64
 )
 
@@ -55,12 +57,18 @@ func WithRequest(ctx context.Context, address string, now func() time.Time) cont
 
 // audit appends a line to the log in the caller's transaction.
 func audit(tx *gorm.DB, actor uint, action, subject string, subjectID uint) error {
+	return auditDetail(tx, actor, action, subject, subjectID, "")
+}
+
+// auditDetail appends a line with a detail such as "person #3 → person #7":
+// ids and role names only, never content.
+func auditDetail(tx *gorm.DB, actor uint, action, subject string, subjectID uint, detail string) error {
 	info, _ := tx.Statement.Context.Value(requestInfoKey{}).(requestInfo)
 	at := time.Now().UTC()
 	if info.Now != nil {
 		at = info.Now().UTC()
 	}
-	e := AuditEvent{At: at, Action: action, Subject: subject, SubjectID: subjectID, Address: info.Address}
+	e := AuditEvent{At: at, Action: action, Subject: subject, SubjectID: subjectID, Address: info.Address, Detail: detail}
 	if actor != 0 {
 		e.ActorID = &actor
 	}
@@ -86,7 +94,7 @@ type AuditFilter struct {
 
 // ListAudit returns the log, newest first, a page at a time; admins only.
 func ListAudit(ctx context.Context, db *gorm.DB, v Viewer, f AuditFilter, page *Page) ([]AuditRow, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	q := db.WithContext(ctx).Model(&AuditEvent{}).
@@ -108,4 +116,4 @@ func ListAudit(ctx context.Context, db *gorm.DB, v Viewer, f AuditFilter, page *
 
 // AuditActions lists the actions, for the filter.
 var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditDenied, AuditRead, AuditExport, AuditConsentGrant,
-	AuditConsentView, AuditConsentRevoke, AuditMembership, AuditRoleChange, AuditErasure, AuditPurge}
+	AuditConsentView, AuditConsentRevoke, AuditMembership, AuditRoleChange, AuditErasure, AuditPurge, AuditMentorChange}

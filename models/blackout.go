@@ -15,7 +15,7 @@ type BlackoutInput struct {
 
 // ListBlackouts returns the organisation's blackout periods; admins only.
 func ListBlackouts(ctx context.Context, db *gorm.DB, v Viewer) ([]Blackout, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []Blackout
@@ -26,7 +26,7 @@ func ListBlackouts(ctx context.Context, db *gorm.DB, v Viewer) ([]Blackout, erro
 // AddBlackout adds a period without meetings; admins only. Series already
 // planned keep their dates until they are planned again.
 func AddBlackout(ctx context.Context, db *gorm.DB, v Viewer, in BlackoutInput) (Blackout, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Blackout{}, ErrNotFound
 	}
 	b := Blackout{Name: CleanText(in.Name)}
@@ -45,7 +45,7 @@ func AddBlackout(ctx context.Context, db *gorm.DB, v Viewer, in BlackoutInput) (
 
 // DeleteBlackout removes a blackout period; admins only.
 func DeleteBlackout(ctx context.Context, db *gorm.DB, v Viewer, id uint) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	res := db.WithContext(ctx).Delete(&Blackout{}, id)

@@ -58,17 +58,19 @@ type CaseInput struct {
 	Visibility string `form:"visibility" json:"visibility" validate:"required,oneof=group mentor"`
 }
 
-// visibleCases is the only way cases are read: the viewer's own, all of
-// the groups they mentor, and those shared with the group in groups they
-// are a member of. Take-aways are cleared for anyone but the author.
+// visibleCases is the only way cases are read: the viewer's own, those of
+// the group they mentor and those shared with the group they are an admitted
+// member of, each from the start of the viewer's role on (or still waiting
+// to be placed). Take-aways are cleared for anyone but the author. It is
+// the SQL form of the CaseRead rule in policy.go.
 func visibleCases(tx *gorm.DB, v Viewer) *gorm.DB {
-	return tx.Model(&CaseQuestion{}).Where(`case_questions.author_id = ?
-		OR case_questions.group_id IN (?)
-		OR (case_questions.visibility = 'group' AND case_questions.group_id IN (?))`,
-		v.PersonID,
-		tx.Session(&gorm.Session{NewDB: true}).Model(&MentorGroup{}).Select("id").Where("mentor_id = ?", v.PersonID),
-		tx.Session(&gorm.Session{NewDB: true}).Model(&Membership{}).Select("group_id").
-			Where("person_id = ? AND status IN ('intake','active','frozen')", v.PersonID))
+	inTenure := `(case_questions.status = 'submitted' OR case_questions.created_at >= COALESCE(` +
+		tenureStart("case_questions.group_id") + `, case_questions.created_at))`
+	return tx.Model(&CaseQuestion{}).Where(`case_questions.author_id = @viewer
+		OR (case_questions.group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = @viewer) AND `+inTenure+`)
+		OR (case_questions.visibility = 'group' AND case_questions.group_id IN
+			(SELECT group_id FROM memberships WHERE person_id = @viewer AND status IN @admitted) AND `+inTenure+`)`,
+		map[string]any{"viewer": v.PersonID, "admitted": AdmittedStatuses})
 }
 
 func listCases(tx *gorm.DB, v Viewer, groupID, caseID uint) ([]CaseRow, error) {
@@ -99,8 +101,8 @@ func listCases(tx *gorm.DB, v Viewer, groupID, caseID uint) ([]CaseRow, error) {
 // GroupCases lists the cases of a group the viewer may see.
 func GroupCases(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]CaseRow, error) {
 	tx := db.WithContext(ctx)
-	if _, rel, err := relationTo(tx, v, groupID); err != nil || rel < RelMember {
-		return nil, ErrNotFound
+	if _, err := requireGroup(tx, v, GroupContent, groupID); err != nil {
+		return nil, err
 	}
 	return listCases(tx, v, groupID, 0)
 }
@@ -140,9 +142,8 @@ func nextOpenMeeting(tx *gorm.DB, groupID uint, now time.Time) (*uint, error) {
 func SubmitCase(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in CaseInput, now time.Time) (CaseQuestion, error) {
 	var c CaseQuestion
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		_, rel, err := relationTo(tx, v, groupID)
-		if err != nil || rel != RelMember {
-			return ErrNotFound
+		if _, err := requireGroup(tx, v, GroupMember, groupID); err != nil {
+			return err
 		}
 		next, err := nextOpenMeeting(tx, groupID, now)
 		if err != nil {
@@ -169,8 +170,8 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 		if err := tx.First(&c, id).Error; err != nil {
 			return notFound(err)
 		}
-		if _, rel, err := relationTo(tx, v, c.GroupID); err != nil || rel != RelMentor {
-			return ErrNotFound
+		if _, err := authorize(tx, v, CaseMentor, id); err != nil {
+			return err
 		}
 		var m Meeting
 		if err := tx.Select("id", "group_id", "kind").Where("group_id = ?", c.GroupID).First(&m, in.MeetingID).Error; err != nil {
@@ -206,12 +207,12 @@ func SetCaseStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in CaseS
 		if err := visibleCases(tx, v).Where("case_questions.id = ?", id).First(&c).Error; err != nil {
 			return notFound(err)
 		}
-		_, rel, err := relationTo(tx, v, c.GroupID)
+		a, err := authorize(tx, v, CaseStatusChange, id)
 		if err != nil {
-			return ErrNotFound
+			return err
 		}
-		if rel != RelMentor && !(c.AuthorID == v.PersonID && in.Status == string(CaseClosed)) {
-			return ErrForbidden
+		if !a.IsMentor() && in.Status != string(CaseClosed) {
+			return fieldErr("status", "case_author_may_close_only")
 		}
 		return tx.Model(&CaseQuestion{}).Where("id = ?", id).Update("status", in.Status).Error
 	})
@@ -226,8 +227,11 @@ type TakeAwaysInput struct {
 func SaveTakeAways(ctx context.Context, db *gorm.DB, v Viewer, id uint, in TakeAwaysInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c CaseQuestion
-		if err := tx.Where("author_id = ?", v.PersonID).First(&c, id).Error; err != nil {
+		if err := tx.First(&c, id).Error; err != nil {
 			return notFound(err)
+		}
+		if !Decide(Access{ViewerID: v.PersonID}, CaseAuthor, caseSubject(c)) {
+			return ErrNotFound
 		}
 		return tx.Model(&c).Update("take_aways", CleanText(in.TakeAways)).Error
 	})

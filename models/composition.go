@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ const (
 	RuleDifferentTeams    Rule = "different_teams"
 	RuleSeparateProjects  Rule = "separate_projects"
 	RuleMentorNotManager  Rule = "mentor_not_manager"
+	RuleNoManagerInGroup  Rule = "no_manager_in_group"
 	RuleMentorNotMentee   Rule = "mentor_not_mentee"
 	RuleOneGroupPerCohort Rule = "one_group_per_programme"
 	RuleSameDiscipline    Rule = "same_discipline"
@@ -22,7 +24,7 @@ const (
 
 // Rules lists every rule in checklist order.
 var Rules = []Rule{RuleGroupSize, RuleDifferentTeams, RuleSeparateProjects,
-	RuleMentorNotManager, RuleMentorNotMentee, RuleOneGroupPerCohort, RuleSameDiscipline}
+	RuleMentorNotManager, RuleNoManagerInGroup, RuleMentorNotMentee, RuleOneGroupPerCohort, RuleSameDiscipline}
 
 // Severity says how a rule holds: met, a warning, or broken (refused).
 type Severity string
@@ -67,6 +69,7 @@ type CompositionMentee struct {
 	TeamID              *uint
 	TeamName            string
 	ManagerID           *uint
+	Managers            []uint `gorm:"-"` // every line manager above, direct first
 	Discipline          string
 	DisciplineException string
 	Assignments         []Assignment `gorm:"-"`
@@ -83,6 +86,18 @@ type Composition struct {
 	Mentees         []CompositionMentee
 }
 
+// placed returns the mentees who have a place in the group (every status but
+// left): the protective rules hold for candidates and people in intake too.
+func (c Composition) placed() []CompositionMentee {
+	var out []CompositionMentee
+	for _, m := range c.Mentees {
+		if !m.Status.Left() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // active returns the mentees whose status is active.
 func (c Composition) active() []CompositionMentee {
 	var out []CompositionMentee
@@ -94,19 +109,33 @@ func (c Composition) active() []CompositionMentee {
 	return out
 }
 
-// Check evaluates every rule on the active mentees of the group.
+// Check evaluates every rule: the size, one group per programme and the
+// discipline on the active mentees, the rules that protect people on everyone
+// placed in the group. A line manager is refused at every status; a shared
+// team or project is refused once both are admitted and a warning while one
+// of them is still a candidate or in intake (candidates may compete for a place).
 func (c Composition) Check() Checklist {
-	active := c.active()
+	active, placed := c.active(), c.placed()
 	list := Checklist{
 		checkSize(active),
-		pairRule(RuleDifferentTeams, active, sameTeam),
-		pairRule(RuleSeparateProjects, active, c.sharedProject),
-		c.checkMentorNotManager(active),
-		c.checkMentorNotMentee(active),
+		pairRule(RuleDifferentTeams, placed, sameTeam, admittedPair),
+		pairRule(RuleSeparateProjects, placed, c.sharedProject, admittedPair),
+		c.checkMentorNotManager(placed),
+		pairRule(RuleNoManagerInGroup, placed, manages, always),
+		c.checkMentorNotMentee(placed),
 		checkOneGroup(active),
 		c.checkDiscipline(active),
 	}
 	return list
+}
+
+// manages names the relation when one of two mentees is a line manager of
+// the other, directly or higher up the chain.
+func manages(a, b CompositionMentee) string {
+	if slices.Contains(b.Managers, a.PersonID) || slices.Contains(a.Managers, b.PersonID) {
+		return "manager"
+	}
+	return ""
 }
 
 func result(rule Rule, findings []Finding) RuleResult {
@@ -131,13 +160,26 @@ func checkSize(active []CompositionMentee) RuleResult {
 	return result(RuleGroupSize, findings)
 }
 
-// pairRule reports every pair of mentees for which shared returns a subject.
-func pairRule(rule Rule, active []CompositionMentee, shared func(a, b CompositionMentee) string) RuleResult {
+// admittedPair is Broken when both mentees are admitted, else a Warning.
+func admittedPair(a, b CompositionMentee) Severity {
+	if a.Status.Admitted() && b.Status.Admitted() {
+		return Broken
+	}
+	return Warning
+}
+
+// always is Broken whatever the statuses.
+func always(_, _ CompositionMentee) Severity { return Broken }
+
+// pairRule reports every pair of mentees for which shared returns a subject,
+// with the severity that severity gives the pair.
+func pairRule(rule Rule, active []CompositionMentee, shared func(a, b CompositionMentee) string,
+	severity func(a, b CompositionMentee) Severity) RuleResult {
 	var findings []Finding
 	for i := range active {
 		for j := i + 1; j < len(active); j++ {
 			if s := shared(active[i], active[j]); s != "" {
-				findings = append(findings, Finding{Severity: Broken,
+				findings = append(findings, Finding{Severity: severity(active[i], active[j]),
 					People: []string{active[i].Name, active[j].Name}, Subject: s})
 			}
 		}
@@ -199,7 +241,7 @@ func earlierEnd(a, b Date) Date {
 func (c Composition) checkMentorNotManager(active []CompositionMentee) RuleResult {
 	var findings []Finding
 	for _, m := range active {
-		if m.ManagerID != nil && *m.ManagerID == c.MentorID {
+		if slices.Contains(m.Managers, c.MentorID) || (m.ManagerID != nil && *m.ManagerID == c.MentorID) {
 			findings = append(findings, Finding{Severity: Broken, People: []string{c.MentorName, m.Name}})
 		}
 	}
@@ -311,8 +353,12 @@ func findingKey(rule Rule, f Finding) string {
 }
 
 // RuleViolation refuses a change because it would break composition rules.
+// Group names the group when the change was to a person rather than to the
+// group; Confirmable says L&D may make the change anyway after confirming.
 type RuleViolation struct {
-	Results []RuleResult
+	Results     []RuleResult
+	Group       string
+	Confirmable bool
 }
 
 func (e *RuleViolation) Error() string {

@@ -64,16 +64,14 @@ func SaveEntry(ctx context.Context, db *gorm.DB, v Viewer, meetingID, personID u
 		if err := lockRow(tx, "meetings", meetingID); err != nil {
 			return err
 		}
-		m, g, rel, err := meetingFor(tx, v, meetingID)
+		m, a, err := meetingFor(tx, v, MeetingRead, meetingID)
 		if err != nil {
 			return err
 		}
-		if m.Kind != KindFirstMeeting {
+		if m.Kind != KindFirstMeeting || !Decide(a, MeetingEntryWrite, Subject{OwnerID: personID}) {
 			return ErrNotFound
 		}
-		if rel != RelMentor && personID != v.PersonID {
-			return ErrForbidden
-		}
+		g := a.Group
 		ids, _, err := activeMembers(tx, g.ID)
 		if err != nil {
 			return err

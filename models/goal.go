@@ -54,14 +54,15 @@ type ProgressInput struct {
 
 // visibleGoals is the only way goals are read: the viewer's own, those of
 // mentees in groups the viewer mentors, and shared goals in the viewer's
-// own groups.
+// own groups: the SQL form of the GoalRead rule in policy.go. Goals are the
+// mentee's current plan, so a new mentor sees them (not earlier notes).
 func visibleGoals(tx *gorm.DB, v Viewer) *gorm.DB {
 	return tx.Model(&LearningGoal{}).Where(`learning_goals.person_id = ?
 		OR learning_goals.group_id IN (?)
 		OR (learning_goals.shared AND learning_goals.group_id IN (?))`,
 		v.PersonID,
 		tx.Model(&MentorGroup{}).Select("id").Where("mentor_id = ?", v.PersonID),
-		tx.Model(&Membership{}).Select("group_id").Where("person_id = ? AND status IN ('active','frozen')", v.PersonID))
+		tx.Model(&Membership{}).Select("group_id").Where("person_id = ? AND status IN ?", v.PersonID, AdmittedStatuses))
 }
 
 // GoalRow is a goal with its owner's name.
@@ -166,9 +167,8 @@ func applyGoal(g *LearningGoal, in GoalInput) error {
 func CreateGoal(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in GoalInput) (LearningGoal, error) {
 	var g LearningGoal
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		_, rel, err := relationTo(tx, v, groupID)
-		if err != nil || rel != RelMember {
-			return ErrNotFound
+		if _, err := requireGroup(tx, v, GroupMember, groupID); err != nil {
+			return err
 		}
 		g = LearningGoal{PersonID: v.PersonID, GroupID: groupID}
 		if err := applyGoal(&g, in); err != nil {
@@ -183,8 +183,11 @@ func CreateGoal(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Goa
 func UpdateGoal(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GoalInput) (LearningGoal, error) {
 	var g LearningGoal
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("person_id = ?", v.PersonID).First(&g, id).Error; err != nil {
+		if err := tx.First(&g, id).Error; err != nil {
 			return notFound(err)
+		}
+		if !Decide(Access{ViewerID: v.PersonID}, GoalOwner, Subject{OwnerID: g.PersonID}) {
+			return ErrNotFound
 		}
 		if err := applyGoal(&g, in); err != nil {
 			return err
@@ -199,13 +202,11 @@ func AddProgress(ctx context.Context, db *gorm.DB, v Viewer, goalID uint, in Pro
 	var p GoalProgress
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var g LearningGoal
-		if err := visibleGoals(tx, v).Where("learning_goals.id = ?", goalID).First(&g).Error; err != nil {
+		if err := tx.First(&g, goalID).Error; err != nil {
 			return notFound(err)
 		}
-		if g.PersonID != v.PersonID {
-			if _, rel, err := relationTo(tx, v, g.GroupID); err != nil || rel != RelMentor {
-				return ErrForbidden
-			}
+		if _, err := authorize(tx, v, GoalProgressAdd, goalID); err != nil {
+			return err
 		}
 		on, err := ParseDate(in.WrittenOn)
 		if err != nil {

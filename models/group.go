@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -32,6 +33,7 @@ type MentorGroup struct {
 	Discipline  string      `gorm:"size:100;not null;default:''"`
 	Status      GroupStatus `gorm:"size:20;not null;default:'forming'"`
 	ClosedOn    *Date       // when the group closed; retention counts from here
+	RulesBroken bool        `gorm:"not null;default:false"` // L&D confirmed a change that broke a rule
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -64,7 +66,7 @@ func groupSummaries(db *gorm.DB) *gorm.DB {
 
 // ProgrammeGroups lists the groups of a programme; admins only.
 func ProgrammeGroups(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint) ([]GroupSummary, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []GroupSummary
@@ -84,50 +86,28 @@ func MentoredGroups(ctx context.Context, db *gorm.DB, v Viewer) ([]GroupSummary,
 func MemberGroups(ctx context.Context, db *gorm.DB, v Viewer) ([]GroupSummary, error) {
 	var out []GroupSummary
 	err := groupSummaries(db.WithContext(ctx)).
-		Where("mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active','frozen'))", v.PersonID).
+		Where("mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ?)",
+			v.PersonID, append(AdmittedStatuses, ApplicantStatuses...)).
 		Find(&out).Error
 	return out, err
 }
 
-// groupAccess says how a viewer relates to a group.
-type groupAccess int
-
-const (
-	noAccess     groupAccess = iota
-	memberAccess             // a mentee in the group: roster names only
-	staffAccess              // the group's mentor or an admin
-)
-
-// accessToGroup finds the group and the viewer's access to it; ErrNotFound
-// when the viewer has none.
-func accessToGroup(tx *gorm.DB, v Viewer, id uint) (MentorGroup, groupAccess, error) {
-	var g MentorGroup
-	if err := tx.Preload("Programme").Preload("Mentor").First(&g, id).Error; err != nil {
-		return g, noAccess, notFound(err)
-	}
-	if v.Admin || g.MentorID == v.PersonID {
-		return g, staffAccess, nil
-	}
-	var n int64
-	tx.Model(&Membership{}).Where("group_id = ? AND person_id = ? AND status IN ('intake','active','frozen')", id, v.PersonID).Count(&n)
-	if n > 0 {
-		return g, memberAccess, nil
-	}
-	return g, noAccess, ErrNotFound
-}
-
 // GroupPage is a group as one viewer may see it. Members and Checklist are
-// filled for the mentor and admins only; Roster (names) for mentees.
+// filled for the mentor and L&D; Roster (names) for the group's mentees.
+// Status reasons are the mentor's and the mentee's alone: L&D sees the
+// status and its date.
 type GroupPage struct {
-	Group     MentorGroup
-	Staff     bool
-	IsMentor  bool
-	Members   []MemberRow
-	Roster    []string
-	Checklist Checklist
+	Group       MentorGroup
+	Access      Access
+	Staff       bool
+	IsMentor    bool
+	Members     []MemberRow
+	Roster      []string
+	Checklist   Checklist
+	MentorTerms []MentorTerm // the group's mentors over time, when it had more than one
 }
 
-// MemberRow is a membership as the mentor and admins see it.
+// MemberRow is a membership as the mentor and L&D see it.
 type MemberRow struct {
 	Membership
 	Name       string
@@ -140,16 +120,25 @@ type MemberRow struct {
 // GetGroupPage returns a group as the viewer may see it.
 func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPage, error) {
 	tx := db.WithContext(ctx)
-	g, access, err := accessToGroup(tx, v, id)
+	a, err := requireGroup(tx, v, GroupRead, id)
 	if err != nil {
 		return GroupPage{}, err
 	}
-	page := GroupPage{Group: g, Staff: access == staffAccess, IsMentor: g.MentorID == v.PersonID}
-	if access == memberAccess {
-		err = tx.Model(&Membership{}).Joins("JOIN people p ON p.id = memberships.person_id").
-			Where("memberships.group_id = ? AND memberships.status IN ('active','frozen')", id).
-			Order("p.name").Pluck("p.name", &page.Roster).Error
+	g := a.Group
+	page := GroupPage{Group: g, Access: a, Staff: a.Staff || a.IsMentor(), IsMentor: a.IsMentor()}
+	if terms, err := mentorTerms(tx, id); err != nil {
+		return page, err
+	} else if len(terms) > 1 || (len(terms) == 1 && terms[0].EndsAt != nil) {
+		page.MentorTerms = terms
+	}
+	if !page.Staff {
 		page.Group.Mentor = Person{ID: g.Mentor.ID, Name: g.Mentor.Name}
+		if !a.IsMember() {
+			return page, nil // applicants see their own place, not who else is in the group
+		}
+		err = tx.Model(&Membership{}).Joins("JOIN people p ON p.id = memberships.person_id").
+			Where("memberships.group_id = ? AND memberships.status IN ?", id, AdmittedStatuses).
+			Order("p.name").Pluck("p.name", &page.Roster).Error
 		return page, err
 	}
 	err = tx.Model(&Membership{}).Select(`memberships.*, p.name, p.email, p.discipline,
@@ -160,6 +149,11 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 		Where("memberships.group_id = ?", id).Order("p.name").Find(&page.Members).Error
 	if err != nil {
 		return page, err
+	}
+	for i := range page.Members {
+		if !Decide(a, MembershipReason, Subject{OwnerID: page.Members[i].PersonID}) {
+			page.Members[i].StatusReason = ""
+		}
 	}
 	comp, err := loadComposition(tx, g)
 	if err != nil {
@@ -172,7 +166,7 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 // CreateGroup adds a group to a programme; admins only. It starts as forming.
 func CreateGroup(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint, in GroupInput) (MentorGroup, error) {
 	g := MentorGroup{ProgrammeID: programmeID, Status: GroupForming}
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return g, ErrNotFound
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -183,16 +177,60 @@ func CreateGroup(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint, i
 			return err
 		}
 		g.Status = GroupForming
-		return tx.Omit("Programme", "Mentor").Create(&g).Error
+		if g.MentorID == v.PersonID {
+			return errSelfAppointment
+		}
+		if err := tx.Omit("Programme", "Mentor").Create(&g).Error; err != nil {
+			return err
+		}
+		return startTenure(tx, g.ID, g.MentorID, tenureMentor, nowOf(tx))
 	})
-	return g, err
+	return g, refusedMentor(ctx, db, v, g.ID, err)
+}
+
+// errSelfAppointment refuses an L&D admin who makes themselves a group's
+// mentor: that would open the group's confidential content to L&D. Another
+// admin may appoint them.
+var errSelfAppointment = fieldErr("mentor_id", "mentor_self_appointed")
+
+// refusedMentor writes an audit row, outside the rolled-back transaction,
+// when err refused a self-appointment; it returns err.
+func refusedMentor(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, err error) error {
+	if err != nil && errors.Is(err, errSelfAppointment) {
+		if aerr := Audit(ctx, db, v.PersonID, AuditDenied, "mentor_self_appointment", groupID); aerr != nil {
+			return aerr
+		}
+	}
+	return err
+}
+
+// changeMentor ends the former mentor's term and starts the new one's, audits
+// who changed it from whom to whom, and tells the group's members by mail.
+func changeMentor(tx *gorm.DB, v Viewer, g MentorGroup, from uint) error {
+	now := nowOf(tx)
+	if err := endTenure(tx, g.ID, from, tenureMentor, now); err != nil {
+		return err
+	}
+	if err := startTenure(tx, g.ID, g.MentorID, tenureMentor, now); err != nil {
+		return err
+	}
+	if err := auditDetail(tx, v.PersonID, AuditMentorChange, "group", g.ID,
+		"person #"+itoaU(from)+" → person #"+itoaU(g.MentorID)); err != nil {
+		return err
+	}
+	var members []uint
+	if err := tx.Model(&Membership{}).Where("group_id = ? AND status IN ?", g.ID, AdmittedStatuses).
+		Pluck("person_id", &members).Error; err != nil {
+		return err
+	}
+	return enqueue(tx, MailMentorChanged, "group", g.ID, now, now, append(members, g.MentorID))
 }
 
 // UpdateGroup changes a group's name, mentor, discipline or status; admins
 // only. A change that would break a composition rule is refused.
 func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupInput) (MentorGroup, error) {
 	var g MentorGroup
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return g, ErrNotFound
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -203,20 +241,33 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 		if err != nil {
 			return err
 		}
-		active := len(before.active())
+		active, formerMentor := len(before.active()), g.MentorID
 		if err := applyGroupInput(tx, &g, in, active); err != nil {
 			return err
+		}
+		if g.MentorID != formerMentor && g.MentorID == v.PersonID {
+			return errSelfAppointment
 		}
 		after, err := loadComposition(tx, g)
 		if err != nil {
 			return err
 		}
-		if broken := NewlyBroken(before.Check(), after.Check()); len(broken) > 0 {
+		checked := after.Check()
+		if broken := NewlyBroken(before.Check(), checked); len(broken) > 0 {
 			return &RuleViolation{Results: broken}
 		}
-		return tx.Model(&g).Select("name", "mentor_id", "discipline", "status", "closed_on").Updates(&g).Error
+		if err := tx.Model(&g).Select("name", "mentor_id", "discipline", "status", "closed_on").Updates(&g).Error; err != nil {
+			return err
+		}
+		if err := settleRules(tx, g, checked); err != nil {
+			return err
+		}
+		if g.MentorID != formerMentor {
+			return changeMentor(tx, v, g, formerMentor)
+		}
+		return nil
 	})
-	return g, err
+	return g, refusedMentor(ctx, db, v, id, err)
 }
 
 func applyGroupInput(tx *gorm.DB, g *MentorGroup, in GroupInput, active int) error {
@@ -253,21 +304,61 @@ func loadComposition(tx *gorm.DB, g MentorGroup) (Composition, error) {
 	c := Composition{GroupDiscipline: g.Discipline, ProgrammeStart: g.Programme.StartsOn,
 		ProgrammeEnd: g.Programme.EndsOn, MentorID: g.MentorID, MentorName: g.Mentor.Name}
 	err := tx.Model(&Membership{}).Select(`memberships.id AS membership_id, memberships.person_id,
-		memberships.status, memberships.discipline_exception, p.name, p.team_id, p.manager_id, p.discipline,
+		memberships.status, p.name, p.team_id, p.manager_id, p.discipline,
 		COALESCE(t.name, '') AS team_name`).
 		Joins("JOIN people p ON p.id = memberships.person_id").
 		Joins("LEFT JOIN teams t ON t.id = p.team_id").
-		Where("memberships.group_id = ? AND memberships.status NOT IN ('stopped','referred')", g.ID).
+		Where("memberships.group_id = ? AND memberships.status NOT IN ?", g.ID, LeftStatuses).
 		Order("p.name").Scan(&c.Mentees).Error
 	if err != nil {
 		return c, err
 	}
+	// The recorded exceptions are sealed: read them as memberships, which the vault opens.
+	var exceptions []Membership
+	if err := tx.Select("id", "discipline_exception").Where("group_id = ? AND discipline_exception <> ''", g.ID).
+		Find(&exceptions).Error; err != nil {
+		return c, err
+	}
+	byID := map[uint]string{}
+	for _, m := range exceptions {
+		byID[m.ID] = m.DisciplineException
+	}
 	for i := range c.Mentees {
+		c.Mentees[i].DisciplineException = byID[c.Mentees[i].MembershipID]
 		if err := fillMenteeContext(tx, &c.Mentees[i], g); err != nil {
 			return c, err
 		}
 	}
-	return c, nil
+	return c, fillManagers(tx, c.Mentees)
+}
+
+// fillManagers loads every mentee's chain of line managers in one statement.
+func fillManagers(tx *gorm.DB, mentees []CompositionMentee) error {
+	if len(mentees) == 0 {
+		return nil
+	}
+	ids := make([]uint, len(mentees))
+	for i, m := range mentees {
+		ids[i] = m.PersonID
+	}
+	var rows []struct{ PersonID, ManagerID uint }
+	err := tx.Raw(`WITH RECURSIVE chain(person_id, manager_id, depth) AS (
+			SELECT id, manager_id, 1 FROM people WHERE id IN ? AND manager_id IS NOT NULL
+			UNION ALL
+			SELECT c.person_id, p.manager_id, c.depth + 1 FROM chain c JOIN people p ON p.id = c.manager_id
+			WHERE p.manager_id IS NOT NULL AND c.depth < 30)
+		SELECT person_id, manager_id FROM chain ORDER BY person_id, depth`, ids).Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	chains := map[uint][]uint{}
+	for _, r := range rows {
+		chains[r.PersonID] = append(chains[r.PersonID], r.ManagerID)
+	}
+	for i := range mentees {
+		mentees[i].Managers = chains[mentees[i].PersonID]
+	}
+	return nil
 }
 
 // fillMenteeContext loads a mentee's projects and other groups in the programme.

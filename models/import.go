@@ -250,7 +250,7 @@ func changed(r ImportRow, p Person, st importState, byID map[uint]Person, m Impo
 
 // PlanImport is the dry run: what applying the file would do, row by row.
 func PlanImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportReport, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ImportReport{}, ErrNotFound
 	}
 	headers, records, err := ParseCSV(data)
@@ -387,7 +387,7 @@ func applyImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m Impo
 
 // ExportPeople writes everyone as CSV with the same headers the import reads.
 func ExportPeople(ctx context.Context, db *gorm.DB, v Viewer, w io.Writer) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	tx := db.WithContext(ctx)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -41,12 +42,13 @@ type Intake struct {
 	ID           uint          `gorm:"primaryKey"`
 	MembershipID uint          `gorm:"not null;uniqueIndex"`
 	HeldOn       Date          `gorm:"not null"`
-	Click        bool          `gorm:"not null"`
-	Learnable    bool          `gorm:"not null"`
-	HasGoal      bool          `gorm:"not null"`
-	CanReflect   bool          `gorm:"not null"`
-	Kind         MenteeKind    `gorm:"size:30;not null"`
-	Outcome      IntakeOutcome `gorm:"size:20;not null"`
+	Click        bool          `gorm:"-"`
+	Learnable    bool          `gorm:"-"`
+	HasGoal      bool          `gorm:"-"`
+	CanReflect   bool          `gorm:"-"`
+	Assessment   string        `gorm:"type:text;not null;default:''" sealed:"intakes"` // the four yes/no answers, packed
+	Kind         MenteeKind    `gorm:"type:text;not null" sealed:"intakes"`
+	Outcome      IntakeOutcome `gorm:"type:text;not null" sealed:"intakes"`
 	Notes        string        `gorm:"type:text;not null;default:''" sealed:"intakes"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -71,38 +73,39 @@ type IntakePage struct {
 	MenteeName string
 	Intake     Intake
 	Recorded   bool
+	Earlier    bool // recorded by a former mentor: its content is not shown
 }
 
 // mentorsMembership finds a membership in a group the viewer mentors.
-// Admins do not read intakes: they are the mentor's alone.
-func mentorsMembership(tx *gorm.DB, v Viewer, membershipID uint) (Membership, MentorGroup, error) {
+// L&D does not read intakes: they are the mentor's alone.
+func mentorsMembership(tx *gorm.DB, v Viewer, membershipID uint) (Membership, Access, error) {
 	var m Membership
-	var g MentorGroup
 	if err := tx.First(&m, membershipID).Error; err != nil {
-		return m, g, notFound(err)
+		return m, Access{}, notFound(err)
 	}
-	if err := tx.Preload("Programme").Preload("Mentor").First(&g, m.GroupID).Error; err != nil {
-		return m, g, notFound(err)
-	}
-	if g.MentorID != v.PersonID {
-		return m, g, ErrNotFound
-	}
-	return m, g, nil
+	a, err := authorize(tx, v, MembershipMentor, membershipID)
+	return m, a, err
 }
 
 // GetIntake returns the intake page of a membership for its group's mentor.
+// An intake a former mentor recorded shows that it exists, not what it says.
 func GetIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) (IntakePage, error) {
 	tx := db.WithContext(ctx)
-	m, g, err := mentorsMembership(tx, v, membershipID)
+	m, a, err := mentorsMembership(tx, v, membershipID)
 	if err != nil {
 		return IntakePage{}, err
 	}
-	page := IntakePage{Membership: m, Group: g}
-	tx.Model(&Person{}).Where("id = ?", m.PersonID).Pluck("name", &page.MenteeName)
+	page := IntakePage{Membership: m, Group: a.Group}
+	if err := tx.Model(&Person{}).Where("id = ?", m.PersonID).Pluck("name", &page.MenteeName).Error; err != nil {
+		return page, err
+	}
 	err = tx.Where("membership_id = ?", m.ID).First(&page.Intake).Error
 	switch {
 	case err == nil:
 		page.Recorded = true
+		if !Decide(a, IntakeNotesRead, Subject{At: page.Intake.CreatedAt}) {
+			page.Earlier, page.Intake = true, Intake{ID: page.Intake.ID, MembershipID: m.ID}
+		}
 	case err == gorm.ErrRecordNotFound:
 		err = nil
 	}
@@ -119,7 +122,7 @@ var outcomeStatus = map[IntakeOutcome]MembershipStatus{
 func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, in IntakeInput, today Date) (Intake, error) {
 	var it Intake
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		m, _, err := mentorsMembership(tx, v, membershipID)
+		m, acc, err := mentorsMembership(tx, v, membershipID)
 		if err != nil {
 			return err
 		}
@@ -129,6 +132,10 @@ func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, i
 		}
 		if err := tx.Where("membership_id = ?", m.ID).First(&it).Error; err != nil && err != gorm.ErrRecordNotFound {
 			return err
+		}
+		if it.ID != 0 && !Decide(acc, IntakeNotesRead, Subject{At: it.CreatedAt}) {
+			// A former mentor's intake: the new mentor records their own in its place.
+			it = Intake{ID: it.ID, CreatedAt: nowOf(tx)}
 		}
 		it.MembershipID, it.HeldOn = m.ID, held
 		it.Click, it.Learnable, it.HasGoal, it.CanReflect = in.Click, in.Learnable, in.HasGoal, in.CanReflect
@@ -144,4 +151,30 @@ func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, i
 		return err
 	})
 	return it, err
+}
+
+// intakeAnswers names the yes/no answers in the packed Assessment.
+var intakeAnswers = []string{"click", "learnable", "has_goal", "can_reflect"}
+
+// PackSealed writes the yes/no answers into the sealed Assessment.
+func (it *Intake) PackSealed() {
+	var yes []string
+	for i, v := range []bool{it.Click, it.Learnable, it.HasGoal, it.CanReflect} {
+		if v {
+			yes = append(yes, intakeAnswers[i])
+		}
+	}
+	it.Assessment = strings.Join(yes, ",")
+	if it.Assessment == "" {
+		it.Assessment = "none" // sealed all the same, so "all no" is not visible either
+	}
+}
+
+// UnpackSealed reads the yes/no answers back from the opened Assessment.
+func (it *Intake) UnpackSealed() {
+	yes := map[string]bool{}
+	for _, a := range strings.Split(it.Assessment, ",") {
+		yes[a] = true
+	}
+	it.Click, it.Learnable, it.HasGoal, it.CanReflect = yes["click"], yes["learnable"], yes["has_goal"], yes["can_reflect"]
 }

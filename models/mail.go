@@ -12,6 +12,7 @@ const (
 	MailPollWaiting    = "poll_waiting"
 	MailSeriesEnding   = "series_ending"
 	MailEvaluation     = "evaluation"
+	MailMentorChanged  = "mentor_changed"
 )
 
 // ReminderKinds are the kinds a person can switch off.

@@ -25,6 +25,8 @@ type OutgoingMail struct {
 	UID       string
 	Sequence  int
 	Cancelled bool
+	Personal  bool      // an account link for the addressee alone
+	Expires   time.Time // when that link stops working
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -35,6 +37,16 @@ var ErrStale = errors.New("the delivery no longer applies")
 // recipient switched off, is ErrStale. Any other failed read is returned as
 // it is: the delivery stays in the queue and is tried again.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, false)
+}
+
+// ComposePreview is ComposeDelivery for the admins' mailbox page: an
+// account link is left out, so only its addressee ever sees it.
+func ComposePreview(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, true)
+}
+
+func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
 	var p struct {
 		ID                                     uint
@@ -53,6 +65,9 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		return OutgoingMail{}, ErrStale
 	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
+	if isAccountMail(d.Kind) {
+		return composeAccountMail(tx, d, out, nowOf(tx), preview)
+	}
 	switch d.SubjectType {
 	case "meeting":
 		var m MeetingWithGroup
@@ -112,6 +127,14 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		var err error
 		if out.GroupName, err = groupName(tx, d.SubjectID); err != nil {
 			return out, err
+		}
+		if d.Kind == MailMentorChanged {
+			if err := tx.Model(&Person{}).Where("id = (SELECT mentor_id FROM mentor_groups WHERE id = ?)", d.SubjectID).
+				Pluck("name", &out.With).Error; err != nil {
+				return out, err
+			}
+			out.Path = "/groups/" + itoaU(d.SubjectID)
+			return out, nil
 		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
 		if d.Kind == MailEvaluation {

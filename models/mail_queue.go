@@ -193,7 +193,7 @@ func MarkRetry(ctx context.Context, db *gorm.DB, d MailDelivery, cause error, no
 
 // RetryDelivery puts a failed delivery back in the queue; admins only.
 func RetryDelivery(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Time) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	res := db.WithContext(ctx).Model(&MailDelivery{}).Where("id = ? AND status = ?", id, DeliveryFailed).
@@ -212,7 +212,7 @@ type DeliveryRow struct {
 
 // ListDeliveries shows the outbox newest first, by status; admins only.
 func ListDeliveries(ctx context.Context, db *gorm.DB, v Viewer, status string, page *Page) ([]DeliveryRow, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	q := db.WithContext(ctx).Model(&MailDelivery{}).Joins("JOIN people p ON p.id = mail_deliveries.recipient_id")

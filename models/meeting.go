@@ -29,21 +29,21 @@ type Meeting struct {
 	EndsAt       time.Time     `gorm:"not null" json:"ends_at"`
 	Location     string        `gorm:"size:200;not null;default:''" json:"location"`
 	Status       MeetingStatus `gorm:"size:20;not null;default:'planned'" json:"status"`
-	StatusReason string        `gorm:"size:500;not null;default:''" json:"status_reason,omitempty"`
+	StatusReason string        `gorm:"type:text;not null;default:''" json:"status_reason,omitempty" sealed:"meetings"`
 	EditedByHand bool          `gorm:"not null;default:false" json:"edited_by_hand"`
 	MethodKey    string        `gorm:"size:30;not null;default:''" json:"method,omitempty"`
-	Agenda       string        `gorm:"type:text;not null;default:''" json:"-"`
+	Agenda       string        `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
 	Notes        string        `gorm:"type:text;not null;default:''" json:"notes,omitempty" sealed:"meetings"`
 	IntroFormat  string        `gorm:"size:20;not null;default:''" json:"intro_format,omitempty"`
 	Host         string        `gorm:"size:200;not null;default:''" json:"host,omitempty"`
 	Address      string        `gorm:"size:300;not null;default:''" json:"address,omitempty"`
 	Contact      string        `gorm:"size:200;not null;default:''" json:"contact,omitempty"`
-	Purpose      string        `gorm:"size:1000;not null;default:''" json:"purpose,omitempty"`
-	Preparation  string        `gorm:"size:2000;not null;default:''" json:"preparation,omitempty"`
-	Practical    string        `gorm:"size:2000;not null;default:''" json:"practical,omitempty"`
+	Purpose      string        `gorm:"type:text;not null;default:''" json:"purpose,omitempty" sealed:"meetings"`
+	Preparation  string        `gorm:"type:text;not null;default:''" json:"preparation,omitempty" sealed:"meetings"`
+	Practical    string        `gorm:"type:text;not null;default:''" json:"practical,omitempty" sealed:"meetings"`
 	GuestName    string        `gorm:"size:200;not null;default:''" json:"guest_name,omitempty"`
 	GuestRole    string        `gorm:"size:200;not null;default:''" json:"guest_role,omitempty"`
-	Topic        string        `gorm:"size:500;not null;default:''" json:"topic,omitempty"`
+	Topic        string        `gorm:"type:text;not null;default:''" json:"topic,omitempty" sealed:"meetings"`
 	// CaseDeadlineDays is how many days before the meeting cases must be in.
 	CaseDeadlineDays int `gorm:"not null;default:7" json:"case_deadline_days"`
 	// Sequence counts the changes calendars must follow (ICS SEQUENCE).
@@ -89,7 +89,7 @@ type Attendance struct {
 // dates and kinds only.
 type GroupCalendar struct {
 	Group    MentorGroup
-	Relation Relation
+	Access   Access
 	Meetings []Meeting
 	Series   *GroupSeries
 }
@@ -98,19 +98,24 @@ type GroupCalendar struct {
 // the viewer may see: admins get dates, kinds and status only.
 func ListMeetings(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (GroupCalendar, error) {
 	tx := db.WithContext(ctx)
-	g, rel, err := relationTo(tx, v, groupID)
+	a, err := requireGroup(tx, v, GroupRosterRead, groupID)
 	if err != nil {
 		return GroupCalendar{}, err
 	}
-	cal := GroupCalendar{Group: g, Relation: rel}
+	cal := GroupCalendar{Group: a.Group, Access: a}
 	q := tx.Where("group_id = ?", groupID).Order("starts_at")
-	if rel == RelAdmin {
+	if !Decide(a, GroupContent, Subject{}) {
 		q = q.Select("id", "group_id", "seq", "kind", "starts_at", "ends_at", "status")
 	}
 	if err := q.Find(&cal.Meetings).Error; err != nil {
 		return cal, err
 	}
-	if rel == RelMentor {
+	for i := range cal.Meetings {
+		if !Decide(a, MeetingNotesRead, Subject{At: cal.Meetings[i].StartsAt}) {
+			cal.Meetings[i].Notes = ""
+		}
+	}
+	if Decide(a, GroupMentor, Subject{}) {
 		var s GroupSeries
 		if tx.Where("group_id = ?", groupID).Limit(1).Find(&s).RowsAffected > 0 {
 			cal.Series = &s
@@ -123,7 +128,8 @@ func ListMeetings(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (Gro
 type MeetingPage struct {
 	Meeting    Meeting
 	Group      MentorGroup
-	Relation   Relation
+	Access     Access
+	NotesShown bool // the meeting falls in the viewer's tenure: notes, entries and actions are shown
 	Agenda     []AgendaItem
 	Roles      map[MeetingRole][]uint
 	Proposed   map[MeetingRole]uint
@@ -134,42 +140,41 @@ type MeetingPage struct {
 	Frozen     map[uint]bool
 }
 
-// meetingFor loads a meeting and the viewer's relation to its group. Admins
-// and outsiders get ErrNotFound: admins see meetings in the calendar only.
-func meetingFor(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, Relation, error) {
+// meetingFor loads a meeting and the viewer's access to its group, and
+// checks permission p on it; refusals are ErrNotFound (L&D sees meetings in
+// the calendar only).
+func meetingFor(tx *gorm.DB, v Viewer, p Permission, id uint) (Meeting, Access, error) {
 	var m Meeting
 	if err := tx.First(&m, id).Error; err != nil {
-		return m, MentorGroup{}, RelNone, notFound(err)
+		return m, Access{}, notFound(err)
 	}
-	g, rel, err := relationTo(tx, v, m.GroupID)
-	if err != nil || rel < RelMember {
-		return Meeting{}, MentorGroup{}, RelNone, ErrNotFound
+	a, err := authorize(tx, v, p, id)
+	if err != nil {
+		return Meeting{}, a, err
 	}
-	return m, g, rel, nil
+	return m, a, nil
 }
 
-// mentorsMeeting is meetingFor for changes only the group's mentor may
-// make: anyone else gets ErrNotFound.
+// mentorsMeeting is meetingFor for changes only the group's mentor may make.
 func mentorsMeeting(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, error) {
-	m, g, rel, err := meetingFor(tx, v, id)
-	if err != nil {
-		return Meeting{}, MentorGroup{}, err
-	}
-	if rel != RelMentor {
-		return Meeting{}, MentorGroup{}, ErrNotFound
-	}
-	return m, g, nil
+	m, a, err := meetingFor(tx, v, MeetingMentor, id)
+	return m, a.Group, err
 }
 
 // GetMeetingPage returns a meeting for a member or the mentor of its group.
 func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (MeetingPage, error) {
 	tx := db.WithContext(ctx)
-	m, g, rel, err := meetingFor(tx, v, id)
+	m, a, err := meetingFor(tx, v, MeetingRead, id)
 	if err != nil {
 		return MeetingPage{}, err
 	}
-	page := MeetingPage{Meeting: m, Group: g, Relation: rel, Roles: map[MeetingRole][]uint{}, Attendance: map[uint]AttendanceStatus{}}
-	if m.Notes != "" && rel != RelMentor {
+	g, mentor := a.Group, a.IsMentor()
+	page := MeetingPage{Meeting: m, Group: g, Access: a, Roles: map[MeetingRole][]uint{}, Attendance: map[uint]AttendanceStatus{},
+		NotesShown: Decide(a, MeetingNotesRead, Subject{At: m.StartsAt})}
+	if !page.NotesShown {
+		page.Meeting.Notes = ""
+	}
+	if page.Meeting.Notes != "" && !mentor {
 		if err := audit(tx, v.PersonID, AuditRead, "meeting_notes", m.ID); err != nil {
 			return page, err
 		}
@@ -192,7 +197,7 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	}
 	var att []Attendance
 	q := tx.Where("meeting_id = ?", id)
-	if rel != RelMentor {
+	if !mentor {
 		q = q.Where("person_id = ?", v.PersonID)
 	}
 	if err := q.Find(&att).Error; err != nil {
@@ -201,12 +206,15 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	for _, a := range att {
 		page.Attendance[a.PersonID] = a.Status
 	}
-	if rel == RelMentor && m.Kind != KindFirstMeeting {
+	if mentor && m.Kind != KindFirstMeeting {
 		if page.Proposed, err = proposedRoles(tx, g.ID, m); err != nil {
 			return page, err
 		}
 	}
-	if page.Actions, err = actionRows(tx, g.ID, &m.ID); err != nil {
+	if !page.NotesShown {
+		return page, nil
+	}
+	if page.Actions, err = actionRows(tx, g.ID, &m.ID, nil); err != nil {
 		return page, err
 	}
 	if m.Kind == KindFirstMeeting {
@@ -527,16 +535,9 @@ func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInpu
 		if err := lockRow(tx, "meetings", id); err != nil {
 			return err
 		}
-		m, _, rel, err := meetingFor(tx, v, id)
+		m, _, err := meetingFor(tx, v, MeetingNotesWrite, id)
 		if err != nil {
 			return err
-		}
-		if rel != RelMentor {
-			var n int64
-			tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role = ?", id, v.PersonID, RoleNoteTaker).Count(&n)
-			if n == 0 {
-				return ErrForbidden
-			}
 		}
 		return tx.Model(&m).Update("notes", CleanText(in.Notes)).Error
 	})

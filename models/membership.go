@@ -19,6 +19,7 @@ const (
 	StatusFrozen    MembershipStatus = "frozen"
 	StatusStopped   MembershipStatus = "stopped"
 	StatusReferred  MembershipStatus = "referred"
+	StatusLeft      MembershipStatus = "left" // the person erased their data
 )
 
 // MembershipStatuses lists the statuses in their natural order.
@@ -32,8 +33,8 @@ type Membership struct {
 	PersonID            uint             `gorm:"not null;uniqueIndex:idx_membership_group_person;index"`
 	Status              MembershipStatus `gorm:"size:20;not null"`
 	StatusSince         Date             `gorm:"not null"`
-	StatusReason        string           `gorm:"size:500;not null;default:''"`
-	DisciplineException string           `gorm:"size:500;not null;default:''"`
+	StatusReason        string           `gorm:"type:text;not null;default:''" sealed:"memberships"`
+	DisciplineException string           `gorm:"type:text;not null;default:''" sealed:"memberships"`
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 }
@@ -58,17 +59,18 @@ type StatusInput struct {
 func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in MemberInput, today Date) (Membership, error) {
 	m := Membership{GroupID: groupID, PersonID: in.PersonID, Status: StatusCandidate, StatusSince: today,
 		DisciplineException: CleanText(in.DisciplineException)}
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return m, ErrNotFound
 	}
 	if in.Status != "" {
 		m.Status = MembershipStatus(in.Status)
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		g, _, err := accessToGroup(tx, v, groupID)
+		a, err := requireGroup(tx, v, GroupManage, groupID)
 		if err != nil {
 			return err
 		}
+		g := a.Group
 		var person Person
 		if err := tx.First(&person, in.PersonID).Error; err != nil {
 			return fieldErr("person_id", "unknown_choice")
@@ -101,6 +103,9 @@ func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Memb
 		if err != nil {
 			return err
 		}
+		if err := memberTenureFor(tx, m, StatusCandidate, nowOf(tx)); err != nil {
+			return err
+		}
 		return audit(tx, v.PersonID, AuditMembership, "membership", m.ID)
 	})
 	return m, err
@@ -124,10 +129,11 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	if err := tx.First(&m, membershipID).Error; err != nil {
 		return m, notFound(err)
 	}
-	g, access, err := accessToGroup(tx, v, m.GroupID)
-	if err != nil || access != staffAccess {
-		return Membership{}, ErrNotFound
+	a, err := authorize(tx, v, MembershipStaff, membershipID)
+	if err != nil {
+		return Membership{}, err
 	}
+	g, from := a.Group, m.Status
 	since := today
 	if in.Since != "" {
 		if since, err = ParseDate(in.Since); err != nil {
@@ -167,6 +173,9 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	if err = tx.Model(&m).Select("status", "status_since", "status_reason", "discipline_exception").Updates(&m).Error; err != nil {
 		return m, err
 	}
+	if err := memberTenureFor(tx, m, from, tenureMoment(tx, since)); err != nil {
+		return m, err
+	}
 	return m, audit(tx, v.PersonID, AuditMembership, "membership", m.ID)
 }
 
@@ -181,13 +190,18 @@ func compositionMentee(tx *gorm.DB, m Membership, g MentorGroup) (CompositionMen
 	if p.Team != nil {
 		c.TeamName = p.Team.Name
 	}
-	return c, fillMenteeContext(tx, &c, g)
+	if err := fillMenteeContext(tx, &c, g); err != nil {
+		return c, err
+	}
+	one := []CompositionMentee{c}
+	err := fillManagers(tx, one)
+	return one[0], err
 }
 
 // RemoveMember deletes a membership that has not started (candidate or
 // intake without a recorded intake); admins only.
 func RemoveMember(ctx context.Context, db *gorm.DB, v Viewer, groupID, membershipID uint) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

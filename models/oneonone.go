@@ -20,8 +20,9 @@ type OneOnOne struct {
 	StartsAt  time.Time `gorm:"not null" json:"starts_at"`
 	EndsAt    time.Time `gorm:"not null" json:"ends_at"`
 	AdHoc     bool      `gorm:"not null;default:false" json:"ad_hoc"`
-	Theme     string    `gorm:"size:30;not null" json:"theme"`
-	Urgent    bool      `gorm:"not null;default:false" json:"urgent"`
+	Theme     string    `gorm:"type:text;not null" json:"theme" sealed:"one_on_ones"`
+	Urgent    bool      `gorm:"-" json:"urgent"`
+	Flags     string    `gorm:"type:text;not null;default:''" json:"-" sealed:"one_on_ones"` // "urgent" or empty, sealed
 	Notes     string    `gorm:"type:text;not null;default:''" json:"notes" sealed:"one_on_ones"`
 	FollowUps string    `gorm:"type:text;not null;default:''" json:"follow_ups" sealed:"one_on_ones"`
 	Status    string    `gorm:"size:20;not null;default:'planned'" json:"status"`
@@ -51,10 +52,16 @@ type OneOnOneInput struct {
 	Status      string `form:"status" json:"status" validate:"omitempty,oneof=planned held cancelled"`
 }
 
-// visibleOneOnOnes is the only way one-on-ones are read: those where the
-// viewer is the mentor or the mentee.
+// visibleOneOnOnes is the only way one-on-ones are read: the viewer's own as
+// mentee (theirs, also after leaving the group), and those the viewer holds
+// as mentor while they mentor the group, from their term on. It is the SQL
+// form of the OneOnOneRead rule in policy.go.
 func visibleOneOnOnes(tx *gorm.DB, v Viewer) *gorm.DB {
-	return tx.Model(&OneOnOne{}).Where("one_on_ones.mentor_id = ? OR one_on_ones.mentee_id = ?", v.PersonID, v.PersonID)
+	return tx.Model(&OneOnOne{}).Where(`one_on_ones.mentee_id = @viewer
+		OR (one_on_ones.mentor_id = @viewer
+			AND one_on_ones.group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = @viewer)
+			AND one_on_ones.created_at >= COALESCE(`+tenureStart("one_on_ones.group_id")+`, one_on_ones.created_at))`,
+		map[string]any{"viewer": v.PersonID})
 }
 
 // ListOneOnOnes returns the viewer's one-on-ones, newest first.
@@ -117,12 +124,12 @@ func applyOneOnOne(tx *gorm.DB, o *OneOnOne, in OneOnOneInput) error {
 func CreateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in OneOnOneInput) (OneOnOne, error) {
 	var o OneOnOne
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		g, rel, err := relationTo(tx, v, groupID)
-		if err != nil || rel < RelMember {
-			return ErrNotFound
+		a, err := requireGroup(tx, v, GroupContent, groupID)
+		if err != nil {
+			return err
 		}
-		mentee := in.MenteeID
-		if rel == RelMember {
+		g, mentee := a.Group, in.MenteeID
+		if a.IsMember() {
 			mentee = v.PersonID
 		}
 		ids, _, err := activeMembers(tx, g.ID)
@@ -149,8 +156,11 @@ func CreateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in
 func UpdateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, id uint, in OneOnOneInput) (OneOnOne, error) {
 	var o OneOnOne
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := visibleOneOnOnes(tx, v).Where("id = ?", id).First(&o).Error; err != nil {
+		if err := tx.First(&o, id).Error; err != nil {
 			return notFound(err)
+		}
+		if _, err := authorize(tx, v, OneOnOneWrite, id); err != nil {
+			return err
 		}
 		if err := applyOneOnOne(tx, &o, in); err != nil {
 			return err
@@ -159,3 +169,15 @@ func UpdateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, id uint, in OneO
 	})
 	return o, err
 }
+
+// PackSealed writes whether the one-on-one is urgent into the sealed Flags
+// (always a value, so an empty column gives nothing away).
+func (o *OneOnOne) PackSealed() {
+	o.Flags = "normal"
+	if o.Urgent {
+		o.Flags = "urgent"
+	}
+}
+
+// UnpackSealed reads Urgent back from the opened Flags.
+func (o *OneOnOne) UnpackSealed() { o.Urgent = o.Flags == "urgent" }

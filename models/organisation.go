@@ -57,7 +57,7 @@ func (o Organisation) Location() *time.Location {
 
 // UpdateOrganisation saves new settings; admins only.
 func UpdateOrganisation(ctx context.Context, db *gorm.DB, v Viewer, in OrganisationInput) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	if err := knownReminderKinds("reminders_on", in.RemindersOn); err != nil {

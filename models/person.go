@@ -23,6 +23,10 @@ type Person struct {
 	Admin        bool   `gorm:"not null;default:false"`
 	Language     string `gorm:"size:2;not null;default:'nl'"`
 	PasswordHash string `gorm:"size:200;not null;default:''"`
+	// OIDCIssuer and OIDCSubject link the person to their single sign-on
+	// account from the first sign-in on; later sign-ins match on them.
+	OIDCIssuer  *string `gorm:"column:oidc_issuer;size:300"`
+	OIDCSubject *string `gorm:"column:oidc_subject;size:255"`
 	// ReminderOptOuts lists the reminder kinds the person switched off, comma-separated.
 	ReminderOptOuts string `gorm:"size:200;not null;default:''"`
 	CreatedAt       time.Time
@@ -38,6 +42,9 @@ type PersonInput struct {
 	ManagerID  uint   `form:"manager_id" json:"manager_id"`
 	Admin      bool   `form:"admin" json:"admin"`
 	Language   string `form:"language" json:"language" validate:"omitempty,oneof=nl en"`
+	// ConfirmBrokenRules lets a change of team or manager through that breaks
+	// a composition rule of a group the person is placed in.
+	ConfirmBrokenRules bool `form:"confirm_broken_rules" json:"confirm_broken_rules"`
 }
 
 // NormalizeEmail returns the stored form of an email address.
@@ -84,15 +91,15 @@ func (r viewerRow) viewer() Viewer {
 // visiblePeople limits a query on people to those the viewer may see by name:
 // admins see everyone; others see themselves, their groups' members and mentors.
 func visiblePeople(db *gorm.DB, v Viewer) *gorm.DB {
-	if v.Admin {
+	if v.Can(OrgManage) {
 		return db
 	}
 	return db.Where(`people.id = ? OR people.id IN (
 		SELECT m.person_id FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
-		WHERE g.mentor_id = ? OR g.id IN (SELECT group_id FROM memberships WHERE person_id = ?)
+		WHERE g.mentor_id = ? OR g.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ?)
 		UNION SELECT g.mentor_id FROM mentor_groups g
 		WHERE g.id IN (SELECT group_id FROM memberships WHERE person_id = ?))`,
-		v.PersonID, v.PersonID, v.PersonID, v.PersonID)
+		v.PersonID, v.PersonID, v.PersonID, AdmittedStatuses, v.PersonID)
 }
 
 // GetPerson returns one person the viewer may see.
@@ -112,7 +119,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // ListPeople returns a page of the people an admin manages, by name.
 func ListPeople(ctx context.Context, db *gorm.DB, v Viewer, f PeopleFilter, page *Page) ([]Person, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	q := db.WithContext(ctx).Model(&Person{})
@@ -145,7 +152,7 @@ const DefaultSelectLimit = 500
 // PeopleChoices lists every person for admin select lists, or nil when
 // there are more than limit: a list that long is no help to choose from.
 func PeopleChoices(ctx context.Context, db *gorm.DB, v Viewer, limit int) ([]PersonChoice, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []PersonChoice
@@ -159,7 +166,7 @@ func PeopleChoices(ctx context.Context, db *gorm.DB, v Viewer, limit int) ([]Per
 // SearchPeopleChoices finds at most limit people whose name or email
 // contains q, for the search of the email fields; admins only.
 func SearchPeopleChoices(ctx context.Context, db *gorm.DB, v Viewer, q string, limit int) ([]PersonChoice, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	out := []PersonChoice{}
@@ -176,7 +183,7 @@ func SearchPeopleChoices(ctx context.Context, db *gorm.DB, v Viewer, q string, l
 
 // CreatePerson adds a person; admins only.
 func CreatePerson(ctx context.Context, db *gorm.DB, v Viewer, in PersonInput) (Person, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Person{}, ErrNotFound
 	}
 	p := Person{}
@@ -191,7 +198,7 @@ func CreatePerson(ctx context.Context, db *gorm.DB, v Viewer, in PersonInput) (P
 
 // UpdatePerson changes a person; admins only.
 func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PersonInput) (Person, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Person{}, ErrNotFound
 	}
 	var p Person
@@ -202,7 +209,11 @@ func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Person
 		if p.ID == v.PersonID && !in.Admin {
 			return fieldErr("admin", "cannot_drop_own_admin")
 		}
-		wasAdmin := p.Admin
+		wasAdmin, oldEmail := p.Admin, p.Email
+		placements, err := checkPlacementsOf(tx, p.ID)
+		if err != nil {
+			return err
+		}
 		if err := applyPersonInput(tx, &p, in); err != nil {
 			return err
 		}
@@ -211,9 +222,18 @@ func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Person
 				return err
 			}
 		}
-		return duplicateEmail(tx.Model(&p).
+		if err := duplicateEmail(tx.Model(&p).
 			Select("name", "email", "team_id", "discipline", "manager_id", "admin", "language").
-			Updates(&p).Error)
+			Updates(&p).Error); err != nil {
+			return err
+		}
+		if err := placements.verify(tx, in.ConfirmBrokenRules); err != nil {
+			return err
+		}
+		if p.Email != oldEmail && !erasedEmail(oldEmail) {
+			return notifyEmailChange(tx, v.PersonID, p, oldEmail, nowOf(tx))
+		}
+		return nil
 	})
 	return p, err
 }

@@ -3,130 +3,228 @@ package models
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 )
 
-// Permission names something a viewer may want to do with one record. The
-// roles table of the design, as code: Authorize is the one place that
-// decides, and every route that touches a record of a group names its
-// permission. The models funcs check again inside their transactions.
+// Permission names something a viewer may want to do. The roles table of the
+// design, as code: Decide is the one place that decides, from an Access
+// (groupAccess) and the facts of one record (Subject). Every route that
+// touches a record names its permission, and the models funcs check the same
+// permission inside their transactions. A rule that is not here does not exist.
+//
+// To add a rule: name a permission below, decide it in Decide, add rows to the
+// table in policy_test.go, and name it on the route in handlers/routes.go.
 type Permission string
 
 // Permissions, by the kind of record their id points to.
 const (
-	GroupRead        Permission = "group.read"        // group id: its members, its mentor, L&D
-	GroupContent     Permission = "group.content"     // group id: its members and its mentor
-	GroupMember      Permission = "group.member"      // group id: its mentees
-	GroupMentor      Permission = "group.mentor"      // group id: its mentor
-	MembershipStaff  Permission = "membership.staff"  // membership id: the group's mentor, L&D
-	MembershipMentor Permission = "membership.mentor" // membership id: the group's mentor
-	MeetingRead      Permission = "meeting.read"      // meeting id: the group's members and mentor
-	MeetingMentor    Permission = "meeting.mentor"    // meeting id: the group's mentor
-	OneOnOneRead     Permission = "oneonone.read"     // one-on-one id: its mentor and its mentee
-	GoalOwner        Permission = "goal.owner"        // goal id: its owner
-	GoalProgressAdd  Permission = "goal.progress"     // goal id: its owner and their mentor
-	ActionToggle     Permission = "action.toggle"     // action item id: its holder and the group's mentor
-	CaseRead         Permission = "case.read"         // case id: its author, the mentor, members if shared with the group
-	CaseMentor       Permission = "case.mentor"       // case id: the group's mentor
-	CaseAuthor       Permission = "case.author"       // case id: its author
+	GroupRead         Permission = "group.read"          // group id: its page (applicants see their own place only)
+	GroupRosterRead   Permission = "group.roster"        // group id: names and statuses of the members
+	GroupContent      Permission = "group.content"       // group id: cases, goals, polls, notes (mentor, admitted members)
+	GroupMember       Permission = "group.member"        // group id: bring in a case or goal (admitted members)
+	GroupMentor       Permission = "group.mentor"        // group id: plan and run the group (its mentor)
+	GroupManage       Permission = "group.manage"        // group id: edit the group and its members (L&D)
+	MembershipStaff   Permission = "membership.staff"    // membership id: change the status (mentor, L&D)
+	MembershipMentor  Permission = "membership.mentor"   // membership id: the intake (mentor)
+	MembershipReason  Permission = "membership.reason"   // membership id: read the status reason (mentor, the mentee)
+	IntakeNotesRead   Permission = "intake.read"         // membership id: intake notes recorded during the mentor's term
+	MeetingRead       Permission = "meeting.read"        // meeting id: schedule, agenda, roles (mentor, members)
+	MeetingNotesRead  Permission = "meeting.notes.read"  // meeting id: notes, entries, actions of the viewer's tenure
+	MeetingNotesWrite Permission = "meeting.notes.write" // meeting id: group notes (mentor, the note-taker)
+	MeetingEntryWrite Permission = "meeting.entry.write" // meeting id + person: first-meeting entry (mentor, the mentee)
+	MeetingActionAdd  Permission = "meeting.action.add"  // meeting id: add an action item (mentor, members)
+	MeetingMentor     Permission = "meeting.mentor"      // meeting id: plan, roles, attendance (mentor)
+	OneOnOneRead      Permission = "oneonone.read"       // one-on-one id: its mentee, and its mentor while mentoring the group
+	OneOnOneWrite     Permission = "oneonone.write"      // one-on-one id: its mentor and mentee while in the group
+	GoalRead          Permission = "goal.read"           // goal id: its owner, the mentor, members if shared
+	GoalOwner         Permission = "goal.owner"          // goal id: its owner
+	GoalProgressAdd   Permission = "goal.progress"       // goal id: its owner and their mentor
+	ActionToggle      Permission = "action.toggle"       // action item id: its holder and the group's mentor
+	CaseRead          Permission = "case.read"           // case id: its author, the mentor, members if shared with the group
+	CaseStatusChange  Permission = "case.status"         // case id: the mentor (any status), its author (to close it)
+	CaseMentor        Permission = "case.mentor"         // case id: place it on a meeting (mentor)
+	CaseAuthor        Permission = "case.author"         // case id: its author (take-aways)
 )
+
+// Permissions that follow from the viewer's roles alone, not from a group.
+const (
+	OrgManage     Permission = "org.manage"     // people, teams, projects, programmes, groups, settings, mailbox, jobs, audit (L&D)
+	FiguresRead   Permission = "figures.read"   // the aggregate report and dashboard (L&D, managers)
+	FiguresDetail Permission = "figures.detail" // the dashboard's operational figures and anonymous open answers (L&D)
+	SelfErase     Permission = "self.erase"     // erase one's own data (not while mentoring or running the programme)
+)
+
+// Can decides a permission that follows from the viewer's roles alone.
+func (v Viewer) Can(p Permission) bool {
+	switch p {
+	case OrgManage, FiguresDetail:
+		return v.Admin
+	case FiguresRead:
+		return v.Admin || v.Manager
+	case SelfErase:
+		return !v.Admin && !v.Mentor
+	}
+	return false
+}
+
+// Subject is what Decide needs to know of one record: whose it is, when it
+// happened and how it is shared. Group permissions use the zero Subject.
+type Subject struct {
+	OwnerID   uint      // author, holder, goal owner, the mentee of a one-on-one or membership
+	MentorID  uint      // the mentor of a one-on-one
+	At        time.Time // when it happened: meeting start, case or intake recorded
+	Shared    bool      // shared with the group (case, goal)
+	Open      bool      // a case still waiting to be placed
+	NoteTaker bool      // the viewer is the meeting's note-taker
+}
+
+// Decide says whether the viewer with access a has permission p on the
+// record described by s. It is pure: the table test in policy_test.go walks it.
+func Decide(a Access, p Permission, s Subject) bool {
+	mentor, member := a.Role == RoleMentor, a.Role == RoleMember
+	inGroup := mentor || member
+	own := s.OwnerID != 0 && s.OwnerID == a.ViewerID
+	switch p {
+	case GroupRead:
+		return a.Role >= RoleApplicant
+	case GroupRosterRead:
+		return a.Role >= RoleStaff
+	case GroupContent:
+		return inGroup
+	case GroupMember:
+		return member
+	case GroupMentor, MembershipMentor, MeetingMentor, CaseMentor:
+		return mentor
+	case GroupManage:
+		return a.Staff
+	case MembershipStaff:
+		return mentor || a.Staff
+	case MembershipReason:
+		return mentor || own
+	case IntakeNotesRead:
+		return mentor && a.Covers(s.At)
+	case MeetingRead:
+		return inGroup
+	case MeetingNotesRead, MeetingActionAdd:
+		return inGroup && a.Covers(s.At)
+	case MeetingNotesWrite:
+		return (mentor || (member && s.NoteTaker)) && a.Covers(s.At)
+	case MeetingEntryWrite:
+		return mentor || (member && own)
+	case OneOnOneRead:
+		return own || (mentor && s.MentorID == a.ViewerID && a.Covers(s.At))
+	case OneOnOneWrite:
+		return (own && member) || (mentor && s.MentorID == a.ViewerID && a.Covers(s.At))
+	case GoalRead:
+		return own || mentor || (member && s.Shared)
+	case GoalOwner:
+		return own
+	case GoalProgressAdd, ActionToggle:
+		return own || mentor
+	case CaseRead:
+		recent := a.Covers(s.At) || s.Open
+		return own || (mentor && recent) || (member && s.Shared && recent)
+	case CaseStatusChange:
+		return own || mentor
+	case CaseAuthor:
+		return own
+	}
+	return false
+}
 
 // Authorize returns nil when the viewer has the permission for the record
 // with that id, and ErrNotFound otherwise (also for records that do not
 // exist, so the two cannot be told apart).
 func Authorize(ctx context.Context, db *gorm.DB, v Viewer, p Permission, id uint) error {
-	tx := db.WithContext(ctx)
-	ok, err := authorize(tx, v, p, id)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	if !ok {
-		return ErrNotFound
-	}
-	return nil
+	_, err := authorize(db.WithContext(ctx), v, p, id)
+	return err
 }
 
-// groupOf finds the group a record belongs to.
-func groupOf(tx *gorm.DB, model any, id uint) (uint, error) {
-	var groupID uint
-	res := tx.Model(model).Where("id = ?", id).Limit(1).Pluck("group_id", &groupID)
-	if res.Error != nil {
-		return 0, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return 0, ErrNotFound
-	}
-	return groupID, nil
-}
-
-func authorize(tx *gorm.DB, v Viewer, p Permission, id uint) (bool, error) {
-	relationOf := func(model any) (Relation, error) {
-		groupID := id
-		if model != nil {
-			var err error
-			if groupID, err = groupOf(tx, model, id); err != nil {
-				return RelNone, err
-			}
+// authorize loads the record's group access and subject and decides.
+func authorize(tx *gorm.DB, v Viewer, p Permission, id uint) (Access, error) {
+	groupID, s, err := subjectOf(tx, v, p, id)
+	if err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			err = ErrNotFound
 		}
-		_, rel, err := relationTo(tx, v, groupID)
-		return rel, err
+		return Access{}, err
 	}
+	a, err := groupAccess(tx, v, groupID)
+	if err != nil {
+		return a, err
+	}
+	if !Decide(a, p, s) {
+		return a, ErrNotFound
+	}
+	return a, nil
+}
+
+// subjectOf finds the group of the record a permission points to, and the
+// facts Decide needs of it.
+func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, error) {
 	switch p {
-	case GroupRead, GroupContent, GroupMember, GroupMentor:
-		rel, err := relationOf(nil)
-		return map[Permission]bool{GroupRead: rel >= RelAdmin, GroupContent: rel >= RelMember,
-			GroupMember: rel == RelMember, GroupMentor: rel == RelMentor}[p], err
-	case MembershipStaff, MembershipMentor:
-		rel, err := relationOf(&Membership{})
-		if p == MembershipStaff {
-			return rel == RelMentor || (v.Admin && err == nil), err
+	case GroupRead, GroupRosterRead, GroupContent, GroupMember, GroupMentor, GroupManage:
+		return id, Subject{}, nil
+	case MembershipStaff, MembershipMentor, MembershipReason, IntakeNotesRead:
+		var m Membership
+		if err := tx.Select("id", "group_id", "person_id").First(&m, id).Error; err != nil {
+			return 0, Subject{}, err
 		}
-		return rel == RelMentor, err
-	case MeetingRead, MeetingMentor:
-		rel, err := relationOf(&Meeting{})
-		if p == MeetingRead {
-			return rel >= RelMember, err
+		s := Subject{OwnerID: m.PersonID}
+		if p == IntakeNotesRead {
+			var it Intake
+			if err := tx.Select("id", "created_at").Where("membership_id = ?", id).First(&it).Error; err != nil {
+				return 0, s, err
+			}
+			s.At = it.CreatedAt
 		}
-		return rel == RelMentor, err
-	case OneOnOneRead:
-		var n int64
-		err := visibleOneOnOnes(tx, v).Where("id = ?", id).Count(&n).Error
-		return n > 0, err
-	case GoalOwner, GoalProgressAdd:
+		return m.GroupID, s, nil
+	case MeetingRead, MeetingNotesRead, MeetingNotesWrite, MeetingEntryWrite, MeetingActionAdd, MeetingMentor:
+		var m Meeting
+		if err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error; err != nil {
+			return 0, Subject{}, err
+		}
+		s := Subject{At: m.StartsAt}
+		if p == MeetingNotesWrite {
+			var n int64
+			if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role = ?",
+				id, v.PersonID, RoleNoteTaker).Count(&n).Error; err != nil {
+				return 0, s, err
+			}
+			s.NoteTaker = n > 0
+		}
+		return m.GroupID, s, nil
+	case OneOnOneRead, OneOnOneWrite:
+		var o OneOnOne
+		if err := tx.Select("id", "group_id", "mentor_id", "mentee_id", "created_at").First(&o, id).Error; err != nil {
+			return 0, Subject{}, err
+		}
+		return o.GroupID, Subject{OwnerID: o.MenteeID, MentorID: o.MentorID, At: o.CreatedAt}, nil
+	case GoalRead, GoalOwner, GoalProgressAdd:
 		var g LearningGoal
-		if err := tx.Select("id", "person_id", "group_id").First(&g, id).Error; err != nil {
-			return false, notFound(err)
+		if err := tx.Select("id", "person_id", "group_id", "shared").First(&g, id).Error; err != nil {
+			return 0, Subject{}, err
 		}
-		if g.PersonID == v.PersonID {
-			return true, nil
-		}
-		if p == GoalOwner {
-			return false, nil
-		}
-		_, rel, err := relationTo(tx, v, g.GroupID)
-		return rel == RelMentor, err
-	case CaseRead:
-		var n int64
-		err := visibleCases(tx, v).Where("case_questions.id = ?", id).Count(&n).Error
-		return n > 0, err
-	case CaseMentor, CaseAuthor:
+		return g.GroupID, Subject{OwnerID: g.PersonID, Shared: g.Shared}, nil
+	case CaseRead, CaseStatusChange, CaseMentor, CaseAuthor:
 		var c CaseQuestion
-		if err := tx.Select("id", "author_id", "group_id").First(&c, id).Error; err != nil {
-			return false, notFound(err)
+		if err := tx.Select("id", "author_id", "group_id", "visibility", "status", "created_at").First(&c, id).Error; err != nil {
+			return 0, Subject{}, err
 		}
-		if p == CaseAuthor {
-			return c.AuthorID == v.PersonID, nil
-		}
-		_, rel, err := relationTo(tx, v, c.GroupID)
-		return rel == RelMentor, err
+		return c.GroupID, caseSubject(c), nil
 	case ActionToggle:
 		var a ActionItem
 		if err := tx.Select("id", "holder_id", "group_id").First(&a, id).Error; err != nil {
-			return false, notFound(err)
+			return 0, Subject{}, err
 		}
-		_, rel, err := relationTo(tx, v, a.GroupID)
-		return rel == RelMentor || (rel == RelMember && a.HolderID == v.PersonID), err
+		return a.GroupID, Subject{OwnerID: a.HolderID}, nil
 	}
-	return false, nil
+	return 0, Subject{}, ErrNotFound
+}
+
+// caseSubject is what the policy needs of a case.
+func caseSubject(c CaseQuestion) Subject {
+	return Subject{OwnerID: c.AuthorID, At: c.CreatedAt, Shared: c.Visibility == "group", Open: c.Status == CaseSubmitted}
 }

@@ -72,11 +72,11 @@ func (t OptionTally) AllCan() bool { return t.No == 0 && t.Maybe == 0 && t.Missi
 
 // PollPage is a group's open (or last) poll with its tallies, best first.
 type PollPage struct {
-	Group    MentorGroup
-	Relation Relation
-	Poll     *DatePoll
-	Options  []OptionTally
-	Members  int
+	Group   MentorGroup
+	Access  Access
+	Poll    *DatePoll
+	Options []OptionTally
+	Members int
 }
 
 // RankOptions orders candidate dates: those everyone can make first, then
@@ -103,11 +103,11 @@ func RankOptions(ts []OptionTally) {
 // GetPoll returns the group's latest poll for its mentor and members.
 func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage, error) {
 	tx := db.WithContext(ctx)
-	g, rel, err := relationTo(tx, v, groupID)
-	if err != nil || rel < RelMember {
-		return PollPage{}, ErrNotFound
+	a, err := requireGroup(tx, v, GroupContent, groupID)
+	if err != nil {
+		return PollPage{}, err
 	}
-	page := PollPage{Group: g, Relation: rel}
+	page := PollPage{Group: a.Group, Access: a}
 	var poll DatePoll
 	if err := tx.Where("group_id = ?", groupID).Order("id DESC").First(&poll).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -219,9 +219,8 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 // the group's open poll; members of the group only (the mentor too).
 func AnswerPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, answers map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		_, rel, err := relationTo(tx, v, groupID)
-		if err != nil || rel < RelMember {
-			return ErrNotFound
+		if _, err := requireGroup(tx, v, GroupContent, groupID); err != nil {
+			return err
 		}
 		var poll DatePoll
 		if err := tx.Where("group_id = ? AND status = 'open'", groupID).Order("id DESC").First(&poll).Error; err != nil {

@@ -57,7 +57,7 @@ type ProgrammeSummary struct {
 
 // ListProgrammes returns the programmes an admin runs, newest first.
 func ListProgrammes(ctx context.Context, db *gorm.DB, v Viewer) ([]ProgrammeSummary, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []ProgrammeSummary
@@ -72,7 +72,7 @@ func ListProgrammes(ctx context.Context, db *gorm.DB, v Viewer) ([]ProgrammeSumm
 // GetProgramme returns one programme; admins only.
 func GetProgramme(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Programme, error) {
 	var p Programme
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return p, ErrNotFound
 	}
 	err := db.WithContext(ctx).First(&p, id).Error
@@ -81,7 +81,7 @@ func GetProgramme(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Programm
 
 // CreateProgramme adds a programme; admins only.
 func CreateProgramme(ctx context.Context, db *gorm.DB, v Viewer, in ProgrammeInput) (Programme, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Programme{}, ErrNotFound
 	}
 	p := Programme{Status: ProgrammePlanned}
@@ -94,7 +94,7 @@ func CreateProgramme(ctx context.Context, db *gorm.DB, v Viewer, in ProgrammeInp
 // UpdateProgramme changes a programme; admins only.
 func UpdateProgramme(ctx context.Context, db *gorm.DB, v Viewer, id uint, in ProgrammeInput) (Programme, error) {
 	var p Programme
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return p, ErrNotFound
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

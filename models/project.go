@@ -38,6 +38,8 @@ type AssignmentInput struct {
 	ProjectID uint   `form:"project_id" json:"project_id" validate:"required"`
 	StartsOn  string `form:"starts_on" json:"starts_on" validate:"required,date"`
 	EndsOn    string `form:"ends_on" json:"ends_on" validate:"omitempty,date"`
+	// ConfirmBrokenRules lets the assignment through when it breaks a group's rule.
+	ConfirmBrokenRules bool `form:"confirm_broken_rules" json:"confirm_broken_rules"`
 }
 
 // ProjectWithCount is a project and how many people work on it now.
@@ -48,7 +50,7 @@ type ProjectWithCount struct {
 
 // ListProjects returns every project; admins only.
 func ListProjects(ctx context.Context, db *gorm.DB, v Viewer) ([]ProjectWithCount, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []ProjectWithCount
@@ -60,7 +62,7 @@ func ListProjects(ctx context.Context, db *gorm.DB, v Viewer) ([]ProjectWithCoun
 
 // CreateProject adds a project; admins only.
 func CreateProject(ctx context.Context, db *gorm.DB, v Viewer, in ProjectInput) (Project, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Project{}, ErrNotFound
 	}
 	p := Project{Name: CleanText(in.Name)}
@@ -82,7 +84,7 @@ func (a Assignment) Overlaps(from, to Date) bool {
 
 // AssignmentsOf returns a person's project assignments; admins only.
 func AssignmentsOf(ctx context.Context, db *gorm.DB, v Viewer, personID uint) ([]Assignment, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []Assignment
@@ -93,7 +95,7 @@ func AssignmentsOf(ctx context.Context, db *gorm.DB, v Viewer, personID uint) ([
 
 // AddAssignment assigns a person to a project; admins only.
 func AddAssignment(ctx context.Context, db *gorm.DB, v Viewer, personID uint, in AssignmentInput) (Assignment, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Assignment{}, ErrNotFound
 	}
 	a := Assignment{PersonID: personID, ProjectID: in.ProjectID}
@@ -119,14 +121,21 @@ func AddAssignment(ctx context.Context, db *gorm.DB, v Viewer, personID uint, in
 		if err := ve.OrNil(); err != nil {
 			return err
 		}
-		return tx.Create(&a).Error
+		placements, err := checkPlacementsOf(tx, personID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(&a).Error; err != nil {
+			return err
+		}
+		return placements.verify(tx, in.ConfirmBrokenRules)
 	})
 	return a, err
 }
 
 // RemoveAssignment deletes a project assignment; admins only.
 func RemoveAssignment(ctx context.Context, db *gorm.DB, v Viewer, personID, id uint) error {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return ErrNotFound
 	}
 	res := db.WithContext(ctx).Where("id = ? AND person_id = ?", id, personID).Delete(&Assignment{})

@@ -131,11 +131,8 @@ func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, Gro
 
 // mentorsGroup loads a group the viewer mentors; anyone else gets ErrNotFound.
 func mentorsGroup(tx *gorm.DB, v Viewer, groupID uint) (MentorGroup, error) {
-	g, rel, err := relationTo(tx, v, groupID)
-	if err != nil || rel != RelMentor {
-		return g, ErrNotFound
-	}
-	return g, nil
+	a, err := requireGroup(tx, v, GroupMentor, groupID)
+	return a.Group, err
 }
 
 // seriesMeetings splits the group's series meetings at the moment now:
@@ -376,7 +373,7 @@ type ProgrammeSeriesResult struct {
 // series afterwards.
 func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint, in SeriesInput) (ProgrammeSeriesResult, error) {
 	var res ProgrammeSeriesResult
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return res, ErrNotFound
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -28,7 +28,7 @@ type TeamWithCount struct {
 
 // ListTeams returns every team with its head count; admins only.
 func ListTeams(ctx context.Context, db *gorm.DB, v Viewer) ([]TeamWithCount, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	var out []TeamWithCount
@@ -40,7 +40,7 @@ func ListTeams(ctx context.Context, db *gorm.DB, v Viewer) ([]TeamWithCount, err
 
 // CreateTeam adds a team; admins only.
 func CreateTeam(ctx context.Context, db *gorm.DB, v Viewer, in TeamInput) (Team, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return Team{}, ErrNotFound
 	}
 	t := Team{Name: CleanText(in.Name)}

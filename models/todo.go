@@ -66,7 +66,7 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open') AS polls,
 		(SELECT COUNT(DISTINCT a.person_id) FROM date_polls p JOIN poll_options o ON o.poll_id = p.id JOIN poll_answers a ON a.option_id = o.id
 			WHERE p.group_id = mentor_groups.id AND p.status = 'open') AS answered,
-		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('intake','active')) AS asked,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS asked,
 		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at > ? AND mt.status <> ?) AS ahead`,
 		now, MeetingCancelled).
 		Where("mentor_groups.mentor_id = ? AND mentor_groups.status <> ?", v.PersonID, GroupClosed).
@@ -139,8 +139,8 @@ func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
 			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered`,
 		v.PersonID).
-		Where("mentor_groups.status <> ? AND mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status IN ('intake','active'))",
-			GroupClosed, v.PersonID).Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
+		Where("mentor_groups.status <> ? AND mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status = ?)",
+			GroupClosed, v.PersonID, StatusActive).Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
 		return nil, err
 	}
 	if len(groups) == 0 {

@@ -19,7 +19,10 @@ func All() []*gormigrate.Migration {
 		programmeTooling(),
 		indexes(),
 		reminderSettings(),
+		tenures(),
+		accounts(),
 		reliability(),
+		sealed(),
 	}
 }
 

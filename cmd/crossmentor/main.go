@@ -89,12 +89,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "migrate":
 		if err := app.Migrate(ctx, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
 	case "demo":
 		if err := app.Migrate(ctx, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		if *size == "large" {
@@ -125,6 +131,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
+			return err
+		}
 		n, err := app.RotateKeys(ctx, db, keys)
 		if err != nil {
 			return fmt.Errorf("after %d values: %w", n, err)
@@ -133,6 +142,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "serve":
 		if err := app.PrepareSchema(ctx, cfg, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		if *demo {
