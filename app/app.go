@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -159,7 +160,12 @@ func diskReady(cfg Config, free func(string) (uint64, error)) error {
 	if cfg.Postgres() {
 		return nil // PostgreSQL's disk is the server's; its errors answer 507
 	}
-	n, err := free(cfg.DataDir)
+	dir := cfg.DataDir
+	n, err := free(dir)
+	for err != nil && filepath.Dir(dir) != dir { // not made yet: the disk it will be on
+		dir = filepath.Dir(dir)
+		n, err = free(dir)
+	}
 	if err != nil || n < MinFreeBytes {
 		return errDiskFull
 	}

@@ -18,6 +18,7 @@ func TestDiskReady(t *testing.T) {
 		{"plenty", false, 10 << 30, nil, nil},
 		{"almost full", false, MinFreeBytes - 1, nil, errDiskFull},
 		{"unmeasurable", false, 0, errors.New("statfs"), errDiskFull},
+		{"not made yet", false, 10 << 30, errors.New("no such folder"), nil},
 		{"PostgreSQL", true, 0, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -25,7 +26,15 @@ func TestDiskReady(t *testing.T) {
 			if tc.pg {
 				cfg.DatabaseURL = "postgres://x"
 			}
-			got := diskReady(cfg, func(string) (uint64, error) { return tc.free, tc.err })
+			if tc.name == "not made yet" {
+				cfg.DataDir += "/data/sub"
+			}
+			got := diskReady(cfg, func(dir string) (uint64, error) {
+				if tc.name == "not made yet" && dir != cfg.DataDir {
+					return tc.free, nil
+				}
+				return tc.free, tc.err
+			})
 			if !errors.Is(got, tc.want) {
 				t.Fatalf("%v, want %v", got, tc.want)
 			}

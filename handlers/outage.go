@@ -36,7 +36,7 @@ func databaseDown(err error) bool {
 		return true
 	}
 	msg := err.Error()
-	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "unexpected EOF") || strings.Contains(msg, "failed to connect")
+	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "failed to connect")
 }
 
 // diskFull reports whether err means the database's disk is full
