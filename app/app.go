@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -59,7 +60,10 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 			if err := ready(r.Context(), db); err != nil {
 				return err
 			}
-			return vaultReady(r.Context(), db)
+			if err := vaultReady(r.Context(), db); err != nil {
+				return err
+			}
+			return diskReady(cfg, freeBytes)
 		},
 		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
@@ -144,6 +148,29 @@ var (
 	errDatabaseDown = errors.New("database unreachable")
 	errSchemaBehind = errors.New("migrations pending")
 )
+
+// MinFreeBytes is the free space the data folder needs for /readyz: below
+// it the embedded database (and the key file) can no longer grow safely.
+const MinFreeBytes = 64 << 20
+
+var errDiskFull = errors.New("disk almost full")
+
+// diskReady checks the data folder's free space on the embedded database.
+func diskReady(cfg Config, free func(string) (uint64, error)) error {
+	if cfg.Postgres() {
+		return nil // PostgreSQL's disk is the server's; its errors answer 507
+	}
+	dir := cfg.DataDir
+	n, err := free(dir)
+	for err != nil && filepath.Dir(dir) != dir { // not made yet: the disk it will be on
+		dir = filepath.Dir(dir)
+		n, err = free(dir)
+	}
+	if err != nil || n < MinFreeBytes {
+		return errDiskFull
+	}
+	return nil
+}
 
 func ready(ctx context.Context, db *gorm.DB) error {
 	sqlDB, err := db.DB()

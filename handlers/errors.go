@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"crossmentor/models"
 )
@@ -53,12 +54,24 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		retryAfter(c, err)
 	case errors.Is(err, models.ErrBadCredentials):
 		status, titleID = http.StatusUnauthorized, "error.bad_credentials"
+	case errors.Is(err, models.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
+		// Two identical requests at once: the first one's change stands.
+		status, titleID = http.StatusConflict, "error.conflict"
+	case isUnstorable(err):
+		u, _ := asUnstorable(err)
+		status, titleID = http.StatusBadRequest, "error.invalid_text"
+		p.Errors = map[string]string{u.Field: h.Catalog.T(l, "error.invalid_text", nil)}
 	case errors.As(err, &ve):
 		status, titleID = http.StatusUnprocessableEntity, "error.invalid_input"
 		p.Errors = h.fieldMessages(l, ve)
 	case errors.As(err, &rv):
 		status, titleID = http.StatusUnprocessableEntity, "error.rules_broken"
 		p.Rules = h.violationMessages(l, rv)
+	case diskFull(err):
+		status, titleID = http.StatusInsufficientStorage, "error.storage_full"
+	case databaseDown(err):
+		status, titleID = http.StatusServiceUnavailable, "error.database_unavailable"
+		c.Response().Header().Set("Retry-After", RetryAfterSeconds)
 	case errors.As(err, &he):
 		status = he.Code
 		titleID = httpTitle(status)

@@ -3,7 +3,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -21,7 +20,6 @@ import (
 
 	"crossmentor/app/i18n"
 	"crossmentor/app/mailer"
-	"crossmentor/jobs"
 	"crossmentor/models"
 )
 
@@ -55,10 +53,7 @@ type Handlers struct {
 }
 
 // JobRuns lists and retries the runs of the periodic jobs.
-type JobRuns interface {
-	Runs(ctx context.Context, limit int) ([]jobs.JobRun, error)
-	Retry(ctx context.Context, id int64) error
-}
+type JobRuns = models.JobQueue
 
 // Context keys.
 const (

@@ -27,6 +27,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImport}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "24M",
 		Skipper: func(c echo.Context) bool { return !isImport(c) }}))
+	e.Use(rejectUnstorableText)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{ // #nosec G101 -- names a cookie, holds no credential
 		Skipper:        func(c echo.Context) bool { return isAPI(c) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
@@ -189,16 +190,16 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	apiIn.PUT("/me/password", h.apiChangePassword)
 	apiAdmin := apiIn.Group("", requireAdmin)
 	apiAdmin.GET("/people", h.apiListPeople)
-	apiAdmin.POST("/people", h.apiCreatePerson)
+	apiAdmin.POST("/people", h.apiCreatePerson, h.idempotent)
 	apiAdmin.GET("/people/:id", h.apiGetPerson)
 	apiAdmin.PUT("/people/:id", h.apiUpdatePerson)
 	apiAdmin.POST("/people/:id/invitation", h.apiInvite)
 	apiAdmin.POST("/people/:id/reset-access", h.apiResetAccess)
 	apiAdmin.GET("/programmes", h.apiListProgrammes)
-	apiAdmin.POST("/programmes", h.apiCreateProgramme)
-	apiAdmin.POST("/programmes/:id/groups", h.apiCreateGroup)
+	apiAdmin.POST("/programmes", h.apiCreateProgramme, h.idempotent)
+	apiAdmin.POST("/programmes/:id/groups", h.apiCreateGroup, h.idempotent)
 	apiAdmin.PUT("/groups/:id", h.apiUpdateGroup, h.allow(models.GroupManage, "id"))
-	apiAdmin.POST("/groups/:id/members", h.apiAddMember, h.allow(models.GroupManage, "id"))
+	apiAdmin.POST("/groups/:id/members", h.apiAddMember, h.allow(models.GroupManage, "id"), h.idempotent)
 	apiIn.GET("/groups/:id", h.apiGetGroup, h.allow(models.GroupRead, "id"))
 	apiIn.PUT("/memberships/:id/status", h.apiChangeStatus, h.allow(models.MembershipStaff, "id"))
 	apiIn.GET("/groups/:id/meetings", h.apiGroupMeetings, h.allow(models.GroupRosterRead, "id"))
@@ -206,8 +207,8 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	apiIn.PUT("/groups/:id/series", h.apiSaveSeries, h.allow(models.GroupMentor, "id"))
 	apiIn.GET("/groups/:id/poll", h.apiPoll, h.allow(models.GroupContent, "id"))
 	apiIn.PUT("/groups/:id/poll/answers", h.apiAnswerPoll, h.allow(models.GroupContent, "id"))
-	apiIn.POST("/groups/:id/one-on-ones", h.apiCreateOneOnOne, h.allow(models.GroupContent, "id"))
-	apiIn.POST("/groups/:id/goals", h.apiCreateGoal, h.allow(models.GroupMember, "id"))
+	apiIn.POST("/groups/:id/one-on-ones", h.apiCreateOneOnOne, h.allow(models.GroupContent, "id"), h.idempotent)
+	apiIn.POST("/groups/:id/goals", h.apiCreateGoal, h.allow(models.GroupMember, "id"), h.idempotent)
 	apiIn.GET("/meetings/:id", h.apiMeeting, h.allow(models.MeetingRead, "id"))
 	apiIn.PUT("/meetings/:id/roles", h.apiSaveRoles, h.allow(models.MeetingMentor, "id"))
 	apiIn.PUT("/meetings/:id/attendance", h.apiSaveAttendance, h.allow(models.MeetingMentor, "id"))
@@ -216,7 +217,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	apiIn.GET("/goals", h.apiGoals)
 	apiIn.GET("/reports/participation", h.apiParticipation)
 	apiIn.GET("/groups/:id/cases", h.apiGroupCases, h.allow(models.GroupContent, "id"))
-	apiIn.POST("/groups/:id/cases", h.apiSubmitCase, h.allow(models.GroupMember, "id"))
+	apiIn.POST("/groups/:id/cases", h.apiSubmitCase, h.allow(models.GroupMember, "id"), h.idempotent)
 	apiIn.GET("/cases/:id", h.apiCase, h.allow(models.CaseRead, "id"))
 	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
 }

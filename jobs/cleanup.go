@@ -46,6 +46,9 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := models.PurgeIdempotencyKeys(ctx, j.DB, now); err != nil {
+		return err
+	}
 	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
 		"import_files", files, "input_expired", expired)
 	return nil

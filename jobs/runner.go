@@ -14,10 +14,11 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"github.com/riverqueue/river/rivertype"
 	"github.com/robfig/cron/v3"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+
+	"crossmentor/models"
 )
 
 // The schedule of the periodic jobs, in the organisation's time zone. Daily
@@ -38,17 +39,7 @@ type Work struct {
 }
 
 // JobRun is one run of a job, as the jobs page shows it.
-type JobRun struct {
-	ID          int64
-	Kind        string
-	State       string
-	Attempt     int
-	CreatedAt   time.Time
-	AttemptedAt *time.Time
-	FinalizedAt *time.Time
-	Duration    time.Duration
-	LastError   string
-}
+type JobRun = models.JobRun
 
 // Runner runs the periodic jobs on River in the application's database;
 // with several replicas only the elected leader schedules them.
@@ -290,9 +281,4 @@ func (r *runner[TTx]) Runs(ctx context.Context, limit int) ([]JobRun, error) {
 func (r *runner[TTx]) Retry(ctx context.Context, id int64) error {
 	_, err := r.client.JobRetry(ctx, id)
 	return err
-}
-
-// Failed reports whether a run ended without success.
-func (j JobRun) Failed() bool {
-	return j.State == string(rivertype.JobStateDiscarded) || j.State == string(rivertype.JobStateRetryable)
 }

@@ -80,7 +80,7 @@ func GrantConsent(ctx context.Context, db *gorm.DB, v Viewer, in ConsentInput, w
 		}
 		text := CleanText(in.Text)
 		if in.FromGoal != 0 {
-			goals, err := listGoals(tx, v, 0, in.FromGoal)
+			goals, err := listGoals(tx, v, 0, in.FromGoal, Window{})
 			if err != nil {
 				return err
 			}

@@ -387,6 +387,9 @@ type AgendaInput struct {
 // agenda; mentor only.
 func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, _, err := mentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
@@ -421,6 +424,9 @@ type RolesInput struct {
 // own choice); only members of the group can have a role; mentor only.
 func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, g, err := mentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
@@ -477,6 +483,9 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 // excused or absent; people outside the group are refused.
 func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, g, err := mentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
@@ -523,6 +532,9 @@ type NotesInput struct {
 // note-taker.
 func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, _, err := meetingFor(tx, v, MeetingNotesWrite, id)
 		if err != nil {
 			return err

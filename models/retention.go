@@ -54,7 +54,7 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 			return out, err
 		}
 	}
-	goals, err := listGoals(tx, v, 0, 0)
+	goals, err := listGoals(tx, v, 0, 0, Window{})
 	if err != nil {
 		return out, err
 	}

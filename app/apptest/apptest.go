@@ -162,9 +162,7 @@ func (s syncImports) EnqueueImport(ctx context.Context, runID uint) error {
 }
 
 func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
+	_ = app.CloseDatabase(db)
 }
 
 func randomHex(n int) string {

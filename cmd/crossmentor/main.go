@@ -21,6 +21,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones inside the binary, for hosts and images without them
 
+	"gorm.io/gorm"
+
 	"crossmentor/app"
 )
 
@@ -75,7 +77,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	log := app.NewLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	db, err := app.OpenDatabase(cfg, log)
+	var db *gorm.DB
+	if cmd == "serve" {
+		db, err = app.OpenDatabaseWaiting(ctx, cfg, log, 30*time.Second)
+	} else {
+		db, err = app.OpenDatabase(cfg, log)
+	}
 	if err != nil {
 		return err
 	}
