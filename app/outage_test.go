@@ -15,6 +15,7 @@ import (
 
 	"crossmentor/app"
 	"crossmentor/app/apptest"
+	"crossmentor/app/vault"
 )
 
 // pgProxy stands between the app and PostgreSQL, so a test can take the
@@ -85,6 +86,13 @@ func TestDatabaseOutage(t *testing.T) {
 	u.Host = proxy.addr
 	viaProxy, err := gorm.Open(postgres.Open(u.String()), &gorm.Config{TranslateError: true})
 	if err != nil {
+		t.Fatal(err)
+	}
+	keys, ok := vault.KeysOf(db)
+	if !ok {
+		t.Fatal("the demo database has no key ring")
+	}
+	if err := app.UseVault(viaProxy, keys); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := app.LoadConfig(func(string) (string, bool) { return "", false })
