@@ -30,7 +30,9 @@ type App struct {
 	Handlers *handlers.Handlers
 	Mail     jobs.Mail
 	Jobs     jobs.Runner // nil when this process runs no jobs
+	Imports  jobs.Imports
 	Now      func() time.Time
+	enqueuer *lazyEnqueuer // queues imports when this process runs no jobs
 }
 
 // New builds the web server and everything it needs around db.
@@ -53,8 +55,13 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		SecureCookies: cfg.SecureCookies(),
 		Version:       version,
 		Now:           now,
-		Ready:         func(r *http.Request) error { return ready(r.Context(), db) },
-		Files:         templates.FS(),
+		Ready: func(r *http.Request) error {
+			if err := ready(r.Context(), db); err != nil {
+				return err
+			}
+			return vaultReady(r.Context(), db)
+		},
+		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
 			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback", EmailClaim: cfg.OIDCEmailClaim,
 			SignedOutURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin"},
@@ -107,10 +114,15 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	}
 	h.Routes(e)
 	mail := jobs.Mail{DB: db, Log: log, Sender: sender, Renderer: mailRenderer, Now: now}
-	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Now: now}
+	imports := jobs.Imports{DB: db, Log: log, Now: now, Progress: h.ImportProgress}
+	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Imports: imports, Now: now}
+	if !cfg.Jobs {
+		a.enqueuer = &lazyEnqueuer{db: db, log: log}
+		h.Imports = a.enqueuer
+	}
 	if cfg.Jobs {
 		cleanup := jobs.Cleanup{DB: db, Log: log, Sessions: h.Sessions, Limits: h.SignInLimits, RetentionMonths: cfg.RetentionMonths, Now: now}
-		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention,
+		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention, Import: imports.Run,
 			OnRun: func(kind string, ok bool) {
 				outcome := "ok"
 				if !ok {
@@ -122,7 +134,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		if err != nil {
 			return nil, err
 		}
-		a.Jobs, h.Jobs = runner, runner
+		a.Jobs, h.Jobs, h.Imports = runner, runner, runner
 	}
 	return a, nil
 }
@@ -176,6 +188,7 @@ func (a *App) Serve(ctx context.Context) error {
 		return err
 	}
 	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.DB.Dialector.Name())
+	defer a.enqueuer.Close()
 	if a.Jobs != nil {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return err

@@ -164,13 +164,17 @@ func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
 }
 
 // KeyRing loads the key ring for confidential text: from DataKeys, or from
-// the key file in the data folder, made at first start.
+// the key file in the data folder (vault.ErrNoKeyFile when there is none:
+// OpenDatabase makes one only while nothing is sealed).
 func (c Config) KeyRing() (*vault.KeyRing, error) {
 	if strings.TrimSpace(c.DataKeys) != "" {
 		return vault.ParseKeyRing(c.DataKeys)
 	}
-	return vault.LoadKeyFile(filepath.Join(c.DataDir, "keys"))
+	return vault.LoadKeyFile(c.KeyFile())
 }
+
+// KeyFile is the path of the embedded default's key file.
+func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "keys") }
 
 // SecureCookies reports whether the app is served over TLS.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }

@@ -24,11 +24,11 @@ import (
 // SQLite database under the data folder (created if missing), with the
 // vault that seals confidential text under the configured key ring.
 func OpenDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
-	keys, err := cfg.KeyRing()
+	db, err := openDatabase(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDatabase(cfg, log)
+	keys, err := LoadKeys(context.Background(), cfg, db)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +85,9 @@ var ErrPendingMigrations = errors.New("the database has pending migrations: run 
 // Migrate applies pending migrations. On PostgreSQL an advisory lock makes
 // replicas that start together take turns.
 func Migrate(ctx context.Context, db *gorm.DB) error {
+	if err := precheckKeys(ctx, db); err != nil {
+		return err
+	}
 	if db.Dialector.Name() != "postgres" {
 		if err := migrations.New(db).Migrate(); err != nil {
 			return err
@@ -130,7 +133,11 @@ func PrepareSchema(ctx context.Context, cfg Config, db *gorm.DB) error {
 // RotateKeys re-encrypts all confidential text under the newest key of
 // keys; it can be interrupted and run again.
 func RotateKeys(ctx context.Context, db *gorm.DB, keys *vault.KeyRing) (int, error) {
-	return vault.Rotate(ctx, db, keys, models.SealedModels()...)
+	n, err := vault.Rotate(ctx, db, keys, models.SealedModels()...)
+	if err != nil {
+		return n, err
+	}
+	return n, vault.RetireOldKeys(ctx, db, keys)
 }
 
 // PoolPostgres sizes the connection pool to PostgreSQL: enough idle

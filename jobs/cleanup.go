@@ -11,7 +11,8 @@ import (
 	"crossmentor/models"
 )
 
-// Cleanup deletes expired sessions and sign-in failures; Retention the
+// Cleanup deletes expired sessions, sign-in failures and uploaded files
+// older than a day; Retention the
 // confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
 	DB              *gorm.DB
@@ -37,7 +38,12 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links)
+	files, err := models.PurgeImportFiles(ctx, j.DB, now)
+	if err != nil {
+		return err
+	}
+	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
+		"import_files", files)
 	return nil
 }
 

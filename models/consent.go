@@ -16,7 +16,7 @@ type Consent struct {
 	RecipientID uint       `gorm:"not null" json:"recipient_id"`
 	Purpose     string     `gorm:"type:text;not null" json:"purpose" sealed:"consents"`
 	Text        string     `gorm:"type:text;not null" json:"text" sealed:"consents"`
-	Wording     string     `gorm:"type:text;not null" json:"wording"`
+	Wording     string     `gorm:"type:text;not null" json:"wording" sealed:"consents"`
 	Until       Date       `gorm:"not null" json:"until"`
 	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`

@@ -209,7 +209,7 @@ func participationFacts(tx *gorm.DB, months []Date, groups *gorm.DB) (monthFacts
 		p.starts_on, p.ends_on, g.closed_on`).
 		Joins("JOIN mentor_groups g ON g.id = memberships.group_id").
 		Joins("JOIN programmes p ON p.id = g.programme_id").
-		Where("memberships.group_id IN (?) AND memberships.status IN ('active','frozen','stopped','referred')", groups).
+		Where("memberships.group_id IN (?) AND memberships.status IN ('active','frozen','stopped','referred','left')", groups).
 		Scan(&rows).Error
 	facts := newMonthFacts()
 	for _, r := range rows {
@@ -217,7 +217,7 @@ func participationFacts(tx *gorm.DB, months []Date, groups *gorm.DB) (monthFacts
 		if r.ClosedOn != nil && r.ClosedOn.After(end) {
 			end = *r.ClosedOn
 		}
-		if r.Status == StatusStopped || r.Status == StatusReferred {
+		if r.Status == StatusStopped || r.Status == StatusReferred || r.Status == StatusLeft {
 			end = r.StatusSince
 		}
 		for i, m := range months {

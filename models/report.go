@@ -254,7 +254,7 @@ func Participation(ctx context.Context, db *gorm.DB, v Viewer, f ReportFilter, t
 			Joins("JOIN programmes pr ON pr.id = g.programme_id").
 			Joins("JOIN people p ON p.id = memberships.person_id").
 			Joins("LEFT JOIN teams t ON t.id = p.team_id").
-			Where("memberships.status IN ('active','frozen','stopped','referred') AND pr.starts_on <= ? AND pr.ends_on >= ?", r.To, r.From).
+			Where("memberships.status IN ('active','frozen','stopped','referred','left') AND pr.starts_on <= ? AND pr.ends_on >= ?", r.To, r.From).
 			Scan(&facts.Participants).Error
 	})
 	g.Go(func() error {

@@ -21,6 +21,7 @@ func All() []*gormigrate.Migration {
 		reminderSettings(),
 		tenures(),
 		accounts(),
+		sealed(),
 	}
 }
 

@@ -82,12 +82,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "migrate":
 		if err := app.Migrate(ctx, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
 	case "demo":
 		if err := app.Migrate(ctx, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		if *size == "large" {
@@ -118,6 +124,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
+			return err
+		}
 		n, err := app.RotateKeys(ctx, db, keys)
 		if err != nil {
 			return fmt.Errorf("after %d values: %w", n, err)
@@ -126,6 +135,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "serve":
 		if err := app.PrepareSchema(ctx, cfg, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		if *demo {
