@@ -366,3 +366,43 @@ func TestHostPrefixCookies(t *testing.T) {
 		t.Fatalf("home with the __Host- session: %d", resp.StatusCode)
 	}
 }
+
+// TestSignInBusyAnswersQuickly: with the password checks of this process
+// all taken, further attempts get 503 with Retry-After instead of queueing
+// without bound.
+func TestSignInBusyAnswersQuickly(t *testing.T) {
+	a, _, srv := demo(t)
+	a.Handlers.PasswordGate = models.NewPasswordGate(1, time.Millisecond)
+	a.Handlers.SignInLimits.PerAddress = 1000
+	a.Handlers.SignInLimits.PerAccount = 1000
+	a.Handlers.SignInLimits.PerAccountAddress = 1000
+	type result struct {
+		status     int
+		retryAfter string
+	}
+	results := make(chan result, 20)
+	for i := 0; i < 20; i++ {
+		go func() {
+			c := apptest.NewClient(t, srv)
+			r := c.JSON(http.MethodPost, "/api/v1/session", "", map[string]string{"email": "mentor@demo.test", "password": "fout"})
+			results <- result{r.Status, r.Header.Get("Retry-After")}
+		}()
+	}
+	busy := 0
+	for i := 0; i < 20; i++ {
+		r := <-results
+		switch r.status {
+		case http.StatusServiceUnavailable:
+			busy++
+			if r.retryAfter == "" {
+				t.Error("503 without Retry-After")
+			}
+		case http.StatusUnauthorized:
+		default:
+			t.Errorf("attempt answered %d", r.status)
+		}
+	}
+	if busy == 0 {
+		t.Fatal("20 attempts at once with one slot: none turned away")
+	}
+}
