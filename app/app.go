@@ -50,6 +50,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		DB: db, Log: log, Catalog: catalog, Renderer: renderer,
 		Sessions:      models.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax},
 		SignInLimits:  models.DefaultSignInLimits,
+		PasswordGate:  models.NewPasswordGate(0, 0),
 		BaseURL:       cfg.BaseURL,
 		SecureCookies: cfg.SecureCookies(),
 		Version:       version,
@@ -62,7 +63,8 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		},
 		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
-			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},
+			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback", EmailClaim: cfg.OIDCEmailClaim,
+			SignedOutURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin"},
 		NoPasswords: !cfg.PasswordSignIn,
 	}
 	e := echo.New()

@@ -34,6 +34,7 @@ type Config struct {
 	OIDCIssuer       string        `env:"OIDC_ISSUER" default:"" desc:"OpenID Connect issuer URL for single sign-on (Entra ID, Google, Keycloak); empty: no single sign-on"`
 	OIDCClientID     string        `env:"OIDC_CLIENT_ID" default:"" desc:"client id registered at the OpenID Connect provider"`
 	OIDCClientSecret string        `env:"OIDC_CLIENT_SECRET" default:"" desc:"client secret registered at the OpenID Connect provider"`
+	OIDCEmailClaim   string        `env:"OIDC_EMAIL_CLAIM" default:"email" desc:"claim that carries the trusted address at the first single sign-on: email (needs email_verified), preferred_username or upn (providers such as Entra ID vouch for these of work accounts)"`
 	PasswordSignIn   bool          `env:"PASSWORD_SIGNIN" default:"true" desc:"allow signing in with a password; false leaves single sign-on only"`
 	SMTPURL          string        `env:"SMTP_URL" default:"" desc:"mail server: smtp://user:password@host:587 (STARTTLS), smtps://…:465 or smtp+insecure://host:25; empty keeps mail in the admins' mailbox page"`
 	MailFrom         string        `env:"MAIL_FROM" default:"crossmentor <noreply@localhost>" desc:"sender address of mails"`
@@ -129,6 +130,11 @@ func (c Config) Validate() error {
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		errs = append(errs, fmt.Errorf("%sOIDC_CLIENT_ID is needed with %sOIDC_ISSUER", EnvPrefix, EnvPrefix))
+	}
+	switch c.OIDCEmailClaim {
+	case "email", "preferred_username", "upn":
+	default:
+		errs = append(errs, fmt.Errorf("%sOIDC_EMAIL_CLAIM: want email, preferred_username or upn, got %q", EnvPrefix, c.OIDCEmailClaim))
 	}
 	if c.RetentionMonths < 1 || c.RetentionMonths > 120 {
 		errs = append(errs, fmt.Errorf("%sRETENTION_MONTHS: want 1 to 120, got %d", EnvPrefix, c.RetentionMonths))

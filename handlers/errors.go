@@ -47,6 +47,10 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		status, titleID = http.StatusForbidden, "error.forbidden"
 	case errors.Is(err, models.ErrRateLimited):
 		status, titleID = http.StatusTooManyRequests, "error.rate_limited"
+		retryAfter(c, err)
+	case errors.Is(err, models.ErrBusy):
+		status, titleID = http.StatusServiceUnavailable, "error.busy"
+		retryAfter(c, err)
 	case errors.Is(err, models.ErrBadCredentials):
 		status, titleID = http.StatusUnauthorized, "error.bad_credentials"
 	case errors.As(err, &ve):
@@ -196,4 +200,14 @@ func (cv *Validator) Validate(i any) error {
 		ve.Add(fe.Field(), code, map[string]any{"Max": fe.Param(), "Min": fe.Param()})
 	}
 	return ve
+}
+
+// retryAfter tells the client when to try again: a refused sign-in after
+// the limit's window has run a while, a busy server in a second.
+func retryAfter(c echo.Context, err error) {
+	secs := "60"
+	if errors.Is(err, models.ErrBusy) {
+		secs = "1"
+	}
+	c.Response().Header().Set("Retry-After", secs)
 }

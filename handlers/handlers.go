@@ -33,6 +33,7 @@ type Handlers struct {
 	Renderer      *Renderer
 	Sessions      models.SessionPolicy
 	SignInLimits  models.SignInLimits
+	PasswordGate  *models.PasswordGate // bounds concurrent password checks
 	BaseURL       string
 	SecureCookies bool
 	Version       string
@@ -209,12 +210,45 @@ func (v View) LangURL(lang string) string {
 	return v.Path + "?" + q.Encode()
 }
 
+// BackURL returns the current page without ?lang=, to come back to after
+// switching the language.
+func (v View) BackURL() string {
+	q := url.Values{}
+	for k, vals := range v.Query {
+		if k != "lang" {
+			q[k] = vals
+		}
+	}
+	if len(q) == 0 {
+		return v.Path
+	}
+	return v.Path + "?" + q.Encode()
+}
+
 // setCookie sets (or, with maxAge -1, removes) one of the app's cookies:
 // always HttpOnly and SameSite=Lax, Secure when the site is served over TLS.
+// Over TLS a cookie for the whole site takes the __Host- prefix, so no
+// other host (a sibling subdomain) and no plain-HTTP page can set it.
 func (h *Handlers) setCookie(c echo.Context, name, value, path string, maxAge int) {
 	// #nosec G124 -- Secure follows the site's scheme (CROSSMENTOR_BASE_URL); a plain-HTTP intranet needs it off
-	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
+	c.SetCookie(&http.Cookie{Name: h.cookieName(name, path), Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
 		Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// cookieName is the name a cookie has on the wire.
+func (h *Handlers) cookieName(name, path string) string {
+	if h.SecureCookies && path == "/" {
+		return hostPrefix + name
+	}
+	return name
+}
+
+// hostPrefix marks a cookie bound to this host, secure and for every path.
+const hostPrefix = "__Host-"
+
+// cookie reads one of the app's site-wide cookies by its plain name.
+func (h *Handlers) cookie(c echo.Context, name string) (*http.Cookie, error) {
+	return c.Cookie(h.cookieName(name, "/"))
 }
 
 // view builds the page data for a request.
@@ -235,7 +269,7 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	if titleID != "" {
 		v.Title = v.T(titleID)
 	}
-	if ck, err := c.Cookie(flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
+	if ck, err := h.cookie(c, flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
 		v.Flash = v.T(ck.Value)
 		h.setCookie(c, flashCookie, "", "/", -1)
 	}

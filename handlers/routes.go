@@ -31,7 +31,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 		Skipper:        func(c echo.Context) bool { return isAPI(c) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		ContextKey:     keyCSRF,
-		CookieName:     "cm_csrf",
+		CookieName:     h.cookieName("cm_csrf", "/"),
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   h.SecureCookies,
@@ -50,8 +50,13 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	web.GET("/signin/oidc", h.ssoStart)
 	web.GET("/signin/oidc/callback", h.ssoCallback)
 	web.GET("/calendar/:file", h.calendarFeed)
-	web.GET("/invite/:token", h.invitePage)
-	web.POST("/invite/:token", h.acceptInvite)
+	web.GET("/invite/:token", h.linkPage(models.LinkInvite))
+	web.POST("/invite/:token", h.useLink(models.LinkInvite))
+	web.GET("/reset/:token", h.linkPage(models.LinkReset))
+	web.POST("/reset/:token", h.useLink(models.LinkReset))
+	web.GET("/password/forgot", h.forgotPage)
+	web.POST("/password/forgot", h.forgot)
+	web.POST("/language", h.setLanguage)
 
 	in := web.Group("", requireSignIn)
 	in.GET("/", h.home)
@@ -64,6 +69,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/account/calendar/revoke", h.revokeCalendar)
 	in.POST("/account/reminders", h.saveReminders)
 	in.POST("/account/erase", h.eraseSelf)
+	in.POST("/account/password", h.changePassword)
 	in.GET("/groups/:id", h.showGroup, h.allow(models.GroupRead, "id"))
 	in.POST("/memberships/:id/status", h.changeStatus, h.allow(models.MembershipStaff, "id"))
 	in.GET("/memberships/:id/intake", h.showIntake, h.allow(models.MembershipMentor, "id"))
@@ -139,6 +145,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	admin.GET("/people/:id", h.showPerson)
 	admin.POST("/people/:id", h.updatePerson)
 	admin.POST("/people/:id/invite", h.invite)
+	admin.POST("/people/:id/reset-access", h.resetAccess)
 	admin.POST("/people/:id/assignments", h.addAssignment)
 	admin.POST("/people/:id/assignments/:assignment/delete", h.removeAssignment)
 	admin.GET("/teams", h.listTeams)
@@ -165,14 +172,18 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	e.GET("/api/v1/openapi.yaml", h.openAPI)
 	api := e.Group("/api/v1", requireJSON, h.authenticate, h.chooseLanguage, h.requireSetup)
 	api.POST("/session", h.apiSignIn)
+	api.POST("/password/forgot", h.apiForgot)
 	apiIn := api.Group("", requireSignIn)
 	apiIn.DELETE("/session", h.apiSignOut)
 	apiIn.GET("/me", h.apiMe)
+	apiIn.PUT("/me/password", h.apiChangePassword)
 	apiAdmin := apiIn.Group("", requireAdmin)
 	apiAdmin.GET("/people", h.apiListPeople)
 	apiAdmin.POST("/people", h.apiCreatePerson)
 	apiAdmin.GET("/people/:id", h.apiGetPerson)
 	apiAdmin.PUT("/people/:id", h.apiUpdatePerson)
+	apiAdmin.POST("/people/:id/invitation", h.apiInvite)
+	apiAdmin.POST("/people/:id/reset-access", h.apiResetAccess)
 	apiAdmin.GET("/programmes", h.apiListProgrammes)
 	apiAdmin.POST("/programmes", h.apiCreateProgramme)
 	apiAdmin.POST("/programmes/:id/groups", h.apiCreateGroup)

@@ -30,7 +30,11 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failures, err := models.PurgeSignInFailures(ctx, j.DB, j.Limits, now)
+	failures, err := models.PurgeSignInCounters(ctx, j.DB, j.Limits, now)
+	if err != nil {
+		return err
+	}
+	links, err := models.PurgeAccountLinks(ctx, j.DB, now)
 	if err != nil {
 		return err
 	}
@@ -38,7 +42,8 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures, "import_files", files)
+	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
+		"import_files", files)
 	return nil
 }
 

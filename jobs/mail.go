@@ -116,7 +116,10 @@ func (j Mail) deliverOne(ctx context.Context, d models.MailDelivery) (bool, erro
 	}
 	out, err := models.ComposeDelivery(ctx, j.DB, d)
 	if errors.Is(err, models.ErrStale) {
-		return false, models.MarkWithdrawn(ctx, j.DB, d.ID)
+		if err := models.MarkWithdrawn(ctx, j.DB, d.ID); err != nil {
+			return false, err
+		}
+		return false, models.AccountMailSent(ctx, j.DB, d)
 	}
 	if err != nil {
 		return false, err
@@ -138,7 +141,11 @@ func (j Mail) deliverOne(ctx context.Context, d models.MailDelivery) (bool, erro
 			return true, err
 		}
 	}
-	return true, j.recordSent(ctx, d.ID)
+	if err := j.recordSent(ctx, d.ID); err != nil {
+		return true, err
+	}
+	// An account link or a former address is kept no longer than its mail needs.
+	return true, models.AccountMailSent(ctx, j.DB, d)
 }
 
 // recordSent records a sent mail. The server has it, so this is tried

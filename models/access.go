@@ -47,7 +47,9 @@ var (
 func (s MembershipStatus) Admitted() bool { return s == StatusActive || s == StatusFrozen }
 
 // Left reports whether a membership status has left the group.
-func (s MembershipStatus) Left() bool { return s == StatusStopped || s == StatusReferred }
+func (s MembershipStatus) Left() bool {
+	return s == StatusStopped || s == StatusReferred || s == StatusLeft
+}
 
 // Tenure is a period in which a person held a role in a group.
 type Tenure struct {

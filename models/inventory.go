@@ -92,7 +92,9 @@ func Inventory() []InventoryEntry {
 	add("assignments", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("meeting_roles", []string{""}, Personal, DeleteRow, ofPlannedMeetings, "")
 	add("mail_deliveries", []string{""}, Personal, DeleteRow, "recipient_id = ?", "")
-	add("sign_in_failures", []string{"bucket"}, Personal, DeleteRow, "bucket IN (SELECT 'account:' || email FROM people WHERE id = ?)", "")
+	add("email_changes", []string{""}, Personal, DeleteRow, ofPerson, "")
+	add("sign_in_counters", []string{"bucket"}, Personal, DeleteRow,
+		"EXISTS (SELECT 1 FROM people p WHERE p.id = ? AND (sign_in_counters.bucket = 'account:' || p.email OR sign_in_counters.bucket LIKE 'pair:' || p.email || '|%'))", "")
 	// The person's identity: the row stays, so counts and held meetings keep a former member.
 	out = append(out,
 		InventoryEntry{Table: "people", Column: "name", Kind: Personal, How: Replace, With: "—", ByPerson: "id = ?"},
@@ -101,6 +103,8 @@ func Inventory() []InventoryEntry {
 		InventoryEntry{Table: "people", Column: "discipline", Kind: Personal, How: Clear, ByPerson: "id = ?"},
 		InventoryEntry{Table: "people", Column: "manager_id", Kind: Personal, How: SetNull, ByPerson: "id = ?"},
 		InventoryEntry{Table: "people", Column: "team_id", Kind: Personal, How: SetNull, ByPerson: "id = ?"},
+		InventoryEntry{Table: "people", Column: "oidc_issuer", Kind: Personal, How: SetNull, ByPerson: "id = ?"},
+		InventoryEntry{Table: "people", Column: "oidc_subject", Kind: Personal, How: SetNull, ByPerson: "id = ?"},
 	)
 	return out
 }
@@ -158,6 +162,9 @@ func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
 		today := DateOf(nowOf(tx))
 		if err := tx.Model(&Membership{}).Where("person_id = ? AND status <> ?", id, StatusLeft).
 			Updates(map[string]any{"status": StatusLeft, "status_since": today}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Tenure{}).Where("person_id = ? AND ends_at IS NULL", id).Update("ends_at", nowOf(tx)).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&Consent{}).Where("recipient_id = ? AND revoked_at IS NULL", id).

@@ -409,6 +409,8 @@ type OutgoingMail struct {
 	UID       string
 	Sequence  int
 	Cancelled bool
+	Personal  bool      // an account link for the addressee alone
+	Expires   time.Time // when that link stops working
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -418,6 +420,16 @@ var ErrStale = errors.New("the delivery no longer applies")
 // meeting that moved, was cancelled or held, or a reminder the recipient
 // switched off, is ErrStale.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, false)
+}
+
+// ComposePreview is ComposeDelivery for the admins' mailbox page: an
+// account link is left out, so only its addressee ever sees it.
+func ComposePreview(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, true)
+}
+
+func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
 	var p struct {
 		ID                                     uint
@@ -436,6 +448,9 @@ func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (Outgoing
 		return OutgoingMail{}, ErrStale
 	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
+	if isAccountMail(d.Kind) {
+		return composeAccountMail(tx, d, out, nowOf(tx), preview)
+	}
 	switch d.SubjectType {
 	case "meeting":
 		var m MeetingWithGroup

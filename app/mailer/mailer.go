@@ -178,6 +178,17 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	if out.Location != "" {
 		d.Where = t("mail.where", "Place", out.Location)
 	}
+	if strings.HasPrefix(kind, "account_") {
+		// About the account itself: no reminder footer; a link only its addressee sees.
+		d.LinkText, d.Footer = t("mail.account.open_"+kind), t("mail.account.footer")
+		if !out.Expires.IsZero() {
+			local := out.Expires.In(zone)
+			d.When = t("mail.account.expires", "Date", longDate(lang, local), "Time", local.Format("15:04"))
+		}
+		if out.Path == "" {
+			d.Link = t("mail.account.link_withheld")
+		}
+	}
 	subject := t("mail."+kind+".subject", "What", what, "Group", out.GroupName, "With", out.With)
 	d.Lead = t("mail."+kind+".lead", "What", what, "Group", out.GroupName, "With", out.With)
 	var tb, hb bytes.Buffer
