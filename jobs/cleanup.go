@@ -12,7 +12,7 @@ import (
 )
 
 // Cleanup deletes expired sessions, sign-in failures and uploaded files
-// older than a day; Retention the
+// older than a day, and ends input shared past its date; Retention the
 // confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
 	DB              *gorm.DB
@@ -42,8 +42,12 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	expired, err := models.ExpireInputRequests(ctx, j.DB, models.DateOf(now))
+	if err != nil {
+		return err
+	}
 	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
-		"import_files", files)
+		"import_files", files, "input_expired", expired)
 	return nil
 }
 

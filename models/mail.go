@@ -518,6 +518,8 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 			return out, ErrStale
 		}
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
+	case "input":
+		return composeInputMail(tx, d, out)
 	default:
 		return out, ErrStale
 	}

@@ -27,6 +27,7 @@ type PersonalData struct {
 	Attendance   []Attendance        `json:"attendance"`
 	Entries      []FirstMeetingEntry `json:"first_meeting_entries"`
 	Consents     []ConsentRow        `json:"consents"`
+	InputAsked   []InputRow          `json:"input_asked"`
 	Applications []Application       `json:"applications"`
 	Evaluations  []EvaluationAnswer  `json:"evaluations"`
 	Exported     time.Time           `json:"exported_at"`
@@ -83,5 +84,10 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 	if out.Consents, err = OwnConsents(ctx, db, v); err != nil {
 		return out, err
 	}
+	lists, err := ListInputRequests(ctx, db, v)
+	if err != nil {
+		return out, err
+	}
+	out.InputAsked = lists.Mine
 	return out, audit(tx, v.PersonID, AuditExport, "person", v.PersonID)
 }

@@ -22,6 +22,8 @@ func All() []*gormigrate.Migration {
 		tenures(),
 		accounts(),
 		sealed(),
+		publishedFigures(),
+		inputRequests(),
 	}
 }
 
