@@ -157,18 +157,24 @@ func (p Plugin) sealCreated(db *gorm.DB) {
 			_ = db.AddError(errors.New("vault: a new row with sealed text has no id"))
 			return
 		}
+		// One UPDATE per row, setting every sealed column at once.
+		sets := make([]string, 0, len(ph.values))
+		args := make([]any, 0, len(ph.values)+1)
 		for f, plain := range ph.values {
 			sealed, err := p.Keys.Seal(plain, AD(orgID, f.Tag.Get("sealed"), f.DBName, id))
 			if err != nil {
 				_ = db.AddError(err)
 				return
 			}
-			pk := db.Statement.Schema.PrioritizedPrimaryField.DBName
-			err = db.Session(&gorm.Session{NewDB: true, SkipHooks: true}).Exec(
-				fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", db.Statement.Quote(db.Statement.Table),
-					db.Statement.Quote(f.DBName), db.Statement.Quote(pk)), sealed, id).Error
-			_ = db.AddError(err)
+			sets = append(sets, db.Statement.Quote(f.DBName)+" = ?")
+			args = append(args, sealed)
 		}
+		pk := db.Statement.Schema.PrioritizedPrimaryField.DBName
+		args = append(args, id)
+		err := db.Session(&gorm.Session{NewDB: true, SkipHooks: true}).Exec(
+			fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", db.Statement.Quote(db.Statement.Table),
+				strings.Join(sets, ", "), db.Statement.Quote(pk)), args...).Error
+		_ = db.AddError(err)
 	}
 }
 
