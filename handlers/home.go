@@ -13,6 +13,7 @@ type homeData struct {
 	Mentored   []models.GroupSummary
 	MemberOf   []models.GroupSummary
 	Report     models.ParticipationReport
+	ReportFor  string // the report's period in words
 	People     int64
 	Upcoming   []models.MeetingWithGroup
 	Hours      models.MentorHours
@@ -78,6 +79,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {
 			return err
 		}
+		data.ReportFor = periodLabel(h.view(c, "home.title", nil), data.Report.Period)
 	}
 	return h.page(c, "home", "home.title", data)
 }

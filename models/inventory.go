@@ -97,6 +97,7 @@ func Inventory() []InventoryEntry {
 	add("meeting_roles", []string{""}, Personal, DeleteRow, ofPlannedMeetings, "")
 	add("mail_deliveries", []string{""}, Personal, DeleteRow, "recipient_id = ?", "")
 	add("email_changes", []string{""}, Personal, DeleteRow, ofPerson, "")
+	add("tenures", []string{""}, Personal, DeleteRow, ofPerson, "") // a left status ends the role by itself
 	add("sign_in_counters", []string{"bucket"}, Personal, DeleteRow,
 		"EXISTS (SELECT 1 FROM people p WHERE p.id = ? AND (sign_in_counters.bucket = 'account:' || p.email OR sign_in_counters.bucket LIKE 'pair:' || p.email || '|%'))", "")
 	// The person's identity: the row stays, so counts and held meetings keep a former member.
@@ -166,9 +167,6 @@ func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
 		today := DateOf(nowOf(tx))
 		if err := tx.Model(&Membership{}).Where("person_id = ? AND status <> ?", id, StatusLeft).
 			Updates(map[string]any{"status": StatusLeft, "status_since": today}).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&Tenure{}).Where("person_id = ? AND ends_at IS NULL", id).Update("ends_at", nowOf(tx)).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&Consent{}).Where("recipient_id = ? AND revoked_at IS NULL", id).

@@ -22,6 +22,7 @@ func All() []*gormigrate.Migration {
 		tenures(),
 		accounts(),
 		sealed(),
+		publishedFigures(),
 		inputRequests(),
 	}
 }
