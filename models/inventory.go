@@ -84,6 +84,7 @@ func Inventory() []InventoryEntry {
 	// recipient who is erased loses the shared copy.
 	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "mentee_id = ?", ofGroups)
 	add("input_requests", []string{"shared_text"}, Confidential, Clear, "recipient_id = ?", "")
+	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "? IN (mentee_id, recipient_id)", ofGroups)
 	add("import_runs", []string{"content"}, Confidential, Clear, "created_by_id = ?", "")
 	// A group's own records: not one person's to erase, removed by retention.
 	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)
