@@ -84,16 +84,18 @@ func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 // (writer) connection, so it sees its own writes.
 func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 	base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	db, err := gorm.Open(sqlite.Open(base+"&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"), gcfg)
+	dsn := base + "&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	writer, err := sql.Open(sqlite.DriverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
-	writer, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
 	writer.SetMaxOpenConns(SQLiteWriters)
 	writer.SetMaxIdleConns(SQLiteWriters)
+	db, err := gorm.Open(&sqlite.Dialector{DriverName: sqlite.DriverName, DSN: dsn, Conn: newWriterGate(writer)}, gcfg)
+	if err != nil {
+		_ = writer.Close()
+		return nil, fmt.Errorf("open SQLite: %w", err)
+	}
 	readers, err := sql.Open(sqlite.DriverName, base+"&_pragma=busy_timeout(5000)&_pragma=query_only(1)")
 	if err != nil {
 		_ = writer.Close()
@@ -115,8 +117,8 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 }
 
 // SQLiteWriters is the size of the embedded database's writer pool: one,
-// SQLite's own limit, so writers wait in the pool's queue (first come, first
-// served) instead of in SQLite's busy handler.
+// SQLite's own limit, so writers wait in the writer gate's queue (first come,
+// first served) instead of in SQLite's busy handler.
 const SQLiteWriters = 1
 
 // SQLiteReaders is the size of the embedded database's reader pool.
