@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
+	"crossmentor/app/live"
 	"crossmentor/app/mailer"
 	"crossmentor/app/migrations"
 	"crossmentor/handlers"
@@ -31,7 +32,12 @@ type App struct {
 	Mail     jobs.Mail
 	Jobs     jobs.Runner // nil when this process runs no jobs
 	Now      func() time.Time
+	Live     *live.Hub // fans out changes of running meetings
 }
+
+// Close lets go of what the app holds besides the database: live
+// subscriptions and the connection that listens for other replicas.
+func (a *App) Close() { a.Live.Close() }
 
 // New builds the web server and everything it needs around db.
 func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error) {
@@ -99,13 +105,16 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		h.MailboxOnly = true
 	}
 	h.MailRenderer = mailRenderer
+	if h.Live, err = newLiveHub(db, log); err != nil {
+		return nil, err
+	}
 	jobRuns, err := metrics(e, db)
 	if err != nil {
 		return nil, err
 	}
 	h.Routes(e)
 	mail := jobs.Mail{DB: db, Log: log, Sender: sender, Renderer: mailRenderer, Now: now}
-	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Now: now}
+	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Now: now, Live: h.Live}
 	if cfg.Jobs {
 		cleanup := jobs.Cleanup{DB: db, Log: log, Sessions: h.Sessions, Limits: h.SignInLimits, RetentionMonths: cfg.RetentionMonths, Now: now}
 		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention,
@@ -180,6 +189,7 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 		defer a.Jobs.Stop(context.WithoutCancel(ctx)) //nolint:errcheck // shutting down
 	}
+	srv.RegisterOnShutdown(a.Live.Close) // live streams end, so shutdown need not wait for them
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
+	"crossmentor/app/live"
 	"crossmentor/app/mailer"
 	"crossmentor/jobs"
 	"crossmentor/models"
@@ -42,10 +43,11 @@ type Handlers struct {
 	MailProblem   string // why mail is not sent, for the mailbox page
 	MailboxOnly   bool   // no SMTP server configured: mail stays in the mailbox page
 	Jobs          JobRuns
-	Files         fs.FS // the embedded templates, for the OpenAPI document
-	SSO           *SSO  // single sign-on; nil or empty when not configured
-	NoPasswords   bool  // local passwords switched off (single sign-on only)
-	SelectLimit   int   // most people in a select list; 0: models.DefaultSelectLimit
+	Files         fs.FS     // the embedded templates, for the OpenAPI document
+	SSO           *SSO      // single sign-on; nil or empty when not configured
+	NoPasswords   bool      // local passwords switched off (single sign-on only)
+	SelectLimit   int       // most people in a select list; 0: models.DefaultSelectLimit
+	Live          *live.Hub // fans out changes of running meetings to their viewers
 
 	setupDone      atomic.Bool
 	org            orgCache

@@ -146,6 +146,7 @@ func New(t testing.TB, db *gorm.DB) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(a.Close)
 	return a
 }
 

@@ -20,6 +20,7 @@ func All() []*gormigrate.Migration {
 		indexes(),
 		reminderSettings(),
 		tenures(),
+		meetingRuns(),
 	}
 }
 
