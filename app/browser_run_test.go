@@ -149,3 +149,59 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// TestBrowserRunViewChecks opens the run view as the mentor (controls,
+// case and notes all shown) on a phone and a laptop, in Dutch and English
+// and in screen mode, and checks what the other pages are checked for: no
+// sideways scrolling, every field labelled, headings in order, enough
+// contrast. With SCREENSHOT_DIR set it leaves screenshots there.
+func TestBrowserRunViewChecks(t *testing.T) {
+	db := apptest.Demo(t)
+	srv := apptest.Serve(t, apptest.New(t, db))
+	id := apptest.LiveMeeting(t, db, time.Now())
+	ctx := browser(t)
+	signIn(t, ctx, srv.URL, "mentor@demo.test")
+	must(t, "start", chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/meetings/%d/run", srv.URL, id)),
+		chromedp.WaitVisible(chromedp.CSS("#controls")),
+		chromedp.Click(chromedp.CSS("#controls button[value=start]")),
+		chromedp.WaitVisible(chromedp.CSS("#controls button[value=pause]")),
+	))
+	for _, lang := range []string{"nl", "en"} {
+		for _, screen := range []string{"", "&screen=1"} {
+			for _, width := range []int64{390, 1280} {
+				name := fmt.Sprintf("run-%s-%d%s", lang, width, strings.ReplaceAll(screen, "&screen=1", "-screen"))
+				must(t, name, chromedp.Do(ctx,
+					chromedp.EmulateViewport(width, 844),
+					chromedp.Navigate(fmt.Sprintf("%s/meetings/%d/run?lang=%s%s", srv.URL, id, lang, screen)),
+					chromedp.WaitVisible(chromedp.CSS("#clock")),
+				))
+				overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+				must(t, "measure", err)
+				if overflow {
+					t.Errorf("%s: wider than the screen", name)
+				}
+				unlabelled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(
+					'input:not([type=hidden]), select, textarea')].filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.name)`))
+				must(t, "labels", err)
+				if len(unlabelled) > 0 {
+					t.Errorf("%s: fields without a label: %v", name, unlabelled)
+				}
+				headings, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[...document.querySelectorAll('main h1, main h2, main h3, main h4')].map(h => +h.tagName[1])`))
+				must(t, "headings", err)
+				for i := 1; i < len(headings); i++ {
+					if headings[0] != 1 || headings[i] > headings[i-1]+1 || headings[i] == 1 {
+						t.Errorf("%s: heading order %v", name, headings)
+						break
+					}
+				}
+				lowContrast, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](contrastCheck))
+				must(t, "contrast", err)
+				if len(lowContrast) > 0 {
+					t.Errorf("%s: text with too little contrast: %v", name, lowContrast)
+				}
+				screenshot(t, ctx, name)
+			}
+		}
+	}
+}
