@@ -154,3 +154,26 @@ func TestRunNotesAutosave(t *testing.T) {
 		t.Fatalf("notes: %q", m.Notes)
 	}
 }
+
+// TestPrintShowsMethodAndCases: the printed agenda names the method and
+// the placed case titles (to those who may read them), and the roles line
+// ends without a stray separator.
+func TestPrintShowsMethodAndCases(t *testing.T) {
+	_, db, srv := demo(t)
+	var c models.CaseQuestion
+	if err := db.Where("meeting_id IS NOT NULL AND visibility = 'group'").First(&c).Error; err != nil {
+		t.Skip("the demo has no placed case shared with the group")
+	}
+	var m models.Meeting
+	db.First(&m, *c.MeetingID)
+	if err := db.Model(&m).Update("method_key", "incident").Error; err != nil {
+		t.Fatal(err)
+	}
+	body := as(t, srv, "mentee@demo.test").Get(fmt.Sprintf("/meetings/%d/print", m.ID)).Body
+	if !strings.Contains(body, "Incidentmethode") || !strings.Contains(body, c.Title) {
+		t.Fatal("the print lacks the method or the case title")
+	}
+	if strings.Contains(body, " · </p>") {
+		t.Fatal("the roles line ends in a stray separator")
+	}
+}
