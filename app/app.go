@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,8 +32,10 @@ type App struct {
 	Handlers *handlers.Handlers
 	Mail     jobs.Mail
 	Jobs     jobs.Runner // nil when this process runs no jobs
+	Imports  jobs.Imports
 	Now      func() time.Time
-	Live     *live.Hub // fans out changes of running meetings
+	Live     *live.Hub     // fans out changes of running meetings
+	enqueuer *lazyEnqueuer // queues imports when this process runs no jobs
 }
 
 // Close lets go of what the app holds besides the database: live
@@ -54,14 +57,24 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		DB: db, Log: log, Catalog: catalog, Renderer: renderer,
 		Sessions:      models.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionMax},
 		SignInLimits:  models.DefaultSignInLimits,
+		PasswordGate:  models.NewPasswordGate(0, 0),
 		BaseURL:       cfg.BaseURL,
 		SecureCookies: cfg.SecureCookies(),
 		Version:       version,
 		Now:           now,
-		Ready:         func(r *http.Request) error { return ready(r.Context(), db) },
-		Files:         templates.FS(),
+		Ready: func(r *http.Request) error {
+			if err := ready(r.Context(), db); err != nil {
+				return err
+			}
+			if err := vaultReady(r.Context(), db); err != nil {
+				return err
+			}
+			return diskReady(cfg, freeBytes)
+		},
+		Files: templates.FS(),
 		SSO: &handlers.SSO{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID, ClientSecret: cfg.OIDCClientSecret,
-			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback"},
+			RedirectURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin/oidc/callback", EmailClaim: cfg.OIDCEmailClaim,
+			SignedOutURL: strings.TrimSuffix(cfg.BaseURL, "/") + "/signin"},
 		NoPasswords: !cfg.PasswordSignIn,
 	}
 	e := echo.New()
@@ -114,10 +127,15 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	}
 	h.Routes(e)
 	mail := jobs.Mail{DB: db, Log: log, Sender: sender, Renderer: mailRenderer, Now: now}
-	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Now: now, Live: h.Live}
+	imports := jobs.Imports{DB: db, Log: log, Now: now, Progress: h.ImportProgress}
+	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Imports: imports, Now: now, Live: h.Live}
+	if !cfg.Jobs {
+		a.enqueuer = &lazyEnqueuer{db: db, log: log}
+		h.Imports = a.enqueuer
+	}
 	if cfg.Jobs {
 		cleanup := jobs.Cleanup{DB: db, Log: log, Sessions: h.Sessions, Limits: h.SignInLimits, RetentionMonths: cfg.RetentionMonths, Now: now}
-		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention,
+		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention, Import: imports.Run,
 			OnRun: func(kind string, ok bool) {
 				outcome := "ok"
 				if !ok {
@@ -129,7 +147,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		if err != nil {
 			return nil, err
 		}
-		a.Jobs, h.Jobs = runner, runner
+		a.Jobs, h.Jobs, h.Imports = runner, runner, runner
 	}
 	return a, nil
 }
@@ -139,6 +157,29 @@ var (
 	errDatabaseDown = errors.New("database unreachable")
 	errSchemaBehind = errors.New("migrations pending")
 )
+
+// MinFreeBytes is the free space the data folder needs for /readyz: below
+// it the embedded database (and the key file) can no longer grow safely.
+const MinFreeBytes = 64 << 20
+
+var errDiskFull = errors.New("disk almost full")
+
+// diskReady checks the data folder's free space on the embedded database.
+func diskReady(cfg Config, free func(string) (uint64, error)) error {
+	if cfg.Postgres() {
+		return nil // PostgreSQL's disk is the server's; its errors answer 507
+	}
+	dir := cfg.DataDir
+	n, err := free(dir)
+	for err != nil && filepath.Dir(dir) != dir { // not made yet: the disk it will be on
+		dir = filepath.Dir(dir)
+		n, err = free(dir)
+	}
+	if err != nil || n < MinFreeBytes {
+		return errDiskFull
+	}
+	return nil
+}
 
 func ready(ctx context.Context, db *gorm.DB) error {
 	sqlDB, err := db.DB()
@@ -183,6 +224,7 @@ func (a *App) Serve(ctx context.Context) error {
 		return err
 	}
 	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.DB.Dialector.Name())
+	defer a.enqueuer.Close()
 	if a.Jobs != nil {
 		if err := a.Jobs.Start(ctx); err != nil {
 			return err

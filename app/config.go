@@ -34,6 +34,7 @@ type Config struct {
 	OIDCIssuer       string        `env:"OIDC_ISSUER" default:"" desc:"OpenID Connect issuer URL for single sign-on (Entra ID, Google, Keycloak); empty: no single sign-on"`
 	OIDCClientID     string        `env:"OIDC_CLIENT_ID" default:"" desc:"client id registered at the OpenID Connect provider"`
 	OIDCClientSecret string        `env:"OIDC_CLIENT_SECRET" default:"" desc:"client secret registered at the OpenID Connect provider"`
+	OIDCEmailClaim   string        `env:"OIDC_EMAIL_CLAIM" default:"email" desc:"claim that carries the trusted address at the first single sign-on: email (needs email_verified), preferred_username or upn (providers such as Entra ID vouch for these of work accounts)"`
 	PasswordSignIn   bool          `env:"PASSWORD_SIGNIN" default:"true" desc:"allow signing in with a password; false leaves single sign-on only"`
 	SMTPURL          string        `env:"SMTP_URL" default:"" desc:"mail server: smtp://user:password@host:587 (STARTTLS), smtps://…:465 or smtp+insecure://host:25; empty keeps mail in the admins' mailbox page"`
 	MailFrom         string        `env:"MAIL_FROM" default:"crossmentor <noreply@localhost>" desc:"sender address of mails"`
@@ -130,6 +131,11 @@ func (c Config) Validate() error {
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		errs = append(errs, fmt.Errorf("%sOIDC_CLIENT_ID is needed with %sOIDC_ISSUER", EnvPrefix, EnvPrefix))
 	}
+	switch c.OIDCEmailClaim {
+	case "email", "preferred_username", "upn":
+	default:
+		errs = append(errs, fmt.Errorf("%sOIDC_EMAIL_CLAIM: want email, preferred_username or upn, got %q", EnvPrefix, c.OIDCEmailClaim))
+	}
 	if c.RetentionMonths < 1 || c.RetentionMonths > 120 {
 		errs = append(errs, fmt.Errorf("%sRETENTION_MONTHS: want 1 to 120, got %d", EnvPrefix, c.RetentionMonths))
 	}
@@ -158,13 +164,17 @@ func (c Config) TrustedProxyNets() ([]*net.IPNet, error) {
 }
 
 // KeyRing loads the key ring for confidential text: from DataKeys, or from
-// the key file in the data folder, made at first start.
+// the key file in the data folder (vault.ErrNoKeyFile when there is none:
+// OpenDatabase makes one only while nothing is sealed).
 func (c Config) KeyRing() (*vault.KeyRing, error) {
 	if strings.TrimSpace(c.DataKeys) != "" {
 		return vault.ParseKeyRing(c.DataKeys)
 	}
-	return vault.LoadKeyFile(filepath.Join(c.DataDir, "keys"))
+	return vault.LoadKeyFile(c.KeyFile())
 }
+
+// KeyFile is the path of the embedded default's key file.
+func (c Config) KeyFile() string { return filepath.Join(c.DataDir, "keys") }
 
 // SecureCookies reports whether the app is served over TLS.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }

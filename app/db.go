@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 
 	"crossmentor/app/migrations"
 	"crossmentor/app/vault"
@@ -24,11 +26,11 @@ import (
 // SQLite database under the data folder (created if missing), with the
 // vault that seals confidential text under the configured key ring.
 func OpenDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
-	keys, err := cfg.KeyRing()
+	db, err := openDatabase(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDatabase(cfg, log)
+	keys, err := LoadKeys(context.Background(), cfg, db)
 	if err != nil {
 		return nil, err
 	}
@@ -67,15 +69,77 @@ func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 	return OpenSQLite(filepath.Join(cfg.DataDir, "crossmentor.db"), gcfg)
 }
 
-// OpenSQLite opens the embedded database file with foreign keys, WAL and
-// immediate write transactions.
+// OpenSQLite opens the embedded database file in WAL mode with foreign keys
+// as one *gorm.DB over two pools, so that many writers at once queue in the
+// application instead of failing with "database is locked":
+//
+//   - one writer connection (SQLite runs one write at a time anyway):
+//     every transaction (BEGIN IMMEDIATE), insert, update, delete and Exec,
+//     and River's SQLite driver, which gets this pool from db.DB();
+//   - a pool of read-only connections (query_only) for reads outside a
+//     transaction; in WAL mode they never wait for the writer.
+//
+// gorm's dbresolver routes each statement; code keeps passing the one
+// *gorm.DB around. A read inside a transaction stays on the transaction's
+// (writer) connection, so it sees its own writes.
 func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
-	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := gorm.Open(sqlite.Open(dsn), gcfg)
+	base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	db, err := gorm.Open(sqlite.Open(base+"&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
+	writer, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(SQLiteWriters)
+	writer.SetMaxIdleConns(SQLiteWriters)
+	readers, err := sql.Open(sqlite.DriverName, base+"&_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	if err != nil {
+		_ = writer.Close()
+		return nil, fmt.Errorf("open SQLite readers: %w", err)
+	}
+	readers.SetMaxOpenConns(SQLiteReaders)
+	readers.SetMaxIdleConns(SQLiteReaders)
+	readers.SetConnMaxIdleTime(5 * time.Minute)
+	resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{&sqlite.Dialector{Conn: readers}}})
+	if err := db.Use(resolver); err != nil {
+		_ = readers.Close()
+		_ = writer.Close()
+		return nil, fmt.Errorf("SQLite readers: %w", err)
+	}
+	if err := db.Use(readerPool{readers}); err != nil {
+		return nil, err
+	}
 	return db, nil
+}
+
+// SQLiteWriters is the size of the embedded database's writer pool: one,
+// SQLite's own limit, so writers wait in the pool's queue (first come, first
+// served) instead of in SQLite's busy handler.
+const SQLiteWriters = 1
+
+// SQLiteReaders is the size of the embedded database's reader pool.
+const SQLiteReaders = 4
+
+// readerPool keeps the embedded database's reader pool with the *gorm.DB,
+// so that CloseDatabase can close it.
+type readerPool struct{ db *sql.DB }
+
+func (readerPool) Name() string              { return "crossmentor:readers" }
+func (readerPool) Initialize(*gorm.DB) error { return nil }
+
+// CloseDatabase closes db's connections: the pool of db.DB() and, on the
+// embedded database, its reader pool.
+func CloseDatabase(db *gorm.DB) error {
+	var errs []error
+	if r, ok := db.Config.Plugins["crossmentor:readers"].(readerPool); ok {
+		errs = append(errs, r.db.Close())
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		errs = append(errs, sqlDB.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // ErrPendingMigrations is returned at start on PostgreSQL when the schema is
@@ -85,6 +149,9 @@ var ErrPendingMigrations = errors.New("the database has pending migrations: run 
 // Migrate applies pending migrations. On PostgreSQL an advisory lock makes
 // replicas that start together take turns.
 func Migrate(ctx context.Context, db *gorm.DB) error {
+	if err := precheckKeys(ctx, db); err != nil {
+		return err
+	}
 	if db.Dialector.Name() != "postgres" {
 		if err := migrations.New(db).Migrate(); err != nil {
 			return err
@@ -130,7 +197,11 @@ func PrepareSchema(ctx context.Context, cfg Config, db *gorm.DB) error {
 // RotateKeys re-encrypts all confidential text under the newest key of
 // keys; it can be interrupted and run again.
 func RotateKeys(ctx context.Context, db *gorm.DB, keys *vault.KeyRing) (int, error) {
-	return vault.Rotate(ctx, db, keys, models.SealedModels()...)
+	n, err := vault.Rotate(ctx, db, keys, models.SealedModels()...)
+	if err != nil {
+		return n, err
+	}
+	return n, vault.RetireOldKeys(ctx, db, keys)
 }
 
 // PoolPostgres sizes the connection pool to PostgreSQL: enough idle
@@ -145,4 +216,28 @@ func PoolPostgres(db *gorm.DB) error {
 	sqlDB.SetMaxIdleConns(10)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return nil
+}
+
+// OpenDatabaseWaiting is OpenDatabase for `serve`: while the database
+// cannot be reached (a replica starting before PostgreSQL, or during its
+// restart) it logs and tries again with a growing pause, up to every
+// maxPause, until ctx ends. Configuration errors end it at once.
+func OpenDatabaseWaiting(ctx context.Context, cfg Config, log *slog.Logger, maxPause time.Duration) (*gorm.DB, error) {
+	pause := time.Second
+	for {
+		db, err := OpenDatabase(cfg, log)
+		if err == nil {
+			return db, nil
+		}
+		if _, kerr := cfg.KeyRing(); kerr != nil || !cfg.Postgres() {
+			return nil, err // nothing to wait for
+		}
+		log.Warn("database not reachable; trying again", "in", pause.String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("stopped while waiting for the database: %w", err)
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, maxPause)
+	}
 }

@@ -34,9 +34,9 @@ func TestMigrationsFromEmpty(t *testing.T) {
 	}
 	for _, table := range []string{"organisations", "people", "teams", "projects", "assignments",
 		"programmes", "mentor_groups", "memberships", "intakes", "sessions",
-		"sign_in_failures", "invitations", "api_tokens", "blackouts", "group_series", "meetings", "meeting_roles",
+		"sign_in_counters", "email_changes", "invitations", "api_tokens", "blackouts", "group_series", "meetings", "meeting_roles",
 		"attendances", "date_polls", "poll_options", "poll_answers", "first_meeting_entries", "action_items", "one_on_ones",
-		"learning_goals", "goal_progresses", "audit_events", "consents", "case_questions", "calendar_feeds", "mail_deliveries"} {
+		"learning_goals", "goal_progresses", "audit_events", "consents", "case_questions", "calendar_feeds", "mail_deliveries", "input_requests"} {
 		if !db.Migrator().HasTable(table) {
 			t.Errorf("table %s missing after migrate", table)
 		}

@@ -105,18 +105,21 @@ func (d *demoLoader) history(hash string) {
 // mentors at month 6, nine mentees at month 12.
 func (d *demoLoader) evaluations(groups map[string]models.MentorGroup, members map[string][]uint) {
 	n := 0
+	// Answered in the rounds' first weeks (October 2025 start: month 6 in
+	// April, month 12 in October), before each round closed.
+	month6, month12 := time.Date(2026, 4, 8, 10, 0, 0, 0, time.UTC), time.Date(2026, 10, 8, 10, 0, 0, 0, time.UTC)
 	for _, name := range []string{"Groep Oost", "Groep Haven"} {
 		g := groups[name]
 		for j, p := range members[name] {
 			d.fail(d.tx.Create(&models.EvaluationAnswer{GroupID: g.ID, Round: models.RoundMonth6, PersonID: p, Role: models.ApplyAsMentee,
-				Score1: 3 + n%2, Score2: 4 + (n+1)%2, Score3: 3 + n%3, Score4: 4, Open: lastYearOpen[n]}).Error)
+				Score1: 3 + n%2, Score2: 4 + (n+1)%2, Score3: 3 + n%3, Score4: 4, Open: lastYearOpen[n], CreatedAt: month6}).Error)
 			if !(name == "Groep Haven" && j == 4) {
 				d.fail(d.tx.Create(&models.EvaluationAnswer{GroupID: g.ID, Round: models.RoundMonth12, PersonID: p, Role: models.ApplyAsMentee,
-					Score1: 4, Score2: 4 + n%2, Score3: 4, Score4: 4 + (n+1)%2}).Error)
+					Score1: 4, Score2: 4 + n%2, Score3: 4, Score4: 4 + (n+1)%2, CreatedAt: month12}).Error)
 			}
 			n++
 		}
 		d.fail(d.tx.Create(&models.EvaluationAnswer{GroupID: g.ID, Round: models.RoundMonth6, PersonID: g.MentorID, Role: models.ApplyAsMentor,
-			Score1: 4, Score2: 4, Score3: 4, Score4: 3}).Error)
+			Score1: 4, Score2: 4, Score3: 4, Score4: 3, CreatedAt: month6}).Error)
 	}
 }

@@ -129,6 +129,20 @@ func (d *demoLoader) year() {
 		"Ik geef Karin Jansen toestemming om deze tekst te lezen, voor: Voorbereiding functioneringsgesprek. Ik kan dit altijd intrekken.", today)
 	d.fail(err)
 
+	// Sanne asked Marieke for input for her review with Karin, read the
+	// draft and approved it.
+	ask, err := models.AskForInput(d.ctx, d.tx, sanne, models.InputAskInput{GroupID: noord, RecipientID: karin,
+		Purpose: "Inbreng voor mijn jaargesprek", Until: today.AddMonths(2).String()}, today)
+	d.fail(err)
+	if d.err == nil {
+		d.fail(models.SendInputDraft(d.ctx, d.tx, mentor, ask.ID, models.InputDraftInput{
+			Text: "Sanne bereidt lastige gesprekken met leveranciers inmiddels zorgvuldig voor en vraagt vaker bedenktijd."}))
+		d.fail(models.ReviewInput(d.ctx, d.tx, sanne, ask.ID, models.StepApprove,
+			models.InputReviewInput{Version: 1, Until: today.AddMonths(2).String()}, today))
+		// Those mails belong to the past of the story: none is waiting.
+		d.fail(d.tx.Where("subject_type = ? AND subject_id = ?", "input", ask.ID).Delete(&models.MailDelivery{}).Error)
+	}
+
 	// Groep West is still choosing the date of its first meeting.
 	west := d.groupIDs["Groep West"]
 	iris := models.Viewer{PersonID: d.ids["iris.vanleeuwen@demo.test"], Mentor: true}

@@ -15,6 +15,7 @@ import (
 
 	"crossmentor/app"
 	"crossmentor/app/apptest"
+	"crossmentor/app/vault"
 )
 
 // pgProxy stands between the app and PostgreSQL, so a test can take the
@@ -87,6 +88,13 @@ func TestDatabaseOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys, ok := vault.KeysOf(db)
+	if !ok {
+		t.Fatal("the demo database has no key ring")
+	}
+	if err := app.UseVault(viaProxy, keys); err != nil {
+		t.Fatal(err)
+	}
 	cfg, _ := app.LoadConfig(func(string) (string, bool) { return "", false })
 	cfg.Jobs = false
 	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), viaProxy, "test")
@@ -105,9 +113,20 @@ func TestDatabaseOutage(t *testing.T) {
 	if s := status("/readyz"); s != http.StatusOK {
 		t.Fatalf("ready before the outage: %d", s)
 	}
+	signedIn := apptest.NewClient(t, srv)
+	signedIn.SignIn("mentor@demo.test", app.DemoPassword)
 	proxy.stop()
 	if s := status("/readyz"); s != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz during the outage: %d, want 503", s)
+	}
+	// Requests say the database is away and when to try again, not 500.
+	for _, path := range []string{"/groups/1", "/api/v1/me"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept", "application/json")
+		r := signedIn.Do(req)
+		if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+			t.Fatalf("%s during the outage: %d, Retry-After %q; want 503 with Retry-After", path, r.Status, r.Header.Get("Retry-After"))
+		}
 	}
 	if s := status("/healthz"); s != http.StatusOK {
 		t.Fatalf("/healthz during the outage: %d", s)

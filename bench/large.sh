@@ -9,7 +9,7 @@
 # A database loaded earlier with any other ring (or another seed) is dropped
 # and loaded again, since its confidential text would not open.
 export CROSSMENTOR_DATA_KEYS="bench1:3RwLj+eGbv2UrOmXXixD8IXIkJXYV4+GsCe+moXVWkA="
-large_marker="crossmentor large organisation, seed 1, key ring bench1"
+large_marker="crossmentor large organisation, seed 1, key ring bench1, sealed 0012"
 
 # ensure_large_organisation ADMIN_URL: ADMIN_URL points at a database of the
 # same server from which crossmentor_large can be created and dropped.

@@ -90,6 +90,7 @@ go test -run '^$' -bench . -benchtime 1x -timeout 60m ./bench/ | tee /tmp/crossm
 NOTES
   echo
   echo "Reproduce one figure: \`BENCH_DATABASE_URL=… go test -run '^\$' -bench MenteeHome -benchtime 1x ./bench/\`."
+  cat bench/sqlite.md # measured by hand: the embedded database under 50 writers
 } > BENCHMARKS.md
 rm -f "$results"
 echo "wrote BENCHMARKS.md"

@@ -35,6 +35,14 @@ func formatValue(v float64, percent bool) string {
 	return fmt.Sprintf("%.0f", v)
 }
 
+// pointText writes a chart point: its band when it is a rate.
+func pointText(p models.ChartPoint, percent bool) string {
+	if p.Band != "" {
+		return p.Band
+	}
+	return formatValue(p.Value, percent)
+}
+
 // monthLabel is a short month name in the page's language.
 func monthLabel(v View, d models.Date) string {
 	months := [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
@@ -105,9 +113,9 @@ func renderChart(v View, id, title string, c models.Chart, months []models.Date,
 				fill = fmt.Sprintf(`class="bar s1" fill="url(#%s-hatch)"`, id)
 			}
 			fmt.Fprintf(&b, `<rect %s x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s</title></rect>`,
-				fill, x, chartTop+plotH-h, math.Max(barW-1, 1), h, esc(label+formatValue(p.Value, c.Percent)))
+				fill, x, chartTop+plotH-h, math.Max(barW-1, 1), h, esc(label+pointText(p, c.Percent)))
 			fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
-				x+barW/2, chartTop+plotH-h-3, formatValue(p.Value, c.Percent))
+				x+barW/2, chartTop+plotH-h-3, esc(pointText(p, c.Percent)))
 		}
 		fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
 			chartLeft+band*(float64(i)+0.5), chartHeight-chartBottom+16, esc(monthLabel(v, m)))

@@ -86,11 +86,16 @@ func (h *Handlers) revokeConsent(c echo.Context) error {
 
 // listShared shows the texts others shared with the viewer.
 func (h *Handlers) listShared(c echo.Context) error {
-	rows, err := models.SharedWithMe(c.Request().Context(), h.DB, mustViewer(c), h.today(c))
+	ctx, v := c.Request().Context(), mustViewer(c)
+	rows, err := models.SharedWithMe(ctx, h.DB, v, h.today(c))
 	if err != nil {
 		return err
 	}
-	return h.page(c, "shared", "shared.title", rows)
+	inputs, err := models.InputSharedWithMe(ctx, h.DB, v, h.today(c), 0)
+	if err != nil {
+		return err
+	}
+	return h.page(c, "shared", "shared.title", sharedData{Consents: rows, Inputs: inputs})
 }
 
 // showShared shows one text shared with the viewer; gone once revoked.
@@ -103,5 +108,5 @@ func (h *Handlers) showShared(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, "shared", "shared.title", []models.ConsentRow{row})
+	return h.page(c, "shared", "shared.title", sharedData{Consents: []models.ConsentRow{row}})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"crossmentor/models"
 )
@@ -47,14 +48,30 @@ func (h *Handlers) ErrorHandler(err error, c echo.Context) {
 		status, titleID = http.StatusForbidden, "error.forbidden"
 	case errors.Is(err, models.ErrRateLimited):
 		status, titleID = http.StatusTooManyRequests, "error.rate_limited"
+		retryAfter(c, err)
+	case errors.Is(err, models.ErrBusy):
+		status, titleID = http.StatusServiceUnavailable, "error.busy"
+		retryAfter(c, err)
 	case errors.Is(err, models.ErrBadCredentials):
 		status, titleID = http.StatusUnauthorized, "error.bad_credentials"
+	case errors.Is(err, models.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
+		// Two identical requests at once: the first one's change stands.
+		status, titleID = http.StatusConflict, "error.conflict"
+	case isUnstorable(err):
+		u, _ := asUnstorable(err)
+		status, titleID = http.StatusBadRequest, "error.invalid_text"
+		p.Errors = map[string]string{u.Field: h.Catalog.T(l, "error.invalid_text", nil)}
 	case errors.As(err, &ve):
 		status, titleID = http.StatusUnprocessableEntity, "error.invalid_input"
 		p.Errors = h.fieldMessages(l, ve)
 	case errors.As(err, &rv):
 		status, titleID = http.StatusUnprocessableEntity, "error.rules_broken"
 		p.Rules = h.violationMessages(l, rv)
+	case diskFull(err):
+		status, titleID = http.StatusInsufficientStorage, "error.storage_full"
+	case databaseDown(err):
+		status, titleID = http.StatusServiceUnavailable, "error.database_unavailable"
+		c.Response().Header().Set("Retry-After", RetryAfterSeconds)
 	case errors.As(err, &he):
 		status = he.Code
 		titleID = httpTitle(status)
@@ -196,4 +213,14 @@ func (cv *Validator) Validate(i any) error {
 		ve.Add(fe.Field(), code, map[string]any{"Max": fe.Param(), "Min": fe.Param()})
 	}
 	return ve
+}
+
+// retryAfter tells the client when to try again: a refused sign-in after
+// the limit's window has run a while, a busy server in a second.
+func retryAfter(c echo.Context, err error) {
+	secs := "60"
+	if errors.Is(err, models.ErrBusy) {
+		secs = "1"
+	}
+	c.Response().Header().Set("Retry-After", secs)
 }

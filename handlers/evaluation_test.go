@@ -30,7 +30,7 @@ func TestEvaluationVisibility(t *testing.T) {
 	a, db, srv := demo(t)
 	a.Handlers.Now = func() time.Time { return time.Date(2027, 3, 15, 10, 0, 0, 0, time.UTC) }
 	zuid := groupID(t, db, "Groep Zuid")
-	stored := count(t, db, &models.EvaluationAnswer{}) // last year's, in the demo
+	storedAnswers := count(t, db, &models.EvaluationAnswer{}) // last year's, in the demo
 	ruben := as(t, srv, "ruben.deboer@demo.test")
 	page := ruben.Get("/evaluations")
 	if !contains(page.Body, "Groep Zuid: na zes maanden") || !contains(page.Body, `name="score4"`) {
@@ -46,7 +46,7 @@ func TestEvaluationVisibility(t *testing.T) {
 	if r := as(t, srv, "mentee@demo.test").PostForm(path, url.Values{"score1": {"3"}, "score2": {"3"}, "score3": {"3"}, "score4": {"3"}}); r.Status != http.StatusNotFound {
 		t.Errorf("a mentee of another group answering: %d", r.Status)
 	}
-	if count(t, db, &models.EvaluationAnswer{}) != stored {
+	if count(t, db, &models.EvaluationAnswer{}) != storedAnswers {
 		t.Fatal("a refused answer was stored")
 	}
 	form := url.Values{"score1": {"4"}, "score2": {"5"}, "score3": {"3"}, "score4": {"4"}, "open": {"Rubens eigen woorden"}}
@@ -63,21 +63,12 @@ func TestEvaluationVisibility(t *testing.T) {
 		answer(t, db, e, "Groep Zuid", [4]int{2, 3, 4, 5}, "Open van "+e)
 	}
 	pieter := as(t, srv, "pieter.hendriks@demo.test")
-	if page := pieter.Get("/evaluations"); !contains(page.Body, "minder dan 5 antwoorden") || contains(page.Body, "2.5") {
-		t.Error("the mentor sees means of four answers")
-	}
 	answer(t, db, "jesse.vos@demo.test", "Groep Zuid", [4]int{2, 3, 4, 5}, "")
-	page = pieter.Get("/evaluations")
-	// Means of (4,5,3,4) and four times (2,3,4,5): 2.4, 3.4, 3.8, 4.8.
-	for _, want := range []string{"2.4", "3.4", "3.8", "4.8"} {
-		if !contains(page.Body, want) {
-			t.Errorf("the mentor's page lacks the mean %s", want)
-		}
+	// Five answers, but the round is still open: the mentor sees no means,
+	// so the means after five and after six answers can never be compared.
+	if page := pieter.Get("/evaluations"); contains(page.Body, "2.4") || !contains(page.Body, "uitslag vanaf 2027-04-01") {
+		t.Error("the mentor sees means before the round closed")
 	}
-	if contains(page.Body, "Rubens eigen woorden") || contains(page.Body, "Open van") {
-		t.Error("the mentor sees open answers")
-	}
-
 	ctx := t.Context()
 	adminV := models.Viewer{PersonID: personID(t, db, "admin@demo.test"), Admin: true}
 	managerV := models.Viewer{PersonID: personID(t, db, "manager@demo.test"), Manager: true}
@@ -85,11 +76,48 @@ func TestEvaluationVisibility(t *testing.T) {
 	var zuidGroup models.MentorGroup
 	db.First(&zuidGroup, zuid)
 	current := zuidGroup.ProgrammeID
-	if _, err := models.ProgrammeEvaluations(ctx, db, menteeV, current); err != models.ErrNotFound {
+	open := models.NewDate(2027, 3, 15)
+	if _, err := models.ProgrammeEvaluations(ctx, db, menteeV, current, open); err != models.ErrNotFound {
 		t.Errorf("a mentee reads programme aggregates: %v", err)
 	}
+	if list, _ := models.ProgrammeEvaluations(ctx, db, adminV, current, open); len(list) != 0 {
+		t.Errorf("programme results before the close: %+v", list)
+	}
+	for _, e := range []string{"ahmed.elamrani@demo.test", "lotte.visser@demo.test", "daan.smit@demo.test", "yara.mulder@demo.test"} {
+		answer(t, db, e, "Groep Noord", [4]int{5, 5, 5, 5}, "Open van "+e)
+	}
+	answer(t, db, "anouk.peters@demo.test", "Groep West", [4]int{3, 3, 3, 3}, "Open van anouk")
+	answer(t, db, "bram.meijer@demo.test", "Groep West", [4]int{3, 3, 3, 3}, "Open van bram")
+	// The mentor's own answer is a mentor aggregate of one: suppressed.
+	answer(t, db, "pieter.hendriks@demo.test", "Groep Zuid", [4]int{4, 4, 4, 4}, "")
+
+	// The round closes on 1 April: the results are worked out once.
+	a.Handlers.Now = func() time.Time { return time.Date(2027, 4, 1, 9, 0, 0, 0, time.UTC) }
+	pieter = as(t, srv, "pieter.hendriks@demo.test") // a fresh session at the new time
+	page = pieter.Get("/evaluations")
+	// Means of (4,5,3,4) and four times (2,3,4,5): 2.4, 3.4, 3.8, 4.8.
+	for _, want := range []string{"2.4", "3.4", "3.8", "4.8", "5–9 antwoorden"} {
+		if !contains(page.Body, want) {
+			t.Errorf("the mentor's page lacks %s", want)
+		}
+	}
+	if contains(page.Body, "Rubens eigen woorden") || contains(page.Body, "Open van") {
+		t.Error("the mentor sees open answers")
+	}
+	// After the close: no answer is taken, and an answer that disappears
+	// (an erasure) changes nothing anyone sees.
+	if r := as(t, srv, "noor.dekker@demo.test").PostForm(path, form); r.Status != http.StatusUnprocessableEntity || !contains(r.Body, "gesloten") {
+		t.Errorf("an answer after the close: %d", r.Status)
+	}
+	if err := db.Where("group_id = ? AND person_id = ?", zuid, personID(t, db, "jesse.vos@demo.test")).Delete(&models.EvaluationAnswer{}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if again := pieter.Get("/evaluations"); !contains(again.Body, "2.4") || !contains(again.Body, "4.8") {
+		t.Error("the frozen means changed after an answer was removed")
+	}
+	closed := models.NewDate(2027, 4, 1)
 	programmeOpen := func(v models.Viewer) (models.ScoreSummary, bool) {
-		list, err := models.ProgrammeEvaluations(ctx, db, v, current)
+		list, err := models.ProgrammeEvaluations(ctx, db, v, current, closed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,20 +129,8 @@ func TestEvaluationVisibility(t *testing.T) {
 		return models.ScoreSummary{}, false
 	}
 	s, ok := programmeOpen(adminV)
-	if !ok || s.Suppressed || s.Answered != 5 || s.Open != nil {
-		t.Errorf("admin with 5 answers (4 open): %+v", s)
-	}
-	for _, e := range []string{"ahmed.elamrani@demo.test", "lotte.visser@demo.test", "daan.smit@demo.test", "yara.mulder@demo.test"} {
-		answer(t, db, e, "Groep Noord", [4]int{5, 5, 5, 5}, "Open van "+e)
-	}
-	if s, _ := programmeOpen(adminV); s.Open != nil {
-		t.Errorf("open answers shown with %d given", 8)
-	}
-	answer(t, db, "anouk.peters@demo.test", "Groep West", [4]int{3, 3, 3, 3}, "Open van anouk")
-	answer(t, db, "bram.meijer@demo.test", "Groep West", [4]int{3, 3, 3, 3}, "Open van bram")
-	s, _ = programmeOpen(adminV)
-	if len(s.Open) != 10 || !strings.HasPrefix(s.Open[0], "Open van ahmed") {
-		t.Fatalf("admin with 10 open answers: %d, %v", len(s.Open), s.Open)
+	if !ok || s.Suppressed || s.AnsweredBand != "10–19" || len(s.Open) != 9 && len(s.Open) != 10 {
+		t.Fatalf("admin after the close: %+v", s)
 	}
 	for _, o := range s.Open {
 		if strings.Contains(o, "Ruben de Boer") {
@@ -122,15 +138,23 @@ func TestEvaluationVisibility(t *testing.T) {
 		}
 	}
 	m, _ := programmeOpen(managerV)
-	if m.Suppressed || m.Answered != 11 || m.Open != nil {
+	if m.Suppressed || m.AnsweredBand != "10–19" || m.Open != nil {
 		t.Errorf("manager: %+v", m)
 	}
-	// The mentor's own answer is a mentor aggregate of one: suppressed.
-	answer(t, db, "pieter.hendriks@demo.test", "Groep Zuid", [4]int{4, 4, 4, 4}, "")
-	list, _ := models.ProgrammeEvaluations(ctx, db, adminV, current)
+	list, _ := models.ProgrammeEvaluations(ctx, db, adminV, current, closed)
 	for _, s := range list {
 		if s.Role == models.ApplyAsMentor && !s.Suppressed {
 			t.Errorf("one mentor's answer is shown: %+v", s)
 		}
+	}
+	var stored int64
+	db.Model(&models.EvaluationResult{}).Where("scope = ? AND scope_id = ?", models.ResultProgramme, current).Count(&stored)
+	if _, err := models.ProgrammeEvaluations(ctx, db, adminV, current, closed.AddMonths(2)); err != nil {
+		t.Fatal(err)
+	}
+	var again int64
+	db.Model(&models.EvaluationResult{}).Where("scope = ? AND scope_id = ?", models.ResultProgramme, current).Count(&again)
+	if stored == 0 || again != stored {
+		t.Errorf("programme results stored %d times, then %d", stored, again)
 	}
 }

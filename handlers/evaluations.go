@@ -33,7 +33,7 @@ func (h *Handlers) evaluationsView(c echo.Context) (View, error) {
 		return View{}, err
 	}
 	for _, g := range groups {
-		scores, err := models.GroupEvaluation(ctx, h.DB, v, g.ID)
+		scores, err := models.GroupEvaluation(ctx, h.DB, v, g.ID, h.today(c))
 		if err != nil {
 			return View{}, err
 		}

@@ -19,6 +19,8 @@ var formInputs = []func() any{
 	func() any { return &models.CaseInput{} }, func() any { return &models.PlaceInput{} },
 	func() any { return &models.CaseStatusInput{} }, func() any { return &models.TakeAwaysInput{} },
 	func() any { return &models.ConsentInput{} }, func() any { return &models.EvaluationInput{} },
+	func() any { return &models.InputAskInput{} }, func() any { return &models.InputDraftInput{} },
+	func() any { return &models.InputReviewInput{} },
 	func() any { return &models.EntryInput{} }, func() any { return &models.GoalInput{} },
 	func() any { return &models.ProgressInput{} }, func() any { return &models.GroupInput{} },
 	func() any { return &models.MoveInput{} }, func() any { return &models.IntakeInput{} },

@@ -106,7 +106,11 @@ func (h *Handlers) addProgress(c echo.Context) error {
 
 // apiGoals is GET /api/v1/goals.
 func (h *Handlers) apiGoals(c echo.Context) error {
-	goals, err := models.ListGoals(c.Request().Context(), h.DB, mustViewer(c), 0)
+	w, err := window(c)
+	if err != nil {
+		return err
+	}
+	goals, err := models.ListGoalsWindow(c.Request().Context(), h.DB, mustViewer(c), w)
 	if err != nil {
 		return err
 	}

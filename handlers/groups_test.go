@@ -133,7 +133,7 @@ func TestGroupSizeLimit(t *testing.T) {
 func TestEnglishRefusal(t *testing.T) {
 	_, db, srv := demo(t)
 	admin := as(t, srv, "admin@demo.test")
-	admin.Get("/?lang=en")
+	admin.PostForm("/language", url.Values{"lang": {"en"}, "back": {"/"}})
 	sem := membershipOf(t, db, "sem.jacobs@demo.test")
 	r := admin.PostForm(fmt.Sprintf("/memberships/%d/status", sem.ID), url.Values{"status": {"active"}})
 	if r.Status != http.StatusUnprocessableEntity || !contains(r.Body, "are in the same team") {

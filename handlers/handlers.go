@@ -3,7 +3,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -22,7 +21,6 @@ import (
 	"crossmentor/app/i18n"
 	"crossmentor/app/live"
 	"crossmentor/app/mailer"
-	"crossmentor/jobs"
 	"crossmentor/models"
 )
 
@@ -34,6 +32,7 @@ type Handlers struct {
 	Renderer      *Renderer
 	Sessions      models.SessionPolicy
 	SignInLimits  models.SignInLimits
+	PasswordGate  *models.PasswordGate // bounds concurrent password checks
 	BaseURL       string
 	SecureCookies bool
 	Version       string
@@ -43,11 +42,12 @@ type Handlers struct {
 	MailProblem   string // why mail is not sent, for the mailbox page
 	MailboxOnly   bool   // no SMTP server configured: mail stays in the mailbox page
 	Jobs          JobRuns
-	Files         fs.FS     // the embedded templates, for the OpenAPI document
-	SSO           *SSO      // single sign-on; nil or empty when not configured
-	NoPasswords   bool      // local passwords switched off (single sign-on only)
-	SelectLimit   int       // most people in a select list; 0: models.DefaultSelectLimit
-	Live          *live.Hub // fans out changes of running meetings to their viewers
+	Imports       ImportQueue // queues import runs (the job runner, or a queue-only client)
+	Files         fs.FS       // the embedded templates, for the OpenAPI document
+	SSO           *SSO        // single sign-on; nil or empty when not configured
+	NoPasswords   bool        // local passwords switched off (single sign-on only)
+	SelectLimit   int         // most people in a select list; 0: models.DefaultSelectLimit
+	Live          *live.Hub   // fans out changes of running meetings to their viewers
 
 	setupDone      atomic.Bool
 	org            orgCache
@@ -55,10 +55,7 @@ type Handlers struct {
 }
 
 // JobRuns lists and retries the runs of the periodic jobs.
-type JobRuns interface {
-	Runs(ctx context.Context, limit int) ([]jobs.JobRun, error)
-	Retry(ctx context.Context, id int64) error
-}
+type JobRuns = models.JobQueue
 
 // Context keys.
 const (
@@ -210,12 +207,45 @@ func (v View) LangURL(lang string) string {
 	return v.Path + "?" + q.Encode()
 }
 
+// BackURL returns the current page without ?lang=, to come back to after
+// switching the language.
+func (v View) BackURL() string {
+	q := url.Values{}
+	for k, vals := range v.Query {
+		if k != "lang" {
+			q[k] = vals
+		}
+	}
+	if len(q) == 0 {
+		return v.Path
+	}
+	return v.Path + "?" + q.Encode()
+}
+
 // setCookie sets (or, with maxAge -1, removes) one of the app's cookies:
 // always HttpOnly and SameSite=Lax, Secure when the site is served over TLS.
+// Over TLS a cookie for the whole site takes the __Host- prefix, so no
+// other host (a sibling subdomain) and no plain-HTTP page can set it.
 func (h *Handlers) setCookie(c echo.Context, name, value, path string, maxAge int) {
 	// #nosec G124 -- Secure follows the site's scheme (CROSSMENTOR_BASE_URL); a plain-HTTP intranet needs it off
-	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
+	c.SetCookie(&http.Cookie{Name: h.cookieName(name, path), Value: value, Path: path, MaxAge: maxAge, HttpOnly: true,
 		Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// cookieName is the name a cookie has on the wire.
+func (h *Handlers) cookieName(name, path string) string {
+	if h.SecureCookies && path == "/" {
+		return hostPrefix + name
+	}
+	return name
+}
+
+// hostPrefix marks a cookie bound to this host, secure and for every path.
+const hostPrefix = "__Host-"
+
+// cookie reads one of the app's site-wide cookies by its plain name.
+func (h *Handlers) cookie(c echo.Context, name string) (*http.Cookie, error) {
+	return c.Cookie(h.cookieName(name, "/"))
 }
 
 // view builds the page data for a request.
@@ -236,7 +266,7 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	if titleID != "" {
 		v.Title = v.T(titleID)
 	}
-	if ck, err := c.Cookie(flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
+	if ck, err := h.cookie(c, flashCookie); err == nil && strings.HasPrefix(ck.Value, "flash.") {
 		v.Flash = v.T(ck.Value)
 		h.setCookie(c, flashCookie, "", "/", -1)
 	}

@@ -13,10 +13,12 @@ type homeData struct {
 	Mentored   []models.GroupSummary
 	MemberOf   []models.GroupSummary
 	Report     models.ParticipationReport
+	ReportFor  string // the report's period in words
 	People     int64
 	Upcoming   []models.MeetingWithGroup
 	Hours      models.MentorHours
 	Todo       []models.TodoItem // as mentor, then as mentee
+	InputTodo  []models.TodoItem // requests for input waiting for the viewer
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -68,10 +70,16 @@ func (h *Handlers) home(c echo.Context) error {
 		}
 		data.Todo = append(data.Todo, todo...)
 	}
+	if v.Mentor || v.Mentee {
+		if data.InputTodo, err = models.InputTodo(ctx, h.DB, v); err != nil {
+			return err
+		}
+	}
 	if v.Manager || v.Admin {
 		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {
 			return err
 		}
+		data.ReportFor = periodLabel(h.view(c, "home.title", nil), data.Report.Period)
 	}
 	return h.page(c, "home", "home.title", data)
 }

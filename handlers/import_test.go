@@ -91,6 +91,11 @@ func TestImportPeople(t *testing.T) {
 	if n := count(t, db, &models.Person{}); n != people+2 {
 		t.Fatalf("%d people after the import, want %d", n, people+2)
 	}
+	var files int64
+	db.Model(&models.ImportRun{}).Where("content <> ''").Count(&files)
+	if files != 0 {
+		t.Fatalf("%d uploaded files kept after the import was applied", files)
+	}
 	var p models.Person
 	db.Preload("Team").Where("email = ?", "nieuw@demo.test").First(&p)
 	var boss models.Person

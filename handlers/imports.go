@@ -90,8 +90,8 @@ func (h *Handlers) previewImport(c echo.Context) error {
 	return h.importPage(c, http.StatusOK, d, nil)
 }
 
-// applyImport records the previewed file as an import run, applies it in
-// the background and sends the browser to the run's progress page.
+// applyImport records the previewed file as an import run, queues the job
+// that applies it and sends the browser to the run's progress page.
 func (h *Handlers) applyImport(c echo.Context) error {
 	data := []byte(c.FormValue("content"))
 	v := mustViewer(c)
@@ -99,18 +99,9 @@ func (h *Handlers) applyImport(c echo.Context) error {
 	if err != nil {
 		return h.importPage(c, 0, importData{Content: string(data)}, err)
 	}
-	today := h.today(c)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), models.ImportRunTimeout)
-	go func() {
-		defer cancel()
-		defer h.importProgress.Delete(run.ID)
-		err := models.RunImport(ctx, h.DB, v, run.ID, today, func(done, total int) {
-			h.importProgress.Store(run.ID, [2]int{done, total})
-		})
-		if err != nil {
-			h.Log.Error("import run failed", "run", run.ID, "error", err)
-		}
-	}()
+	if err := h.Imports.EnqueueImport(c.Request().Context(), run.ID); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/people/import/runs/"+itoa(run.ID))
 }
 
@@ -132,8 +123,8 @@ func (h *Handlers) showImportRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := importRunData{Run: run, Interrupted: run.Interrupted(h.Now())}
-	if p, ok := h.importProgress.Load(id); ok {
+	data := importRunData{Run: run, Interrupted: run.Interrupted(h.Now()), Done: run.Done, Total: run.Total}
+	if p, ok := h.importProgress.Load(id); ok && run.Status == models.ImportRunning {
 		data.Done, data.Total = p.([2]int)[0], p.([2]int)[1]
 	}
 	return h.page(c, "import_run", "import.run_title", data)
@@ -147,4 +138,19 @@ func (h *Handlers) exportPeople(c echo.Context) error {
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="crossmentor-people.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// ImportQueue queues the job that applies an import run.
+type ImportQueue interface {
+	EnqueueImport(ctx context.Context, runID uint) error
+}
+
+// ImportProgress records how far a run working in this process is, for
+// its progress page (on PostgreSQL the database has it for every replica).
+func (h *Handlers) ImportProgress(runID uint, done, total int) {
+	if done >= total {
+		h.importProgress.Delete(runID)
+		return
+	}
+	h.importProgress.Store(runID, [2]int{done, total})
 }

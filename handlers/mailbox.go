@@ -39,7 +39,7 @@ func (h *Handlers) showMailbox(c echo.Context) error {
 		id := uint(n)
 		for _, d := range rows {
 			if d.ID == id {
-				out, err := models.ComposeDelivery(ctx, h.DB, d.MailDelivery)
+				out, err := models.ComposePreview(ctx, h.DB, d.MailDelivery)
 				if err != nil && !errors.Is(err, models.ErrStale) {
 					return err
 				}

@@ -60,6 +60,10 @@ var matrix = map[string][]string{
 	"GET /setup": public, "POST /setup": public, "GET /signin": public, "POST /signin": public, "GET /signin/oidc": public, "GET /signin/oidc/callback": public,
 	"GET /invite/:token": public, "GET /calendar/:file": public, "POST /account/calendar": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,
+	"GET /reset/:token": public, "POST /reset/:token": public, "GET /password/forgot": public, "POST /password/forgot": public,
+	"POST /language": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
+	"POST /api/v1/password/forgot": public, "PUT /api/v1/me/password": signedIn,
+	"POST /api/v1/people/:id/invitation": ldOnly, "POST /api/v1/people/:id/reset-access": ldOnly,
 	"GET /": signedIn, "POST /signout": signedIn, "GET /account": signedIn, "POST /account/tokens": signedIn,
 	"POST /account/tokens/:id/revoke": ldOnly, "GET /account/export": signedIn, "POST /account/erase": signedIn,
 	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin},
@@ -81,7 +85,10 @@ var matrix = map[string][]string{
 	"GET /api/v1/groups/:id/cases": noord, "POST /api/v1/groups/:id/cases": members, "GET /api/v1/cases/:id": talk,
 	"GET /goals": signedIn, "GET /consents": signedIn, "POST /consents": signedIn, "POST /consents/:id/revoke": {menteeA},
 	"GET /reports/participation": {admin, lineManager}, "GET /api/v1/reports/participation": {admin, lineManager},
-	"GET /shared": signedIn, "GET /shared/:id": {lineManager}, "POST /goals/:id": {menteeA}, "POST /goals/:id/progress": talk,
+	"GET /shared": signedIn, "GET /shared/:id": {lineManager}, "GET /shared/input/:id": {lineManager},
+	"GET /input": signedIn, "POST /input": signedIn, "GET /input/:id": talk, "POST /input/:id/draft": mentorOf,
+	"POST /input/:id/changes": {menteeA}, "POST /input/:id/approve": {menteeA}, "POST /input/:id/refuse": {menteeA},
+	"POST /input/:id/withdraw": {menteeA}, "POST /input/:id/revoke": {menteeA}, "POST /goals/:id": {menteeA}, "POST /goals/:id/progress": talk,
 	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": ldGate, "POST /mailbox/:id/retry": ldOnly,
 	"POST /account/reminders": signedIn, "POST /settings": ldOnly, "POST /settings/blackouts": ldOnly,
 	"POST /settings/blackouts/:id/delete": ldOnly,
@@ -119,18 +126,19 @@ var matrix = map[string][]string{
 // secrets are texts of the demo and who may read each (the columns of the
 // roles table); no other viewer may find them in any body.
 var secrets = map[string][]string{
-	"Goed gesprek, duidelijke klik": mentorOf,                   // intake notes
-	"liep vast":                     talk,                       // one-on-one notes
-	"in drukke weken":               talk,                       // a learning goal Sanne keeps to herself
-	"Nee kunnen zeggen":             noord,                      // a goal Sanne shares with the group
-	"dashboard dat niemand":         noord,                      // group notes of a meeting
-	"Infrastructuur":                {mentor, admin},            // a fellow member's team
-	"ahmed.elamrani@demo.test":      {mentor, admin, menteeB},   // a fellow member's email
-	"tijd te vragen voor ik ja zeg": {menteeA, lineManager},     // a text Sanne shares with her manager
-	"Lastige leverancier":           talk,                       // a case Sanne shows her mentor only
-	"bedenktijd werkt":              {menteeA},                  // Sanne's private take-aways
-	"Stadskantoor":                  {menteeA, menteeB, mentor}, // the meetings' place (L&D: dates and kinds only)
-	"Beter nee zeggen tegen losse":  ldOnly,                     // an applicant's learning need
+	"Goed gesprek, duidelijke klik": mentorOf,                       // intake notes
+	"liep vast":                     talk,                           // one-on-one notes
+	"in drukke weken":               talk,                           // a learning goal Sanne keeps to herself
+	"Nee kunnen zeggen":             noord,                          // a goal Sanne shares with the group
+	"dashboard dat niemand":         noord,                          // group notes of a meeting
+	"Infrastructuur":                {mentor, admin},                // a fellow member's team
+	"ahmed.elamrani@demo.test":      {mentor, admin, menteeB},       // a fellow member's email
+	"tijd te vragen voor ik ja zeg": {menteeA, lineManager},         // a text Sanne shares with her manager
+	"Lastige leverancier":           talk,                           // a case Sanne shows her mentor only
+	"bedenktijd werkt":              {menteeA},                      // Sanne's private take-aways
+	"Stadskantoor":                  {menteeA, menteeB, mentor},     // the meetings' place (L&D: dates and kinds only)
+	"Beter nee zeggen tegen losse":  ldOnly,                         // an applicant's learning need
+	"vraagt vaker bedenktijd":       {menteeA, mentor, lineManager}, // the mentor's input Sanne approved for Karin
 }
 
 // matrixIDs are the records the routes are called with.
@@ -182,6 +190,8 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	sanne := membershipOf(t, db, "mentee@demo.test")
 	var consent models.Consent
 	db.First(&consent)
+	var input models.InputRequest
+	db.First(&input)
 	failed := models.MailDelivery{Key: "matrix", Kind: models.MailMeeting7d, RecipientID: sanne.PersonID, SubjectType: "meeting",
 		SubjectID: withNotes.ID, Status: models.DeliveryFailed, NextAttemptAt: withNotes.StartsAt}
 	if err := db.Create(&failed).Error; err != nil {
@@ -201,7 +211,7 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	var mentorOnly models.CaseQuestion
 	db.Where("visibility = 'mentor'").First(&mentorOnly)
 	ids := matrixIDs{
-		"/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
+		"/input/:id": fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
 		"/groups/:id": fmt.Sprint(noordID), "/meetings/:id": fmt.Sprint(withNotes.ID), "/one-on-ones/:id": fmt.Sprint(talkRow.ID),
 		"/goals/:id": fmt.Sprint(privateGoal.ID), "/memberships/:id": fmt.Sprint(sanne.ID), "/people/:id": fmt.Sprint(sanne.PersonID),
 		"/programmes/:id": fmt.Sprint(next.ID), "/applications/:id": fmt.Sprint(application.ID), "/people/import/runs/:id": fmt.Sprint(run.ID), "/actions/:id": fmt.Sprint(action.ID), "/account/tokens/:id": fmt.Sprint(token.ID),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -54,7 +55,7 @@ func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err == nil {
 				c.Set(keyViewer, v)
 			}
-		} else if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		} else if ck, err := h.cookie(c, sessionCookie); err == nil && ck.Value != "" {
 			v, err := models.SignedIn(ctx, h.DB, ck.Value, h.Sessions, h.Now())
 			switch {
 			case err == nil:
@@ -70,26 +71,19 @@ func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// chooseLanguage settles the request's language: ?lang= (remembered in a
-// cookie and, when signed in, as the person's preference), else the
-// person's preference, the cookie, or the organisation's default.
+// chooseLanguage settles the request's language: ?lang= (for this page
+// only: a GET changes nothing stored), else the person's preference, the
+// language cookie, or the organisation's default. The choice is stored by
+// POST /language.
 func (h *Handlers) chooseLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		v, signedIn := viewer(c)
-		chosen := ""
-		if q := i18n.Supported(c.QueryParam("lang")); q != "" {
-			chosen = q
-			h.setCookie(c, langCookie, q, "/", 365*24*3600)
-			if signedIn && v.Language != q {
-				if err := models.SetLanguage(c.Request().Context(), h.DB, v, q); err != nil {
-					return err
-				}
-			}
-		} else if signedIn {
+		chosen := i18n.Supported(c.QueryParam("lang"))
+		if chosen == "" && signedIn {
 			chosen = i18n.Supported(v.Language)
 		}
 		if chosen == "" {
-			if ck, err := c.Cookie(langCookie); err == nil {
+			if ck, err := h.cookie(c, langCookie); err == nil {
 				chosen = i18n.Supported(ck.Value)
 			}
 		}
@@ -171,15 +165,30 @@ func requireJSON(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func urlPathEscape(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+	if safeNext(s) != s {
 		return "/"
 	}
 	return strings.NewReplacer("&", "%26", "?", "%3F", "#", "%23", "+", "%2B").Replace(s)
 }
 
-// safeNext returns a local path to go on to after sign-in.
+// safeNext returns a local path to go on to after sign-in: a plain path
+// on this site, else "/". Control characters, spaces and backslashes are
+// refused outright, because browsers drop or reinterpret them
+// ("/\t/evil.test" is read as "//evil.test").
 func safeNext(s string) string {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if len(s) > 2000 || !strings.HasPrefix(s, "/") {
+		return "/"
+	}
+	for _, r := range s {
+		if r < 0x21 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029' {
+			return "/"
+		}
+	}
+	if strings.HasPrefix(s, "//") {
+		return "/"
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return s

@@ -98,6 +98,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		{"mentee@demo.test", "GET", "/api/v1/people", nil},
 		{"noor.dekker@demo.test", "GET", fmt.Sprintf("/api/v1/meetings/%d", ms[2].ID), nil},
 		{"", "GET", "/api/v1/me", nil},
+		{"", "POST", "/api/v1/password/forgot", map[string]any{"email": "niemand@demo.test"}},
+		{"", "POST", "/api/v1/password/forgot", map[string]any{"email": "geen adres"}},
+		{"mentor@demo.test", "PUT", "/api/v1/me/password", map[string]any{"current_password": "fout", "password": "zeven blauwe fietsen", "password_confirm": "zeven blauwe fietsen"}},
+		{"admin@demo.test", "POST", fmt.Sprintf("/api/v1/people/%d/invitation", personID(t, db, "mentee@demo.test")), nil},
+		{"admin@demo.test", "POST", fmt.Sprintf("/api/v1/people/%d/reset-access", personID(t, db, "noor.dekker@demo.test")), nil},
 		{"", "POST", "/api/v1/session", map[string]any{"email": "mentor@demo.test", "password": "demo-demo"}},
 	}
 	clients := map[string]*apptest.Client{"": anon}

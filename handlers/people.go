@@ -84,7 +84,6 @@ type personData struct {
 	Person      models.Person
 	Assignments []models.Assignment
 	Projects    []models.ProjectWithCount
-	InviteURL   string
 	Edit        personFormData
 }
 
@@ -94,7 +93,7 @@ func (h *Handlers) showPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.personPage(c, id, "", http.StatusOK)
+	return h.personPage(c, id, http.StatusOK, nil)
 }
 
 func (h *Handlers) loadPersonData(c echo.Context, id uint) (personData, error) {
@@ -114,15 +113,19 @@ func (h *Handlers) loadPersonData(c echo.Context, id uint) (personData, error) {
 	return data, err
 }
 
-func (h *Handlers) personPage(c echo.Context, id uint, inviteURL string, status int) error {
+// personPage shows a person's page; refused, when set, is a refusal of an
+// action on it (a validation error), shown above the page.
+func (h *Handlers) personPage(c echo.Context, id uint, status int, refused *models.ValidationError) error {
 	data, err := h.loadPersonData(c, id)
 	if err != nil {
 		return err
 	}
-	data.InviteURL = inviteURL
 	v := h.view(c, "", data)
 	v.Title = data.Person.Name
 	v.Form = personInput(data.Person)
+	if refused != nil {
+		v.Errors = h.fieldMessages(lang(c), refused)
+	}
 	return c.Render(status, "person", v)
 }
 

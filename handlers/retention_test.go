@@ -92,6 +92,14 @@ func TestExportAndErasure(t *testing.T) {
 	}
 	memberships := count(t, db, &models.Membership{})
 	sanneID := personID(t, db, "mentee@demo.test")
+	var me struct {
+		CalendarURL string `json:"calendar_url"`
+	}
+	sanne.JSON(http.MethodGet, "/api/v1/me", "", nil).Decode(t, &me)
+	feed, err := url.Parse(me.CalendarURL)
+	if err != nil || sanne.Get(feed.Path).Status != http.StatusOK {
+		t.Fatalf("calendar feed before erasure: %q %v", me.CalendarURL, err)
+	}
 	if r := sanne.PostForm("/account/erase", url.Values{"confirm": {"ja"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("erase without the word: %d", r.Status)
 	}
@@ -105,6 +113,14 @@ func TestExportAndErasure(t *testing.T) {
 	}
 	if n := count(t, db, &models.Membership{}); n != memberships {
 		t.Fatal("erasure removed memberships; counts would change")
+	}
+	var active int64
+	db.Model(&models.Membership{}).Where("person_id = ? AND status <> ?", sanneID, models.StatusLeft).Count(&active)
+	if active != 0 {
+		t.Fatalf("%d memberships not ended as left after erasure", active)
+	}
+	if s := sanne.Get(feed.Path).Status; s != http.StatusNotFound {
+		t.Fatalf("calendar feed after erasure: %d, want 404", s)
 	}
 	var n int64
 	db.Model(&models.LearningGoal{}).Where("person_id = ?", p.ID).Count(&n)

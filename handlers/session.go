@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -34,13 +35,18 @@ func (h *Handlers) signIn(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return h.formFailed(c, err, "signin", "signin.title", in, nil)
 	}
-	p, err := models.SignIn(c.Request().Context(), h.DB, in.Email, in.Password, c.RealIP(), h.SignInLimits, h.Now())
+	p, err := models.SignIn(c.Request().Context(), h.DB, h.PasswordGate, in.Email, in.Password, c.RealIP(), h.SignInLimits, h.Now())
 	if err != nil {
 		code := "bad_credentials"
 		status := http.StatusUnauthorized
-		if err == models.ErrRateLimited {
+		switch {
+		case errors.Is(err, models.ErrRateLimited):
 			code, status = "rate_limited", http.StatusTooManyRequests
-		} else if err != models.ErrBadCredentials {
+			retryAfter(c, err)
+		case errors.Is(err, models.ErrBusy):
+			code, status = "busy", http.StatusServiceUnavailable
+			retryAfter(c, err)
+		case !errors.Is(err, models.ErrBadCredentials):
 			return err
 		}
 		v := h.view(c, "signin.title", h.signinOptions())
@@ -58,13 +64,18 @@ func (h *Handlers) signIn(c echo.Context) error {
 // startSession ends any session of this browser and starts a new one, so a
 // session id planted before sign-in is never carried over.
 func (h *Handlers) startSession(c echo.Context, personID uint) error {
+	return h.startSessionVia(c, personID, false)
+}
+
+// startSessionVia is startSession remembering whether single sign-on began it.
+func (h *Handlers) startSessionVia(c echo.Context, personID uint, viaSSO bool) error {
 	ctx := c.Request().Context()
-	if ck, err := c.Cookie(sessionCookie); err == nil {
+	if ck, err := h.cookie(c, sessionCookie); err == nil {
 		if err := models.EndSession(ctx, h.DB, ck.Value); err != nil {
 			return err
 		}
 	}
-	token, err := models.StartSession(ctx, h.DB, personID, h.Sessions, h.Now())
+	token, err := models.StartSessionVia(ctx, h.DB, personID, viaSSO, h.Sessions, h.Now())
 	if err != nil {
 		return err
 	}
@@ -76,14 +87,28 @@ func (h *Handlers) clearSessionCookie(c echo.Context) {
 	h.setCookie(c, sessionCookie, "", "/", -1)
 }
 
-// signOut ends the session on the server and in the browser.
+// signOut ends the session on the server and in the browser; a session
+// begun with single sign-on also ends at the provider when it offers an
+// end-session endpoint (RP-initiated logout).
 func (h *Handlers) signOut(c echo.Context) error {
+	ctx := c.Request().Context()
+	viaSSO := false
 	if tok, ok := c.Get(keyToken).(string); ok {
-		if err := models.EndSession(c.Request().Context(), h.DB, tok); err != nil {
+		var err error
+		if viaSSO, err = models.SessionViaSSO(ctx, h.DB, tok); err != nil {
+			return err
+		}
+		if err := models.EndSession(ctx, h.DB, tok); err != nil {
 			return err
 		}
 	}
 	h.clearSessionCookie(c)
+	if viaSSO && h.SSO.Enabled() {
+		if to := h.SSO.logoutURL(ctx); to != "" {
+			h.setCookie(c, flashCookie, "flash.signed_out", "/", 60)
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+	}
 	return h.redirect(c, "/signin", "flash.signed_out")
 }
 
@@ -96,7 +121,7 @@ func (h *Handlers) apiSignIn(c echo.Context) error {
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	p, err := models.SignIn(c.Request().Context(), h.DB, in.Email, in.Password, c.RealIP(), h.SignInLimits, h.Now())
+	p, err := models.SignIn(c.Request().Context(), h.DB, h.PasswordGate, in.Email, in.Password, c.RealIP(), h.SignInLimits, h.Now())
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func TestCSRFRefused(t *testing.T) {
 func TestSignInRateLimit(t *testing.T) {
 	a, db, srv := demo(t)
 	c := apptest.NewClient(t, srv)
-	limit := a.Handlers.SignInLimits.PerAccount
+	limit := a.Handlers.SignInLimits.PerAccountAddress
 	for i := 0; i < limit; i++ {
 		r := c.PostForm("/signin", url.Values{"email": {"mentee@demo.test"}, "password": {"guess " + string(rune('a'+i))}})
 		if r.Status != http.StatusUnauthorized {

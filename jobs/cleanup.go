@@ -11,7 +11,8 @@ import (
 	"crossmentor/models"
 )
 
-// Cleanup deletes expired sessions and sign-in failures; Retention the
+// Cleanup deletes expired sessions, sign-in failures and uploaded files
+// older than a day, and ends input shared past its date; Retention the
 // confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
 	DB              *gorm.DB
@@ -29,11 +30,27 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failures, err := models.PurgeSignInFailures(ctx, j.DB, j.Limits, now)
+	failures, err := models.PurgeSignInCounters(ctx, j.DB, j.Limits, now)
 	if err != nil {
 		return err
 	}
-	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_failures", failures)
+	links, err := models.PurgeAccountLinks(ctx, j.DB, now)
+	if err != nil {
+		return err
+	}
+	files, err := models.PurgeImportFiles(ctx, j.DB, now)
+	if err != nil {
+		return err
+	}
+	expired, err := models.ExpireInputRequests(ctx, j.DB, models.DateOf(now))
+	if err != nil {
+		return err
+	}
+	if err := models.PurgeIdempotencyKeys(ctx, j.DB, now); err != nil {
+		return err
+	}
+	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
+		"import_files", files, "input_expired", expired)
 	return nil
 }
 

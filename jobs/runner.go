@@ -14,10 +14,11 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"github.com/riverqueue/river/rivertype"
 	"github.com/robfig/cron/v3"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+
+	"crossmentor/models"
 )
 
 // The schedule of the periodic jobs, in the organisation's time zone. Daily
@@ -33,21 +34,12 @@ type Work struct {
 	Mail      func(context.Context) error
 	Cleanup   func(context.Context) error
 	Retention func(context.Context) error
-	OnRun     func(kind string, ok bool) // for metrics; may be nil
+	Import    func(ctx context.Context, runID uint) error // applies one import run; nil: imports are not worked here
+	OnRun     func(kind string, ok bool)                  // for metrics; may be nil
 }
 
 // JobRun is one run of a job, as the jobs page shows it.
-type JobRun struct {
-	ID          int64
-	Kind        string
-	State       string
-	Attempt     int
-	CreatedAt   time.Time
-	AttemptedAt *time.Time
-	FinalizedAt *time.Time
-	Duration    time.Duration
-	LastError   string
-}
+type JobRun = models.JobRun
 
 // Runner runs the periodic jobs on River in the application's database;
 // with several replicas only the elected leader schedules them.
@@ -56,6 +48,13 @@ type Runner interface {
 	Stop(ctx context.Context) error
 	Runs(ctx context.Context, limit int) ([]JobRun, error)
 	Retry(ctx context.Context, id int64) error
+	Enqueuer
+}
+
+// Enqueuer queues work that a request asked for.
+type Enqueuer interface {
+	// EnqueueImport queues the job that applies an import run.
+	EnqueueImport(ctx context.Context, runID uint) error
 }
 
 type mailArgs struct{}
@@ -112,6 +111,11 @@ func config(work Work, zone string, log *slog.Logger) (*river.Config, error) {
 	}
 	if err := river.AddWorkerSafely(workers, &worker[retentionArgs]{run: work.Retention, log: log, timeout: 30 * time.Minute, onRun: work.OnRun}); err != nil {
 		return nil, err
+	}
+	if work.Import != nil {
+		if err := river.AddWorkerSafely(workers, &importWorker{run: work.Import, log: log, onRun: work.OnRun}); err != nil {
+			return nil, err
+		}
 	}
 	var periodic []*river.PeriodicJob
 	for _, p := range []struct {
@@ -206,6 +210,41 @@ type runner[TTx any] struct {
 
 func (r *runner[TTx]) Start(ctx context.Context) error { return r.client.Start(ctx) }
 
+func (r *runner[TTx]) EnqueueImport(ctx context.Context, runID uint) error {
+	_, err := r.client.Insert(ctx, importArgs{RunID: runID}, nil)
+	return err
+}
+
+// inserter only queues jobs, for a replica that does not work them
+// (CROSSMENTOR_JOBS=false): the job replicas pick them up.
+type inserter[TTx any] struct {
+	client *river.Client[TTx]
+}
+
+func (i inserter[TTx]) EnqueueImport(ctx context.Context, runID uint) error {
+	_, err := i.client.Insert(ctx, importArgs{RunID: runID}, nil)
+	return err
+}
+
+// NewEnqueuer returns a client that only queues jobs, and its closer.
+func NewEnqueuer(ctx context.Context, db *gorm.DB, log *slog.Logger) (Enqueuer, func(), error) {
+	d, closeFn, err := driverFor(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := &river.Config{Logger: log.With("component", "river")}
+	switch d := d.(type) {
+	case *riverpgxv5.Driver:
+		c, err := river.NewClient(d, cfg)
+		return inserter[pgx.Tx]{client: c}, closeFn, err
+	case *riversqlite.Driver:
+		c, err := river.NewClient(d, cfg)
+		return inserter[*sql.Tx]{client: c}, closeFn, err
+	}
+	closeFn()
+	return nil, nil, fmt.Errorf("no River driver for %T", d)
+}
+
 // Stop lets running jobs finish while ctx lasts; when it runs out they
 // are cancelled (a cancelled mail run gives back what it had not sent).
 func (r *runner[TTx]) Stop(ctx context.Context) error {
@@ -242,9 +281,4 @@ func (r *runner[TTx]) Runs(ctx context.Context, limit int) ([]JobRun, error) {
 func (r *runner[TTx]) Retry(ctx context.Context, id int64) error {
 	_, err := r.client.JobRetry(ctx, id)
 	return err
-}
-
-// Failed reports whether a run ended without success.
-func (j JobRun) Failed() bool {
-	return j.State == string(rivertype.JobStateDiscarded) || j.State == string(rivertype.JobStateRetryable)
 }

@@ -40,14 +40,16 @@ var (
 	// ApplicantStatuses have a place in the group but see none of its content.
 	ApplicantStatuses = []MembershipStatus{StatusCandidate, StatusIntake}
 	// LeftStatuses have left the group: access ends on the status date.
-	LeftStatuses = []MembershipStatus{StatusStopped, StatusReferred}
+	LeftStatuses = []MembershipStatus{StatusStopped, StatusReferred, StatusLeft}
 )
 
 // Admitted reports whether a membership status sees the group's content.
 func (s MembershipStatus) Admitted() bool { return s == StatusActive || s == StatusFrozen }
 
 // Left reports whether a membership status has left the group.
-func (s MembershipStatus) Left() bool { return s == StatusStopped || s == StatusReferred }
+func (s MembershipStatus) Left() bool {
+	return s == StatusStopped || s == StatusReferred || s == StatusLeft
+}
 
 // Tenure is a period in which a person held a role in a group.
 type Tenure struct {

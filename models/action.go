@@ -13,7 +13,7 @@ type ActionItem struct {
 	GroupID   uint       `gorm:"not null" json:"group_id"`
 	MeetingID *uint      `json:"meeting_id,omitempty"`
 	HolderID  uint       `gorm:"not null" json:"holder_id"`
-	Text      string     `gorm:"size:500;not null" json:"text"`
+	Text      string     `gorm:"type:text;not null" json:"text" sealed:"action_items"`
 	DueOn     Date       `json:"due_on,omitzero"`
 	DoneAt    *time.Time `json:"done_at,omitempty"`
 	CreatedAt time.Time  `json:"-"`

@@ -32,8 +32,8 @@ type Application struct {
 	Discipline      string `gorm:"size:100;not null;default:''"`
 	Capacity        int    `gorm:"not null;default:1"`
 	LearningNeed    string `gorm:"type:text;not null;default:''" sealed:"applications"`
-	Themes          string `gorm:"size:300;not null;default:''"` // comma-separated, lower case
-	Weekdays        string `gorm:"size:20;not null;default:''"`  // ISO weekdays, comma-separated
+	Themes          string `gorm:"type:text;not null;default:''" sealed:"applications"` // comma-separated, lower case
+	Weekdays        string `gorm:"size:20;not null;default:''"`                         // ISO weekdays, comma-separated
 	ExperienceYears *int
 	Status          string `gorm:"size:12;not null;default:'open'"`
 	GroupID         *uint

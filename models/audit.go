@@ -116,4 +116,6 @@ func ListAudit(ctx context.Context, db *gorm.DB, v Viewer, f AuditFilter, page *
 
 // AuditActions lists the actions, for the filter.
 var AuditActions = []string{AuditSignIn, AuditSignInFailed, AuditDenied, AuditRead, AuditExport, AuditConsentGrant,
-	AuditConsentView, AuditConsentRevoke, AuditMembership, AuditRoleChange, AuditErasure, AuditPurge, AuditMentorChange}
+	AuditConsentView, AuditConsentRevoke, AuditMembership, AuditRoleChange, AuditErasure, AuditPurge, AuditMentorChange,
+	AuditInputRequested, AuditInputDrafted, AuditInputChanges, AuditInputApproved, AuditInputRefused, AuditInputWithdrawn,
+	AuditInputRevoked, AuditInputExpired, AuditInputDraftRead, AuditInputViewed}

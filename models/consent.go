@@ -16,7 +16,7 @@ type Consent struct {
 	RecipientID uint       `gorm:"not null" json:"recipient_id"`
 	Purpose     string     `gorm:"type:text;not null" json:"purpose" sealed:"consents"`
 	Text        string     `gorm:"type:text;not null" json:"text" sealed:"consents"`
-	Wording     string     `gorm:"type:text;not null" json:"wording"`
+	Wording     string     `gorm:"type:text;not null" json:"wording" sealed:"consents"`
 	Until       Date       `gorm:"not null" json:"until"`
 	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
 	CreatedAt   time.Time  `json:"created_at"`
@@ -80,7 +80,7 @@ func GrantConsent(ctx context.Context, db *gorm.DB, v Viewer, in ConsentInput, w
 		}
 		text := CleanText(in.Text)
 		if in.FromGoal != 0 {
-			goals, err := listGoals(tx, v, 0, in.FromGoal)
+			goals, err := listGoals(tx, v, 0, in.FromGoal, Window{})
 			if err != nil {
 				return err
 			}

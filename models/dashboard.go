@@ -2,19 +2,20 @@ package models
 
 import (
 	"context"
-	"time"
 
 	"gorm.io/gorm"
 )
 
 // ChartPoint is one month of a chart; a point resting on fewer than
-// MinAggregatePeople people is suppressed and has no value.
+// MinAggregatePeople people is suppressed and has no value. A rate has a
+// band, and its value is the middle of the band.
 type ChartPoint struct {
 	Month      Date
 	Value      float64
+	Band       string
 	Suppressed bool
-	Empty      bool // a rate with nothing to divide: no point at all
-	people     int
+	Empty      bool // kept for the chart drawer; published figures are never empty
+	raw        float64
 }
 
 // ChartSeries is one line of figures in a chart, such as "held".
@@ -26,12 +27,12 @@ type ChartSeries struct {
 // Chart is a monthly chart of the dashboard.
 type Chart struct {
 	Key     string // participation, attendance, meetings, one_on_ones
-	Percent bool   // values are shares 0..1
+	Percent bool   // values are shares 0..1, shown as bands
 	Series  []ChartSeries
 }
 
 // Dashboard is the programme overview for L&D, and its subset for managers:
-// monthly aggregates only, every point suppressed under MinAggregatePeople.
+// the published monthly figures of closed months only.
 type Dashboard struct {
 	Programmes  []Programme // the filter's choices
 	ProgrammeID uint        // 0: all programmes
@@ -46,233 +47,79 @@ type DashboardFilter struct {
 	Programme uint `query:"programme"`
 }
 
-// monthFacts gathers, per month, the distinct people behind a figure and the figure.
-type monthFacts struct {
-	people map[int]map[uint]bool
-	value  map[int]float64
-	total  map[int]float64 // for rates: the denominator
-}
-
-func newMonthFacts() monthFacts {
-	return monthFacts{people: map[int]map[uint]bool{}, value: map[int]float64{}, total: map[int]float64{}}
-}
-
-func (f monthFacts) add(month int, person uint, value, total float64) {
-	if f.people[month] == nil {
-		f.people[month] = map[uint]bool{}
-	}
-	if person != 0 {
-		f.people[month][person] = true
-	}
-	f.value[month] += value
-	f.total[month] += total
-}
-
-// series turns the facts into points, suppressing thin ones.
-func (f monthFacts) series(key string, months []Date, rate bool) ChartSeries {
-	s := ChartSeries{Key: key}
-	for i, m := range months {
-		p := ChartPoint{Month: m, people: len(f.people[i]), Value: f.value[i]}
-		if rate {
-			p.Value = 0
-			if f.total[i] > 0 {
-				p.Value = f.value[i] / f.total[i]
-			}
-		}
-		switch {
-		case p.people == 0:
-			p.Value, p.Empty = 0, rate // nobody: a count of zero reveals no one
-		case p.people < MinAggregatePeople:
-			p.Value, p.Suppressed = 0, true
-		}
-		s.Points = append(s.Points, p)
-	}
-	return s
-}
-
-// monthIndex returns the index of t's month in months, or -1.
-func monthIndex(months []Date, t time.Time) int {
-	for i := len(months) - 1; i >= 0; i-- {
-		if !t.Before(months[i].Time) {
-			if t.Before(months[i].AddMonths(1).Time) {
-				return i
-			}
-			return -1
-		}
-	}
-	return -1
-}
-
-// BuildDashboard computes the dashboard for admins (everything) and
-// managers (participation, attendance and evaluation means), over the
-// twelve months up to today or the span of the chosen programme.
+// BuildDashboard shows the published figures of the twelve closed months
+// before today (or the closed months of the chosen programme) for admins
+// (everything) and managers (participation, attendance and evaluation
+// means, and only programmes with at least MinAggregatePeople participants).
 func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilter, today Date) (Dashboard, error) {
-	if !v.Admin && !v.Manager {
+	if !v.Can(FiguresRead) {
 		return Dashboard{}, ErrNotFound
 	}
 	tx := db.WithContext(ctx)
-	d := Dashboard{ProgrammeID: f.Programme, Full: v.Admin}
-	if err := tx.Order("starts_on DESC, id DESC").Find(&d.Programmes).Error; err != nil {
+	d := Dashboard{ProgrammeID: f.Programme, Full: v.Can(FiguresDetail)}
+	var all []Programme
+	if err := tx.Order("starts_on DESC, id DESC").Find(&all).Error; err != nil {
 		return d, err
 	}
-	first := NewDate(today.Year(), today.Month()-11, 1)
-	last := NewDate(today.Year(), today.Month(), 1)
-	if f.Programme != 0 {
-		var p Programme
-		if err := tx.First(&p, f.Programme).Error; err != nil {
-			return d, fieldErr("programme", "unknown_choice")
-		}
-		first = NewDate(p.StartsOn.Year(), p.StartsOn.Month(), 1)
-		if end := NewDate(p.EndsOn.Year(), p.EndsOn.Month(), 1); end.Before(last) {
-			last = end
-		}
-		if last.Before(first) {
-			last = first
-		}
-	}
-	for m := first; !m.After(last); m = m.AddMonths(1) {
-		d.Months = append(d.Months, m)
-	}
-	from, to := first.Time, last.AddMonths(1).Time
-	groups := tx.Model(&MentorGroup{}).Select("id")
-	if f.Programme != 0 {
-		groups = groups.Where("programme_id = ?", f.Programme)
-	}
-
-	participation, err := participationFacts(tx, d.Months, groups)
+	figs, err := PublishedFigures(ctx, db, today)
 	if err != nil {
 		return d, err
 	}
-	d.Charts = append(d.Charts, Chart{Key: "participation", Series: []ChartSeries{participation.series("participants", d.Months, false)}})
-
-	var att []struct {
-		PersonID uint
-		Status   AttendanceStatus
-		StartsAt time.Time
-	}
-	if err := tx.Model(&Attendance{}).Select("attendances.person_id, attendances.status, m.starts_at").
-		Joins("JOIN meetings m ON m.id = attendances.meeting_id").
-		Where("m.group_id IN (?) AND m.starts_at >= ? AND m.starts_at < ?", groups, from, to).Scan(&att).Error; err != nil {
-		return d, err
-	}
-	attendance := newMonthFacts()
-	for _, a := range att {
-		if i := monthIndex(d.Months, a.StartsAt); i >= 0 {
-			present := 0.0
-			if a.Status == Present {
-				present = 1
-			}
-			attendance.add(i, a.PersonID, present, 1)
+	for _, p := range all {
+		if v.Can(FiguresDetail) || figs.programmeLarge(p.Name) {
+			d.Programmes = append(d.Programmes, p)
 		}
 	}
-	d.Charts = append(d.Charts, Chart{Key: "attendance", Percent: true, Series: []ChartSeries{attendance.series("rate", d.Months, true)}})
-
-	if v.Admin {
-		meetings, err := meetingFacts(tx, d.Months, groups, from, to)
-		if err != nil {
-			return d, err
-		}
-		d.Charts = append(d.Charts, meetings)
-		var talks []struct {
-			MenteeID uint
-			StartsAt time.Time
-		}
-		if err := tx.Model(&OneOnOne{}).Select("mentee_id, starts_at").
-			Where("status = 'held' AND group_id IN (?) AND starts_at >= ? AND starts_at < ?", groups, from, to).Scan(&talks).Error; err != nil {
-			return d, err
-		}
-		oneOnOnes := newMonthFacts()
-		for _, t := range talks {
-			if i := monthIndex(d.Months, t.StartsAt); i >= 0 {
-				oneOnOnes.add(i, t.MenteeID, 1, 0)
+	by, row := byTotal, ""
+	first := monthStart(today).AddMonths(-12)
+	last := monthStart(today) // exclusive: the current month is not closed
+	if f.Programme != 0 {
+		var chosen *Programme
+		for i := range d.Programmes {
+			if d.Programmes[i].ID == f.Programme {
+				chosen = &d.Programmes[i]
 			}
 		}
-		d.Charts = append(d.Charts, Chart{Key: "one_on_ones", Series: []ChartSeries{oneOnOnes.series("held", d.Months, false)}})
+		if chosen == nil {
+			return d, fieldErr("programme", "unknown_choice")
+		}
+		by, row = ByProgramme, chosen.Name
+		first = monthStart(chosen.StartsOn)
+		if end := monthStart(chosen.EndsOn).AddMonths(1); end.Before(last) {
+			last = end
+		}
 	}
-	d.Evaluations, err = ProgrammeEvaluations(ctx, db, v, f.Programme)
+	for m := first; m.Before(last); m = m.AddMonths(1) {
+		if figs.Published(MonthPeriod(m.Year(), m.Month())) {
+			d.Months = append(d.Months, m)
+		}
+	}
+	series := func(col, key string) ChartSeries {
+		s := ChartSeries{Key: key}
+		for _, m := range d.Months {
+			c := figs.Cell(col, by, row, MonthPeriod(m.Year(), m.Month()))
+			s.Points = append(s.Points, ChartPoint{Month: m, Value: c.Value, Band: c.Band, Suppressed: c.Suppressed, raw: c.raw})
+		}
+		return s
+	}
+	d.Charts = append(d.Charts, Chart{Key: "participation", Series: []ChartSeries{series(FigParticipants, "participants")}},
+		Chart{Key: "attendance", Percent: true, Series: []ChartSeries{series(FigAttendance, "rate")}})
+	if v.Can(FiguresDetail) {
+		d.Charts = append(d.Charts,
+			Chart{Key: "meetings", Series: []ChartSeries{series(FigMeetingsPlanned, "planned"), series(FigMeetingsHeld, "held")}},
+			Chart{Key: "one_on_ones", Series: []ChartSeries{series(FigOneOnOnes, "held")}})
+	}
+	d.Evaluations, err = ProgrammeEvaluations(ctx, db, v, f.Programme, today)
 	return d, err
 }
 
-// participationFacts counts, per month, the mentees taking part: in a
-// group whose programme runs that month, active or frozen, or stopped
-// after the month began.
-func participationFacts(tx *gorm.DB, months []Date, groups *gorm.DB) (monthFacts, error) {
-	var rows []struct {
-		PersonID    uint
-		Status      MembershipStatus
-		StatusSince Date
-		StartsOn    Date
-		EndsOn      Date
-		ClosedOn    *Date
-	}
-	err := tx.Model(&Membership{}).Select(`memberships.person_id, memberships.status, memberships.status_since,
-		p.starts_on, p.ends_on, g.closed_on`).
-		Joins("JOIN mentor_groups g ON g.id = memberships.group_id").
-		Joins("JOIN programmes p ON p.id = g.programme_id").
-		Where("memberships.group_id IN (?) AND memberships.status IN ('active','frozen','stopped','referred')", groups).
-		Scan(&rows).Error
-	facts := newMonthFacts()
-	for _, r := range rows {
-		end := r.EndsOn
-		if r.ClosedOn != nil && r.ClosedOn.After(end) {
-			end = *r.ClosedOn
-		}
-		if r.Status == StatusStopped || r.Status == StatusReferred {
-			end = r.StatusSince
-		}
-		for i, m := range months {
-			monthEnd := m.AddMonths(1)
-			if r.StartsOn.Before(monthEnd) && !end.Before(m) {
-				facts.add(i, r.PersonID, 1, 0)
-			}
+// programmeLarge reports whether a programme had at least
+// MinAggregatePeople participants in one of its published periods.
+func (f *Figures) programmeLarge(name string) bool {
+	for _, p := range f.Periods {
+		if f.Cell(FigParticipants, ByProgramme, name, p).people >= MinAggregatePeople {
+			return true
 		}
 	}
-	return facts, err
-}
-
-// meetingFacts counts, per month, the group meetings planned (not
-// cancelled) and held; each point rests on the members of the groups meeting.
-func meetingFacts(tx *gorm.DB, months []Date, groups *gorm.DB, from, to time.Time) (Chart, error) {
-	var rows []struct {
-		GroupID  uint
-		Status   MeetingStatus
-		StartsAt time.Time
-	}
-	chart := Chart{Key: "meetings"}
-	if err := tx.Model(&Meeting{}).Select("group_id, status, starts_at").
-		Where("group_id IN (?) AND status <> ? AND starts_at >= ? AND starts_at < ?", groups, MeetingCancelled, from, to).
-		Scan(&rows).Error; err != nil {
-		return chart, err
-	}
-	var members []struct {
-		GroupID  uint
-		PersonID uint
-	}
-	if err := tx.Model(&Membership{}).Select("group_id, person_id").
-		Where("group_id IN (?) AND status IN ('active','frozen')", groups).Scan(&members).Error; err != nil {
-		return chart, err
-	}
-	byGroup := map[uint][]uint{}
-	for _, m := range members {
-		byGroup[m.GroupID] = append(byGroup[m.GroupID], m.PersonID)
-	}
-	planned, held := newMonthFacts(), newMonthFacts()
-	for _, r := range rows {
-		i := monthIndex(months, r.StartsAt)
-		if i < 0 {
-			continue
-		}
-		planned.add(i, 0, 1, 0)
-		if r.Status == MeetingHeld {
-			held.add(i, 0, 1, 0)
-		}
-		for _, p := range byGroup[r.GroupID] {
-			planned.add(i, p, 0, 0)
-			if r.Status == MeetingHeld {
-				held.add(i, p, 0, 0)
-			}
-		}
-	}
-	chart.Series = []ChartSeries{planned.series("planned", months, false), held.series("held", months, false)}
-	return chart, nil
+	return false
 }

@@ -58,24 +58,14 @@ type EvaluationInput struct {
 	Open   string `form:"open" json:"open" validate:"max=2000"`
 }
 
-// RoundsOpen returns the rounds a group's evaluation has reached on a day:
-// month 6 and month 12 of the programme, month 12 early when the group
-// closed before it, and a closing round for a group that ran longer.
+// RoundsOpen returns the rounds a group's evaluation has reached on a day
+// (see roundOpens), whether still open or already closed.
 func RoundsOpen(g MentorGroup, p Programme, today Date) []string {
 	var out []string
-	closedOn := Date{}
-	if g.Status == GroupClosed && g.ClosedOn != nil {
-		closedOn = *g.ClosedOn
-	}
-	month12 := p.StartsOn.AddMonths(12)
-	if !today.Before(p.StartsOn.AddMonths(6)) {
-		out = append(out, RoundMonth6)
-	}
-	if !today.Before(month12) || (!closedOn.IsZero() && closedOn.Before(month12)) {
-		out = append(out, RoundMonth12)
-	}
-	if !closedOn.IsZero() && !closedOn.Before(p.StartsOn.AddMonths(13)) {
-		out = append(out, RoundClose)
+	for _, round := range EvaluationRounds {
+		if opens, ok := roundOpens(g, p, round); ok && !today.Before(opens) {
+			out = append(out, round)
+		}
 	}
 	return out
 }
@@ -85,6 +75,8 @@ type OpenEvaluation struct {
 	Group  MentorGroup
 	Role   string
 	Round  string
+	Closes Date // the first day no answer is taken
+	Closed bool
 	Answer *EvaluationAnswer
 }
 
@@ -109,11 +101,15 @@ func MyEvaluations(ctx context.Context, db *gorm.DB, v Viewer, today Date) ([]Op
 			role = ApplyAsMentor
 		}
 		for _, round := range RoundsOpen(g, g.Programme, today) {
-			e := OpenEvaluation{Group: g, Role: role, Round: round}
+			closes, _ := RoundCloses(g, g.Programme, round)
+			e := OpenEvaluation{Group: g, Role: role, Round: round, Closes: closes, Closed: !today.Before(closes)}
 			for i := range answers {
 				if answers[i].GroupID == g.ID && answers[i].Round == round {
 					e.Answer = &answers[i]
 				}
+			}
+			if e.Closed && e.Answer == nil {
+				continue // a closed round nobody can answer any more
 			}
 			out = append(out, e)
 		}
@@ -139,12 +135,12 @@ func SubmitEvaluation(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, 
 			}
 			role = ApplyAsMentee
 		}
-		open := false
-		for _, r := range RoundsOpen(g, g.Programme, today) {
-			open = open || r == round
-		}
-		if !open {
+		opens, ok := roundOpens(g, g.Programme, round)
+		if !ok || today.Before(opens) {
 			return ErrNotFound
+		}
+		if closes, _ := RoundCloses(g, g.Programme, round); !today.Before(closes) {
+			return fieldErr("score1", "round_closed")
 		}
 		a := EvaluationAnswer{GroupID: groupID, Round: round, PersonID: v.PersonID, Role: role,
 			Score1: in.Score1, Score2: in.Score2, Score3: in.Score3, Score4: in.Score4, Open: CleanText(in.Open)}
@@ -156,23 +152,27 @@ func SubmitEvaluation(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, 
 	})
 }
 
-// ScoreSummary is the aggregate of one round for one role: how many
-// answered and, when at least MinAggregatePeople did, the mean per item.
+// ScoreSummary is the frozen aggregate of one round for one role: the
+// number of answers as a band and, when at least MinAggregatePeople
+// answered, the mean per item. Before the round closes it holds nothing
+// but the closing day.
 type ScoreSummary struct {
-	Round      string
-	Role       string
-	Programme  string
-	Answered   int
-	Suppressed bool
-	Means      [4]float64
-	Open       []string // for L&D only, unattributed, when at least MinOpenAnswers were given
+	Round        string
+	Role         string
+	Programme    string
+	Closed       bool
+	ClosedOn     Date
+	AnsweredBand string
+	Suppressed   bool
+	Means        [4]float64
+	Open         []string // for L&D only, unattributed, when at least MinOpenAnswers were given
 }
 
 // summarise computes the mean per item of answers, suppressed under the threshold.
 func summarise(round, role string, answers []EvaluationAnswer) ScoreSummary {
-	s := ScoreSummary{Round: round, Role: role, Answered: len(answers)}
+	s := ScoreSummary{Round: round, Role: role, AnsweredBand: AnswerBand(len(answers))}
 	if len(answers) < MinAggregatePeople {
-		s.Suppressed, s.Answered = true, 0
+		s.Suppressed = true
 		return s
 	}
 	for _, a := range answers {
@@ -183,91 +183,59 @@ func summarise(round, role string, answers []EvaluationAnswer) ScoreSummary {
 	return s
 }
 
-// GroupEvaluation returns, for the group's mentor only, the mentees'
-// aggregate per round, shown only when at least MinAggregatePeople answered.
-func GroupEvaluation(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]ScoreSummary, error) {
-	tx := db.WithContext(ctx)
-	var g MentorGroup
-	if err := tx.Where("id = ? AND mentor_id = ?", groupID, v.PersonID).First(&g).Error; err != nil {
-		return nil, notFound(err)
-	}
-	var answers []EvaluationAnswer
-	if err := tx.Omit("open").Where("group_id = ? AND role = ?", groupID, ApplyAsMentee).Find(&answers).Error; err != nil {
-		return nil, err
-	}
-	var out []ScoreSummary
-	for _, round := range EvaluationRounds {
-		var in []EvaluationAnswer
-		for _, a := range answers {
-			if a.Round == round {
-				in = append(in, a)
-			}
-		}
-		if len(in) > 0 {
-			out = append(out, summarise(round, ApplyAsMentee, in))
-		}
-	}
-	return out, nil
-}
-
-// ProgrammeEvaluations returns the evaluation aggregates per programme,
-// round and role, for admins and managers, each resting on at least
-// MinAggregatePeople answers. Admins also get the open answers, sorted and
-// without names, once at least MinOpenAnswers were given; managers never do.
-func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint) ([]ScoreSummary, error) {
-	if !v.Admin && !v.Manager {
+// ProgrammeEvaluations returns the frozen results per programme, round and
+// role for admins and managers, only for rounds whose programme closing
+// day (ProgrammeRoundCloses) has passed, means only from
+// MinAggregatePeople answers. Admins also get the open answers given
+// before the close, sorted and without names, once at least
+// MinOpenAnswers were given; managers never do.
+func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeID uint, today Date) ([]ScoreSummary, error) {
+	if !v.Can(FiguresRead) {
 		return nil, ErrNotFound
 	}
-	tx := db.WithContext(ctx).Model(&EvaluationAnswer{}).
-		Joins("JOIN mentor_groups g ON g.id = evaluation_answers.group_id").
-		Joins("JOIN programmes p ON p.id = g.programme_id")
+	tx := db.WithContext(ctx)
+	var programmes []Programme
+	q := tx.Order("starts_on, name, id")
 	if programmeID != 0 {
-		tx = tx.Where("g.programme_id = ?", programmeID)
+		q = q.Where("id = ?", programmeID)
 	}
-	var rows []struct {
-		EvaluationAnswer
-		Programme string
-	}
-	cols := "evaluation_answers.id, evaluation_answers.round, evaluation_answers.role, evaluation_answers.score1, evaluation_answers.score2, evaluation_answers.score3, evaluation_answers.score4, p.name AS programme, p.starts_on"
-	if v.Admin {
-		cols += ", evaluation_answers.open"
-	}
-	if err := tx.Select(cols).Order("p.starts_on, p.name").Find(&rows).Error; err != nil {
+	if err := q.Find(&programmes).Error; err != nil {
 		return nil, err
 	}
-	type key struct{ programme, round, role string }
-	var order []key
-	byKey := map[key][]EvaluationAnswer{}
-	firstSeen := map[string]int{}
-	for i, r := range rows {
-		if _, ok := firstSeen[r.Programme]; !ok {
-			firstSeen[r.Programme] = i
-		}
-		k := key{r.Programme, r.Round, r.Role}
-		if _, ok := byKey[k]; !ok {
-			order = append(order, k)
-		}
-		byKey[k] = append(byKey[k], r.EvaluationAnswer)
-	}
-	rank := map[string]int{RoundMonth6: 0, RoundMonth12: 1, RoundClose: 2}
-	sort.SliceStable(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		if a.programme != b.programme {
-			return firstSeen[a.programme] < firstSeen[b.programme]
-		}
-		if a.round != b.round {
-			return rank[a.round] < rank[b.round]
-		}
-		return a.role > b.role
-	})
 	var out []ScoreSummary
-	for _, k := range order {
-		s := summarise(k.round, k.role, byKey[k])
-		s.Programme = k.programme
-		if v.Admin && !s.Suppressed {
-			s.Open = openAnswers(byKey[k])
+	for _, p := range programmes {
+		for _, round := range EvaluationRounds {
+			closes := ProgrammeRoundCloses(p, round)
+			if today.Before(closes) {
+				continue
+			}
+			for _, role := range []string{ApplyAsMentee, ApplyAsMentor} {
+				answers := tx.Model(&EvaluationAnswer{}).
+					Where("round = ? AND role = ? AND created_at < ? AND group_id IN (?)", round, role, closes.Time,
+						tx.Model(&MentorGroup{}).Select("id").Where("programme_id = ?", p.ID))
+				r, err := frozenResult(tx, ResultProgramme, p.ID, round, role, closes, func() ([]EvaluationAnswer, error) {
+					var list []EvaluationAnswer
+					err := answers.Session(&gorm.Session{}).Omit("open").Find(&list).Error
+					return list, err
+				})
+				if err != nil {
+					return nil, err
+				}
+				if r.Answered == 0 {
+					continue
+				}
+				s := r.summary()
+				s.Programme = p.Name
+				if v.Can(FiguresDetail) && !s.Suppressed {
+					var list []EvaluationAnswer
+					if err := answers.Session(&gorm.Session{}).Select("id, open").Find(&list).Error; err != nil {
+						return nil, err
+					}
+					s.Open = openAnswers(list)
+				}
+				out = append(out, s)
+			}
 		}
-		out = append(out, s)
 	}
 	return out, nil
 }

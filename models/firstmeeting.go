@@ -61,6 +61,9 @@ type EntryInput struct {
 // mentee themself or the mentor may.
 func SaveEntry(ctx context.Context, db *gorm.DB, v Viewer, meetingID, personID uint, in EntryInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", meetingID); err != nil {
+			return err
+		}
 		m, a, err := meetingFor(tx, v, MeetingRead, meetingID)
 		if err != nil {
 			return err
@@ -81,7 +84,9 @@ func SaveEntry(ctx context.Context, db *gorm.DB, v Viewer, meetingID, personID u
 			return ErrNotFound
 		}
 		var e FirstMeetingEntry
-		tx.Where("meeting_id = ? AND person_id = ?", meetingID, personID).Limit(1).Find(&e)
+		if err := tx.Where("meeting_id = ? AND person_id = ?", meetingID, personID).Limit(1).Find(&e).Error; err != nil {
+			return err
+		}
 		e.MeetingID, e.PersonID = meetingID, personID
 		e.Goal, e.Needs, e.Questions, e.ConductAgreed = CleanText(in.Goal), CleanText(in.Needs), CleanText(in.Questions), in.ConductAgreed
 		return tx.Save(&e).Error

@@ -76,10 +76,27 @@ type GoalRow struct {
 // ListGoals returns the goals the viewer may see, of one group when groupID
 // is set, with their progress.
 func ListGoals(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]GoalRow, error) {
-	return listGoals(db.WithContext(ctx), v, groupID, 0)
+	return listGoals(db.WithContext(ctx), v, groupID, 0, Window{})
 }
 
-func listGoals(tx *gorm.DB, v Viewer, groupID, goalID uint) ([]GoalRow, error) {
+// Window is a slice of a list: at most Limit rows (0: all) after skipping Offset.
+type Window struct {
+	Limit, Offset int
+}
+
+// MaxWindow is the largest Limit a list of the API accepts.
+const MaxWindow = 500
+
+// ListGoalsWindow is ListGoals for the API: one window of the list in its
+// stable order (owner's name, then id).
+func ListGoalsWindow(ctx context.Context, db *gorm.DB, v Viewer, w Window) ([]GoalRow, error) {
+	if w.Limit < 1 || w.Limit > MaxWindow || w.Offset < 0 {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "limit", Code: "out_of_range", Args: map[string]any{"Min": 1, "Max": MaxWindow}}}}
+	}
+	return listGoals(db.WithContext(ctx), v, 0, 0, w)
+}
+
+func listGoals(tx *gorm.DB, v Viewer, groupID, goalID uint, w Window) ([]GoalRow, error) {
 	q := visibleGoals(tx, v).Select("learning_goals.*, p.name AS owner_name").
 		Joins("JOIN people p ON p.id = learning_goals.person_id")
 	if groupID != 0 {
@@ -87,6 +104,9 @@ func listGoals(tx *gorm.DB, v Viewer, groupID, goalID uint) ([]GoalRow, error) {
 	}
 	if goalID != 0 {
 		q = q.Where("learning_goals.id = ?", goalID)
+	}
+	if w.Limit > 0 {
+		q = q.Limit(w.Limit).Offset(w.Offset)
 	}
 	var out []GoalRow
 	if err := q.Order("p.name, learning_goals.id").Find(&out).Error; err != nil {
@@ -115,7 +135,7 @@ func listGoals(tx *gorm.DB, v Viewer, groupID, goalID uint) ([]GoalRow, error) {
 
 // GetGoal returns one goal the viewer may see.
 func GetGoal(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GoalRow, error) {
-	rows, err := listGoals(db.WithContext(ctx), v, 0, id)
+	rows, err := listGoals(db.WithContext(ctx), v, 0, id, Window{})
 	if err != nil {
 		return GoalRow{}, err
 	}

@@ -304,7 +304,7 @@ func loadComposition(tx *gorm.DB, g MentorGroup) (Composition, error) {
 	c := Composition{GroupDiscipline: g.Discipline, ProgrammeStart: g.Programme.StartsOn,
 		ProgrammeEnd: g.Programme.EndsOn, MentorID: g.MentorID, MentorName: g.Mentor.Name}
 	err := tx.Model(&Membership{}).Select(`memberships.id AS membership_id, memberships.person_id,
-		memberships.status, memberships.discipline_exception, p.name, p.team_id, p.manager_id, p.discipline,
+		memberships.status, p.name, p.team_id, p.manager_id, p.discipline,
 		COALESCE(t.name, '') AS team_name`).
 		Joins("JOIN people p ON p.id = memberships.person_id").
 		Joins("LEFT JOIN teams t ON t.id = p.team_id").
@@ -313,7 +313,18 @@ func loadComposition(tx *gorm.DB, g MentorGroup) (Composition, error) {
 	if err != nil {
 		return c, err
 	}
+	// The recorded exceptions are sealed: read them as memberships, which the vault opens.
+	var exceptions []Membership
+	if err := tx.Select("id", "discipline_exception").Where("group_id = ? AND discipline_exception <> ''", g.ID).
+		Find(&exceptions).Error; err != nil {
+		return c, err
+	}
+	byID := map[uint]string{}
+	for _, m := range exceptions {
+		byID[m.ID] = m.DisciplineException
+	}
 	for i := range c.Mentees {
+		c.Mentees[i].DisciplineException = byID[c.Mentees[i].MembershipID]
 		if err := fillMenteeContext(tx, &c.Mentees[i], g); err != nil {
 			return c, err
 		}

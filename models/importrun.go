@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -30,8 +31,9 @@ type ImportRun struct {
 	Updated     int    `gorm:"not null;default:0"`
 	Unchanged   int    `gorm:"not null;default:0"`
 	Refused     int    `gorm:"not null;default:0"`
-	Error       string `gorm:"size:100;not null;default:''"` // a message id suffix
-	Content     string `gorm:"type:text;not null;default:''"`
+	Done        int    `gorm:"not null;default:0"`                                 // rows written so far, while it runs (PostgreSQL)
+	Error       string `gorm:"size:100;not null;default:''"`                       // a message id suffix
+	Content     string `gorm:"type:text;not null;default:''" sealed:"import_runs"` // the file, only while the run lasts
 	Mapping     string `gorm:"size:500;not null;default:''"`
 	CreatedAt   time.Time
 	FinishedAt  *time.Time
@@ -42,8 +44,8 @@ func (r ImportRun) Interrupted(now time.Time) bool {
 	return r.Status == ImportRunning && now.Sub(r.CreatedAt) > ImportRunTimeout+time.Minute
 }
 
-// StartImport checks the file and records a run for it; the caller then
-// runs it with RunImport, in the background.
+// StartImport checks the file and records a run for it, its file sealed;
+// the caller enqueues the job that runs it (RunImport).
 func StartImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportRun, error) {
 	if !v.Can(OrgManage) {
 		return ImportRun{}, ErrNotFound
@@ -66,13 +68,27 @@ func StartImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m Impo
 	return run, db.WithContext(ctx).Create(&run).Error
 }
 
-// RunImport applies a recorded run in one transaction, reporting progress
-// as rows are written, and records the outcome; the file's text is removed
-// once it is done.
-func RunImport(ctx context.Context, db *gorm.DB, v Viewer, id uint, today Date, progress func(done, total int)) error {
+// ImportFileHours is how long an uploaded file may stay (sealed) in the
+// database: a run that has not finished by then is given up and its file deleted.
+const ImportFileHours = 24
+
+// RunImport applies a recorded run in one transaction, as the person who
+// uploaded it, reporting progress as rows are written, and records the
+// outcome; the file is deleted once it is done, whatever the outcome. A run
+// that is no longer running (done, failed, given up) is left alone, so a
+// job that runs twice does no harm.
+func RunImport(ctx context.Context, db *gorm.DB, id uint, today Date, progress func(done, total int)) error {
 	var run ImportRun
-	if err := db.WithContext(ctx).Where("id = ? AND status = ?", id, ImportRunning).First(&run).Error; err != nil {
-		return notFound(err)
+	err := db.WithContext(ctx).Where("id = ? AND status = ?", id, ImportRunning).First(&run).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	v, err := ViewerFor(ctx, db, run.CreatedByID)
+	if err != nil {
+		return err
 	}
 	var m ImportMapping
 	if err := json.Unmarshal([]byte(run.Mapping), &m); err != nil {
@@ -90,6 +106,32 @@ func RunImport(ctx context.Context, db *gorm.DB, v Viewer, id uint, today Date, 
 		return uerr
 	}
 	return err
+}
+
+// RecordImportProgress stores how many rows a run has written, for the
+// progress page on another replica. It writes outside the import's own
+// transaction, so only PostgreSQL (several writers) records it.
+func RecordImportProgress(ctx context.Context, db *gorm.DB, id uint, done int) error {
+	if db.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return db.WithContext(ctx).Model(&ImportRun{}).Where("id = ? AND status = ?", id, ImportRunning).Update("done", done).Error
+}
+
+// PurgeImportFiles deletes the uploaded file of every run older than
+// ImportFileHours, and gives up a run that is still waiting by then.
+func PurgeImportFiles(ctx context.Context, db *gorm.DB, now time.Time) (int64, error) {
+	cutoff := now.Add(-ImportFileHours * time.Hour)
+	res := db.WithContext(ctx).Model(&ImportRun{}).Where("created_at < ? AND (content <> '' OR status = ?)", cutoff, ImportRunning).
+		Updates(map[string]any{"content": "", "status": ImportFailed, "error": "import_failed", "finished_at": now})
+	return res.RowsAffected, res.Error
+}
+
+// PendingImportRuns lists the runs still waiting or running, oldest first.
+func PendingImportRuns(ctx context.Context, db *gorm.DB) ([]uint, error) {
+	var ids []uint
+	err := db.WithContext(ctx).Model(&ImportRun{}).Where("status = ?", ImportRunning).Order("id").Pluck("id", &ids).Error
+	return ids, err
 }
 
 // GetImportRun returns a run without its file; admins only.

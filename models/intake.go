@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -41,12 +42,13 @@ type Intake struct {
 	ID           uint          `gorm:"primaryKey"`
 	MembershipID uint          `gorm:"not null;uniqueIndex"`
 	HeldOn       Date          `gorm:"not null"`
-	Click        bool          `gorm:"not null"`
-	Learnable    bool          `gorm:"not null"`
-	HasGoal      bool          `gorm:"not null"`
-	CanReflect   bool          `gorm:"not null"`
-	Kind         MenteeKind    `gorm:"size:30;not null"`
-	Outcome      IntakeOutcome `gorm:"size:20;not null"`
+	Click        bool          `gorm:"-"`
+	Learnable    bool          `gorm:"-"`
+	HasGoal      bool          `gorm:"-"`
+	CanReflect   bool          `gorm:"-"`
+	Assessment   string        `gorm:"type:text;not null;default:''" sealed:"intakes"` // the four yes/no answers, packed
+	Kind         MenteeKind    `gorm:"type:text;not null" sealed:"intakes"`
+	Outcome      IntakeOutcome `gorm:"type:text;not null" sealed:"intakes"`
 	Notes        string        `gorm:"type:text;not null;default:''" sealed:"intakes"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -149,4 +151,30 @@ func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, i
 		return err
 	})
 	return it, err
+}
+
+// intakeAnswers names the yes/no answers in the packed Assessment.
+var intakeAnswers = []string{"click", "learnable", "has_goal", "can_reflect"}
+
+// PackSealed writes the yes/no answers into the sealed Assessment.
+func (it *Intake) PackSealed() {
+	var yes []string
+	for i, v := range []bool{it.Click, it.Learnable, it.HasGoal, it.CanReflect} {
+		if v {
+			yes = append(yes, intakeAnswers[i])
+		}
+	}
+	it.Assessment = strings.Join(yes, ",")
+	if it.Assessment == "" {
+		it.Assessment = "none" // sealed all the same, so "all no" is not visible either
+	}
+}
+
+// UnpackSealed reads the yes/no answers back from the opened Assessment.
+func (it *Intake) UnpackSealed() {
+	yes := map[string]bool{}
+	for _, a := range strings.Split(it.Assessment, ",") {
+		yes[a] = true
+	}
+	it.Click, it.Learnable, it.HasGoal, it.CanReflect = yes["click"], yes["learnable"], yes["has_goal"], yes["can_reflect"]
 }

@@ -29,21 +29,21 @@ type Meeting struct {
 	EndsAt       time.Time     `gorm:"not null" json:"ends_at"`
 	Location     string        `gorm:"size:200;not null;default:''" json:"location"`
 	Status       MeetingStatus `gorm:"size:20;not null;default:'planned'" json:"status"`
-	StatusReason string        `gorm:"size:500;not null;default:''" json:"status_reason,omitempty"`
+	StatusReason string        `gorm:"type:text;not null;default:''" json:"status_reason,omitempty" sealed:"meetings"`
 	EditedByHand bool          `gorm:"not null;default:false" json:"edited_by_hand"`
 	MethodKey    string        `gorm:"size:30;not null;default:''" json:"method,omitempty"`
-	Agenda       string        `gorm:"type:text;not null;default:''" json:"-"`
+	Agenda       string        `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
 	Notes        string        `gorm:"type:text;not null;default:''" json:"notes,omitempty" sealed:"meetings"`
 	IntroFormat  string        `gorm:"size:20;not null;default:''" json:"intro_format,omitempty"`
 	Host         string        `gorm:"size:200;not null;default:''" json:"host,omitempty"`
 	Address      string        `gorm:"size:300;not null;default:''" json:"address,omitempty"`
 	Contact      string        `gorm:"size:200;not null;default:''" json:"contact,omitempty"`
-	Purpose      string        `gorm:"size:1000;not null;default:''" json:"purpose,omitempty"`
-	Preparation  string        `gorm:"size:2000;not null;default:''" json:"preparation,omitempty"`
-	Practical    string        `gorm:"size:2000;not null;default:''" json:"practical,omitempty"`
+	Purpose      string        `gorm:"type:text;not null;default:''" json:"purpose,omitempty" sealed:"meetings"`
+	Preparation  string        `gorm:"type:text;not null;default:''" json:"preparation,omitempty" sealed:"meetings"`
+	Practical    string        `gorm:"type:text;not null;default:''" json:"practical,omitempty" sealed:"meetings"`
 	GuestName    string        `gorm:"size:200;not null;default:''" json:"guest_name,omitempty"`
 	GuestRole    string        `gorm:"size:200;not null;default:''" json:"guest_role,omitempty"`
-	Topic        string        `gorm:"size:500;not null;default:''" json:"topic,omitempty"`
+	Topic        string        `gorm:"type:text;not null;default:''" json:"topic,omitempty" sealed:"meetings"`
 	// CaseDeadlineDays is how many days before the meeting cases must be in.
 	CaseDeadlineDays int `gorm:"not null;default:7" json:"case_deadline_days"`
 	// Sequence counts the changes calendars must follow (ICS SEQUENCE).
@@ -387,6 +387,9 @@ type AgendaInput struct {
 // agenda; mentor only.
 func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, _, err := mentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
@@ -421,6 +424,9 @@ type RolesInput struct {
 // own choice); only members of the group can have a role; mentor only.
 func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, g, err := mentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
@@ -477,6 +483,9 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 // excused or absent; people outside the group are refused.
 func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, g, err := mentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
@@ -523,6 +532,9 @@ type NotesInput struct {
 // note-taker.
 func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "meetings", id); err != nil {
+			return err
+		}
 		m, _, err := meetingFor(tx, v, MeetingNotesWrite, id)
 		if err != nil {
 			return err

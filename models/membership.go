@@ -19,6 +19,7 @@ const (
 	StatusFrozen    MembershipStatus = "frozen"
 	StatusStopped   MembershipStatus = "stopped"
 	StatusReferred  MembershipStatus = "referred"
+	StatusLeft      MembershipStatus = "left" // the person erased their data
 )
 
 // MembershipStatuses lists the statuses in their natural order.
@@ -32,8 +33,8 @@ type Membership struct {
 	PersonID            uint             `gorm:"not null;uniqueIndex:idx_membership_group_person;index"`
 	Status              MembershipStatus `gorm:"size:20;not null"`
 	StatusSince         Date             `gorm:"not null"`
-	StatusReason        string           `gorm:"size:500;not null;default:''"`
-	DisciplineException string           `gorm:"size:500;not null;default:''"`
+	StatusReason        string           `gorm:"type:text;not null;default:''" sealed:"memberships"`
+	DisciplineException string           `gorm:"type:text;not null;default:''" sealed:"memberships"`
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 }

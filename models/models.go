@@ -256,5 +256,6 @@ func notFound(err error) error {
 // SealedModels lists the models with confidential text fields (tagged
 // `sealed`), for re-encryption under a new key.
 func SealedModels() []any {
-	return []any{&Intake{}, &LearningGoal{}, &GoalProgress{}, &Meeting{}, &OneOnOne{}, &FirstMeetingEntry{}, &Consent{}, &CaseQuestion{}, &CalendarFeed{}, &EvaluationAnswer{}, &Application{}}
+	return []any{&Intake{}, &LearningGoal{}, &GoalProgress{}, &Meeting{}, &OneOnOne{}, &FirstMeetingEntry{}, &Consent{}, &CaseQuestion{}, &CalendarFeed{}, &EvaluationAnswer{}, &Application{},
+		&ActionItem{}, &Membership{}, &ImportRun{}, &Invitation{}, &InputRequest{}}
 }

@@ -20,8 +20,9 @@ type OneOnOne struct {
 	StartsAt  time.Time `gorm:"not null" json:"starts_at"`
 	EndsAt    time.Time `gorm:"not null" json:"ends_at"`
 	AdHoc     bool      `gorm:"not null;default:false" json:"ad_hoc"`
-	Theme     string    `gorm:"size:30;not null" json:"theme"`
-	Urgent    bool      `gorm:"not null;default:false" json:"urgent"`
+	Theme     string    `gorm:"type:text;not null" json:"theme" sealed:"one_on_ones"`
+	Urgent    bool      `gorm:"-" json:"urgent"`
+	Flags     string    `gorm:"type:text;not null;default:''" json:"-" sealed:"one_on_ones"` // "urgent" or empty, sealed
 	Notes     string    `gorm:"type:text;not null;default:''" json:"notes" sealed:"one_on_ones"`
 	FollowUps string    `gorm:"type:text;not null;default:''" json:"follow_ups" sealed:"one_on_ones"`
 	Status    string    `gorm:"size:20;not null;default:'planned'" json:"status"`
@@ -168,3 +169,15 @@ func UpdateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, id uint, in OneO
 	})
 	return o, err
 }
+
+// PackSealed writes whether the one-on-one is urgent into the sealed Flags
+// (always a value, so an empty column gives nothing away).
+func (o *OneOnOne) PackSealed() {
+	o.Flags = "normal"
+	if o.Urgent {
+		o.Flags = "urgent"
+	}
+}
+
+// UnpackSealed reads Urgent back from the opened Flags.
+func (o *OneOnOne) UnpackSealed() { o.Urgent = o.Flags == "urgent" }

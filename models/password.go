@@ -77,19 +77,5 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// checkNewPassword validates a password chosen by a person.
-func checkNewPassword(password, confirm string) error {
-	ve := &ValidationError{}
-	if len([]rune(password)) < MinPasswordLength {
-		ve.Add("password", "password_short", map[string]any{"Min": MinPasswordLength})
-	} else if len(password) > 200 {
-		ve.Add("password", "too_long", map[string]any{"Max": 200})
-	}
-	if password != confirm {
-		ve.Add("password_confirm", "password_mismatch", nil)
-	}
-	return ve.OrNil()
-}
-
 // ErrBadCredentials is returned when the email or password is wrong.
 var ErrBadCredentials = errors.New("bad credentials")

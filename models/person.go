@@ -23,6 +23,10 @@ type Person struct {
 	Admin        bool   `gorm:"not null;default:false"`
 	Language     string `gorm:"size:2;not null;default:'nl'"`
 	PasswordHash string `gorm:"size:200;not null;default:''"`
+	// OIDCIssuer and OIDCSubject link the person to their single sign-on
+	// account from the first sign-in on; later sign-ins match on them.
+	OIDCIssuer  *string `gorm:"column:oidc_issuer;size:300"`
+	OIDCSubject *string `gorm:"column:oidc_subject;size:255"`
 	// ReminderOptOuts lists the reminder kinds the person switched off, comma-separated.
 	ReminderOptOuts string `gorm:"size:200;not null;default:''"`
 	CreatedAt       time.Time
@@ -205,7 +209,7 @@ func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Person
 		if p.ID == v.PersonID && !in.Admin {
 			return fieldErr("admin", "cannot_drop_own_admin")
 		}
-		wasAdmin := p.Admin
+		wasAdmin, oldEmail := p.Admin, p.Email
 		placements, err := checkPlacementsOf(tx, p.ID)
 		if err != nil {
 			return err
@@ -223,7 +227,13 @@ func UpdatePerson(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Person
 			Updates(&p).Error); err != nil {
 			return err
 		}
-		return placements.verify(tx, in.ConfirmBrokenRules)
+		if err := placements.verify(tx, in.ConfirmBrokenRules); err != nil {
+			return err
+		}
+		if p.Email != oldEmail && !erasedEmail(oldEmail) {
+			return notifyEmailChange(tx, v.PersonID, p, oldEmail, nowOf(tx))
+		}
+		return nil
 	})
 	return p, err
 }

@@ -47,6 +47,9 @@ const (
 	CaseStatusChange  Permission = "case.status"         // case id: the mentor (any status), its author (to close it)
 	CaseMentor        Permission = "case.mentor"         // case id: place it on a meeting (mentor)
 	CaseAuthor        Permission = "case.author"         // case id: its author (take-aways)
+	InputRead         Permission = "input.read"          // input request id: its mentee, and the mentor asked while mentoring the group
+	InputDraft        Permission = "input.draft"         // input request id: the mentor asked, while mentoring the group
+	InputReview       Permission = "input.review"        // input request id: its mentee alone (changes, approve, refuse, withdraw, revoke)
 )
 
 // Permissions that follow from the viewer's roles alone, not from a group.
@@ -133,6 +136,12 @@ func Decide(a Access, p Permission, s Subject) bool {
 	case CaseStatusChange:
 		return own || mentor
 	case CaseAuthor:
+		return own
+	case InputRead:
+		return own || (mentor && s.MentorID == a.ViewerID)
+	case InputDraft:
+		return mentor && s.MentorID == a.ViewerID
+	case InputReview:
 		return own
 	}
 	return false
@@ -226,6 +235,12 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 			return 0, Subject{}, err
 		}
 		return c.GroupID, caseSubject(c), nil
+	case InputRead, InputDraft, InputReview:
+		var r InputRequest
+		if err := tx.Select("id", "group_id", "mentee_id", "mentor_id").First(&r, id).Error; err != nil {
+			return 0, Subject{}, err
+		}
+		return r.GroupID, Subject{OwnerID: r.MenteeID, MentorID: r.MentorID}, nil
 	case ActionToggle:
 		var a ActionItem
 		if err := tx.Select("id", "holder_id", "group_id").First(&a, id).Error; err != nil {

@@ -143,6 +143,23 @@ func TestDecide(t *testing.T) {
 		{"mentor ticks any action", mentor, ActionToggle, Subject{OwnerID: other}, true},
 		{"member does not tick another's", member, ActionToggle, Subject{OwnerID: other}, false},
 
+		// Input from the mentor at the mentee's request.
+		{"mentee reads her request", member, InputRead, Subject{OwnerID: me, MentorID: mentorID}, true},
+		{"mentee keeps her request after leaving", left, InputRead, Subject{OwnerID: me, MentorID: mentorID}, true},
+		{"mentor asked reads it", mentor, InputRead, Subject{OwnerID: me, MentorID: mentorID}, true},
+		{"mentor asked drafts", mentor, InputDraft, Subject{OwnerID: me, MentorID: mentorID}, true},
+		{"a new mentor does not read a request to the former one", newMentor, InputRead, Subject{OwnerID: me, MentorID: 21}, false},
+		{"a new mentor does not draft it", newMentor, InputDraft, Subject{OwnerID: me, MentorID: 21}, false},
+		{"former mentor no longer reads it", formerMentor, InputRead, Subject{OwnerID: me, MentorID: mentorID}, false},
+		{"former mentor no longer drafts", formerMentor, InputDraft, Subject{OwnerID: me, MentorID: mentorID}, false},
+		{"mentor cannot approve or share it", mentor, InputReview, Subject{OwnerID: me, MentorID: mentorID}, false},
+		{"mentee approves", member, InputReview, Subject{OwnerID: me, MentorID: mentorID}, true},
+		{"mentee does not draft", member, InputDraft, Subject{OwnerID: me, MentorID: mentorID}, false},
+		{"another member does not read it", member, InputRead, Subject{OwnerID: other, MentorID: mentorID}, false},
+		{"L&D does not read it", staff, InputRead, Subject{OwnerID: me, MentorID: mentorID}, false},
+		{"L&D as the new mentor does not read it", staffMentor, InputRead, Subject{OwnerID: me, MentorID: mentorID}, false},
+		{"outsider does not read it", outsider, InputRead, Subject{OwnerID: me, MentorID: mentorID}, false},
+
 		// Unknown permissions are refused.
 		{"an unnamed permission", mentor, Permission("nothing"), Subject{}, false},
 	}

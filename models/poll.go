@@ -226,6 +226,9 @@ func AnswerPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, answer
 		if err := tx.Where("group_id = ? AND status = 'open'", groupID).Order("id DESC").First(&poll).Error; err != nil {
 			return notFound(err)
 		}
+		if err := lockRow(tx, "date_polls", poll.ID); err != nil {
+			return err
+		}
 		var ids []uint
 		if err := tx.Model(&PollOption{}).Where("poll_id = ?", poll.ID).Pluck("id", &ids).Error; err != nil {
 			return err

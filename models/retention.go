@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,52 +17,6 @@ type PurgeResult struct {
 	Texts  int `json:"texts"`
 }
 
-// PurgeClosedGroups deletes the confidential text of groups closed longer
-// than months ago: intake notes, learning goals and progress, case
-// questions, meeting notes, one-on-one notes and first-meeting entries.
-// Memberships, meetings, attendance and one-on-ones stay, so the
-// aggregate report is unchanged. It is safe to run again.
-func PurgeClosedGroups(ctx context.Context, db *gorm.DB, months int, today Date) (PurgeResult, error) {
-	var res PurgeResult
-	cutoff := today.AddMonths(-months)
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var ids []uint
-		if err := tx.Model(&MentorGroup{}).Where("status = ? AND closed_on IS NOT NULL AND closed_on < ?", GroupClosed, cutoff).
-			Pluck("id", &ids).Error; err != nil {
-			return err
-		}
-		if len(ids) == 0 {
-			return nil
-		}
-		res.Groups = len(ids)
-		steps := []*gorm.DB{
-			tx.Model(&Intake{}).Where("membership_id IN (?) AND notes <> ''", tx.Model(&Membership{}).Select("id").Where("group_id IN ?", ids)).
-				Update("notes", gorm.Expr("''")),
-			tx.Where("goal_id IN (?)", tx.Model(&LearningGoal{}).Select("id").Where("group_id IN ?", ids)).Delete(&GoalProgress{}),
-			tx.Where("group_id IN ?", ids).Delete(&LearningGoal{}),
-			tx.Where("group_id IN ?", ids).Delete(&CaseQuestion{}),
-			tx.Model(&Meeting{}).Where("group_id IN ? AND notes <> ''", ids).Update("notes", gorm.Expr("''")),
-			tx.Model(&OneOnOne{}).Where("group_id IN ? AND (notes <> '' OR follow_ups <> '')", ids).
-				Updates(map[string]any{"notes": gorm.Expr("''"), "follow_ups": gorm.Expr("''")}),
-			tx.Where("meeting_id IN (?)", tx.Model(&Meeting{}).Select("id").Where("group_id IN ?", ids)).Delete(&FirstMeetingEntry{}),
-			tx.Model(&EvaluationAnswer{}).Where("group_id IN ? AND open <> ''", ids).Update("open", gorm.Expr("''")),
-		}
-		for _, step := range steps {
-			if step.Error != nil {
-				return step.Error
-			}
-			res.Texts += int(step.RowsAffected)
-		}
-		for _, id := range ids {
-			if err := audit(tx, 0, AuditPurge, "mentor_group", id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return res, err
-}
-
 // PersonalData is everything a person can download about themself.
 type PersonalData struct {
 	Person       Person              `json:"person"`
@@ -74,6 +27,7 @@ type PersonalData struct {
 	Attendance   []Attendance        `json:"attendance"`
 	Entries      []FirstMeetingEntry `json:"first_meeting_entries"`
 	Consents     []ConsentRow        `json:"consents"`
+	InputAsked   []InputRow          `json:"input_asked"`
 	Applications []Application       `json:"applications"`
 	Evaluations  []EvaluationAnswer  `json:"evaluations"`
 	Exported     time.Time           `json:"exported_at"`
@@ -100,7 +54,7 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 			return out, err
 		}
 	}
-	goals, err := listGoals(tx, v, 0, 0)
+	goals, err := listGoals(tx, v, 0, 0, Window{})
 	if err != nil {
 		return out, err
 	}
@@ -130,39 +84,10 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 	if out.Consents, err = OwnConsents(ctx, db, v); err != nil {
 		return out, err
 	}
-	return out, audit(tx, v.PersonID, AuditExport, "person", v.PersonID)
-}
-
-// EraseSelf removes a mentee's own texts and identity: they remain only
-// as an anonymous count in memberships and attendance. Admins and mentors
-// of groups cannot erase themselves this way.
-func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
-	if !v.Can(SelfErase) {
-		return ErrForbidden
+	lists, err := ListInputRequests(ctx, db, v)
+	if err != nil {
+		return out, err
 	}
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		id := v.PersonID
-		steps := []error{
-			tx.Where("goal_id IN (?)", tx.Model(&LearningGoal{}).Select("id").Where("person_id = ?", id)).Delete(&GoalProgress{}).Error,
-			tx.Where("person_id = ?", id).Delete(&LearningGoal{}).Error,
-			tx.Where("author_id = ?", id).Delete(&CaseQuestion{}).Error,
-			tx.Where("person_id = ?", id).Delete(&FirstMeetingEntry{}).Error,
-			tx.Where("owner_id = ? OR recipient_id = ?", id, id).Delete(&Consent{}).Error,
-			tx.Model(&OneOnOne{}).Where("mentee_id = ?", id).Updates(map[string]any{"notes": gorm.Expr("''"), "follow_ups": gorm.Expr("''")}).Error,
-			tx.Model(&Intake{}).Where("membership_id IN (?)", tx.Model(&Membership{}).Select("id").Where("person_id = ?", id)).Update("notes", gorm.Expr("''")).Error,
-			tx.Where("person_id = ?", id).Delete(&Application{}).Error,
-			tx.Model(&EvaluationAnswer{}).Where("person_id = ?", id).Update("open", gorm.Expr("''")).Error,
-			tx.Where("person_id = ?", id).Delete(&Session{}).Error,
-			tx.Where("person_id = ?", id).Delete(&APIToken{}).Error,
-			tx.Where("person_id = ?", id).Delete(&Invitation{}).Error,
-			tx.Model(&Person{}).Where("id = ?", id).Updates(map[string]any{"name": "—", "email": fmt.Sprintf("erased-%d@invalid", id),
-				"password_hash": "", "discipline": "", "manager_id": nil, "team_id": nil}).Error,
-		}
-		for _, err := range steps {
-			if err != nil {
-				return err
-			}
-		}
-		return audit(tx, 0, AuditErasure, "person", id)
-	})
+	out.InputAsked = lists.Mine
+	return out, audit(tx, v.PersonID, AuditExport, "person", v.PersonID)
 }

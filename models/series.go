@@ -245,6 +245,9 @@ func PreviewSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in 
 func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in SeriesInput, now time.Time) (SeriesPreview, error) {
 	var pv SeriesPreview
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
+			return err
+		}
 		g, err := mentorsGroup(tx, v, groupID)
 		if err != nil {
 			return err
@@ -260,7 +263,7 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 			}
 		}
 		if err := insertPlanned(tx, g.ID, r.Add); err != nil {
-			return err
+			return conflict(err)
 		}
 		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "group_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"weekday", "start_time", "duration_min", "cadence_weeks", "location",
@@ -315,6 +318,9 @@ func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, mont
 	}
 	added := 0
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
+			return err
+		}
 		g, err := mentorsGroup(tx, v, groupID)
 		if err != nil {
 			return err
@@ -371,6 +377,9 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 		return res, ErrNotFound
 	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "programmes", programmeID); err != nil {
+			return err
+		}
 		var prog Programme
 		if err := tx.First(&prog, programmeID).Error; err != nil {
 			return notFound(err)
@@ -412,7 +421,7 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 			series[i].GroupID = g.ID
 		}
 		if err := tx.CreateInBatches(meetings, 1000).Error; err != nil {
-			return err
+			return conflict(err)
 		}
 		if err := tx.CreateInBatches(series, 1000).Error; err != nil {
 			return err

@@ -15,6 +15,7 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time `gorm:"not null"`
 	ExpiresAt  time.Time `gorm:"not null;index"`
+	ViaSSO     bool      `gorm:"column:via_sso;not null;default:false"`
 }
 
 // SessionPolicy sets how long sessions live.
@@ -25,12 +26,25 @@ type SessionPolicy struct {
 
 // StartSession creates a session for a person and returns its token.
 func StartSession(ctx context.Context, db *gorm.DB, personID uint, policy SessionPolicy, now time.Time) (string, error) {
+	return StartSessionVia(ctx, db, personID, false, policy, now)
+}
+
+// StartSessionVia creates a session, remembering whether it began with
+// single sign-on (signing out then ends the provider's session too).
+func StartSessionVia(ctx context.Context, db *gorm.DB, personID uint, viaSSO bool, policy SessionPolicy, now time.Time) (string, error) {
 	token, hash, err := NewToken()
 	if err != nil {
 		return "", err
 	}
-	s := Session{TokenHash: hash, PersonID: personID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(policy.Absolute)}
+	s := Session{TokenHash: hash, PersonID: personID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(policy.Absolute), ViaSSO: viaSSO}
 	return token, db.WithContext(ctx).Create(&s).Error
+}
+
+// SessionViaSSO reports whether the session of a token began with single sign-on.
+func SessionViaSSO(ctx context.Context, db *gorm.DB, token string) (bool, error) {
+	var via []bool
+	err := db.WithContext(ctx).Model(&Session{}).Where("token_hash = ?", HashToken(token)).Pluck("via_sso", &via)
+	return len(via) == 1 && via[0], err.Error
 }
 
 // SignedIn finds the live session of a token, marks it used (at most once

@@ -28,7 +28,7 @@ func NeedsSetup(ctx context.Context, db *gorm.DB) (bool, error) {
 // database that has an organisation it returns ErrNotFound.
 func Setup(ctx context.Context, db *gorm.DB, in SetupInput) (Person, error) {
 	var admin Person
-	if err := checkNewPassword(in.Password, in.PasswordConfirm); err != nil {
+	if err := CheckNewPassword(Person{Name: in.Name, Email: in.Email}, in.Password, in.PasswordConfirm); err != nil {
 		return admin, err
 	}
 	hash, err := HashPassword(in.Password)

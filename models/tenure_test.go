@@ -22,7 +22,7 @@ type tenureFixture struct {
 	heldWithNotes         models.Meeting
 	sanneMembership       models.Membership
 	sanneOneOnOne         models.OneOnOne
-	newMentor, otherAdmin models.Viewer
+	newMentor             models.Viewer
 }
 
 func newTenureFixture(t *testing.T) tenureFixture {

@@ -147,13 +147,23 @@ func New(t testing.TB, db *gorm.DB) *app.App {
 		t.Fatal(err)
 	}
 	t.Cleanup(a.Close)
+	a.Handlers.Imports = syncImports{run: a.Imports.Run}
 	return a
 }
 
+// syncImports applies an import run at once, as its job would: tests
+// drive the jobs themselves. The run records its own failure.
+type syncImports struct {
+	run func(context.Context, uint) error
+}
+
+func (s syncImports) EnqueueImport(ctx context.Context, runID uint) error {
+	_ = s.run(context.WithoutCancel(ctx), runID)
+	return nil
+}
+
 func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
+	_ = app.CloseDatabase(db)
 }
 
 func randomHex(n int) string {

@@ -145,6 +145,25 @@ func (c *Client) JSON(method, path, token string, body any) Response {
 	return c.Do(req)
 }
 
+// JSONWith is JSON with extra request headers.
+func (c *Client) JSONWith(method, path string, headers map[string]string, body any) Response {
+	c.t.Helper()
+	data, err := json.Marshal(body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req, err := http.NewRequest(method, c.Server.URL+path, bytes.NewReader(data))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return c.Do(req)
+}
+
 // Decode parses a JSON response body into v.
 func (r Response) Decode(t testing.TB, v any) {
 	t.Helper()

@@ -54,12 +54,22 @@ type SMTP struct {
 // required), smtp+insecure://host:25 (no TLS, for a local relay) or
 // smtps://user:pass@host:465. from is the sender address.
 func ParseSMTP(raw, from string) (*SMTP, error) {
+	return ParseSMTPTimeout(raw, from, DefaultTimeout)
+}
+
+// DefaultTimeout bounds each step of talking to the mail server (connect,
+// greeting and sign-in, one message).
+const DefaultTimeout = 20 * time.Second
+
+// ParseSMTPTimeout is ParseSMTP with another bound per step than
+// DefaultTimeout; the mail job's claims last several times that bound.
+func ParseSMTPTimeout(raw, from string, timeout time.Duration) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("SMTP_URL: want smtp://user:password@host:587, got %q", redact(raw))
 	}
 	port, _ := strconv.Atoi(u.Port())
-	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
+	opts := []mail.Option{mail.WithTimeout(timeout)}
 	switch u.Scheme {
 	case "smtp":
 		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
@@ -122,7 +132,14 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 			return err
 		}
 	}
-	return s.client.DialAndSendWithContext(ctx, msg)
+	err := s.client.DialAndSendWithContext(ctx, msg)
+	if err != nil && msg.IsDelivered() {
+		// The server accepted the message (250 after DATA); what failed is
+		// the reset or goodbye after it. Reporting that as a failure would
+		// make the mail go out again.
+		return nil
+	}
+	return err
 }
 
 // Renderer makes messages from deliveries.
@@ -177,6 +194,17 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 		LinkText: t("mail.open"), Footer: t("mail.footer")}
 	if out.Location != "" {
 		d.Where = t("mail.where", "Place", out.Location)
+	}
+	if strings.HasPrefix(kind, "account_") {
+		// About the account itself: no reminder footer; a link only its addressee sees.
+		d.LinkText, d.Footer = t("mail.account.open_"+kind), t("mail.account.footer")
+		if !out.Expires.IsZero() {
+			local := out.Expires.In(zone)
+			d.When = t("mail.account.expires", "Date", longDate(lang, local), "Time", local.Format("15:04"))
+		}
+		if out.Path == "" {
+			d.Link = t("mail.account.link_withheld")
+		}
 	}
 	subject := t("mail."+kind+".subject", "What", what, "Group", out.GroupName, "With", out.With)
 	d.Lead = t("mail."+kind+".lead", "What", what, "Group", out.GroupName, "With", out.With)

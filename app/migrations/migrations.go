@@ -20,6 +20,11 @@ func All() []*gormigrate.Migration {
 		indexes(),
 		reminderSettings(),
 		tenures(),
+		accounts(),
+		reliability(),
+		sealed(),
+		publishedFigures(),
+		inputRequests(),
 		meetingRuns(),
 	}
 }

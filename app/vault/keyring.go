@@ -69,34 +69,43 @@ func NewKeySpec(id string) (string, error) {
 	return id + ":" + base64.StdEncoding.EncodeToString(key), nil
 }
 
-// LoadKeyFile reads the key ring from a file, creating it with one new key
-// (mode 0600) when it does not exist.
+// ErrNoKeyFile is returned by LoadKeyFile when the key file does not exist.
+var ErrNoKeyFile = errors.New("vault: the key file does not exist")
+
+// LoadKeyFile reads the key ring from a file; ErrNoKeyFile when there is
+// none (CreateKeyFile makes one, once the caller knows nothing is sealed).
 func LoadKeyFile(path string) (*KeyRing, error) {
 	data, err := os.ReadFile(path) // #nosec G304 -- the key file's path is the operator's configuration
 	if errors.Is(err, os.ErrNotExist) {
-		spec, err := NewKeySpec("k1")
-		if err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, err
-		}
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- as above
-		if err != nil {
-			return nil, fmt.Errorf("vault: create key file: %w", err)
-		}
-		if _, err := f.WriteString(spec + "\n"); err != nil {
-			_ = f.Close()
-			return nil, err
-		}
-		if err := f.Close(); err != nil {
-			return nil, err
-		}
-		data = []byte(spec)
+		return nil, ErrNoKeyFile
 	} else if err != nil {
 		return nil, fmt.Errorf("vault: read key file: %w", err)
 	}
 	return ParseKeyRing(string(data))
+}
+
+// CreateKeyFile writes a new key file with one fresh key "k1" (mode 0600);
+// it refuses to replace an existing file.
+func CreateKeyFile(path string) (*KeyRing, error) {
+	spec, err := NewKeySpec("k1")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- as above
+	if err != nil {
+		return nil, fmt.Errorf("vault: create key file: %w", err)
+	}
+	if _, err := f.WriteString(spec + "\n"); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	return ParseKeyRing(spec)
 }
 
 // Newest is the id of the key new text is sealed with.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
@@ -20,6 +21,32 @@ const orgID = 1
 // plain text throughout.
 type Plugin struct {
 	Keys *KeyRing
+}
+
+// Packer is a model that keeps values that are not text (a yes/no answer)
+// in a sealed text field: PackSealed fills that field before a write,
+// UnpackSealed reads it back after the field was opened.
+type Packer interface {
+	PackSealed()
+	UnpackSealed()
+}
+
+// pack calls PackSealed on a row that implements Packer.
+func pack(r reflect.Value) {
+	if r.CanAddr() {
+		if p, ok := r.Addr().Interface().(Packer); ok {
+			p.PackSealed()
+		}
+	}
+}
+
+// unpack calls UnpackSealed on a row that implements Packer.
+func unpack(r reflect.Value) {
+	if r.CanAddr() {
+		if p, ok := r.Addr().Interface().(Packer); ok {
+			p.UnpackSealed()
+		}
+	}
 }
 
 // Name implements gorm.Plugin.
@@ -57,6 +84,16 @@ func sealedFields(s *schema.Schema) []*schema.Field {
 	return out
 }
 
+// text returns the value of a string-kinded field (also of a named string
+// type such as an enumeration), or "".
+func text(v any) string {
+	rv := reflect.ValueOf(v)
+	if !rv.IsValid() || rv.Kind() != reflect.String {
+		return ""
+	}
+	return rv.String()
+}
+
 // rows calls fn for each struct value in the statement's reflect value.
 func rows(rv reflect.Value, fn func(reflect.Value)) {
 	rv = reflect.Indirect(rv)
@@ -88,10 +125,11 @@ func (p Plugin) hideOnCreate(db *gorm.DB) {
 	ctx := db.Statement.Context
 	var held []pending
 	rows(db.Statement.ReflectValue, func(r reflect.Value) {
+		pack(r)
 		ph := pending{row: r, values: map[*schema.Field]string{}}
 		for _, f := range fields {
 			v, _ := f.ValueOf(ctx, r)
-			if s, _ := v.(string); s != "" {
+			if s := text(v); s != "" {
 				ph.values[f] = s
 				_ = db.AddError(f.Set(ctx, r, ""))
 			}
@@ -119,18 +157,24 @@ func (p Plugin) sealCreated(db *gorm.DB) {
 			_ = db.AddError(errors.New("vault: a new row with sealed text has no id"))
 			return
 		}
+		// One UPDATE per row, setting every sealed column at once.
+		sets := make([]string, 0, len(ph.values))
+		args := make([]any, 0, len(ph.values)+1)
 		for f, plain := range ph.values {
 			sealed, err := p.Keys.Seal(plain, AD(orgID, f.Tag.Get("sealed"), f.DBName, id))
 			if err != nil {
 				_ = db.AddError(err)
 				return
 			}
-			pk := db.Statement.Schema.PrioritizedPrimaryField.DBName
-			err = db.Session(&gorm.Session{NewDB: true, SkipHooks: true}).Exec(
-				fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", db.Statement.Quote(db.Statement.Table),
-					db.Statement.Quote(f.DBName), db.Statement.Quote(pk)), sealed, id).Error
-			_ = db.AddError(err)
+			sets = append(sets, db.Statement.Quote(f.DBName)+" = ?")
+			args = append(args, sealed)
 		}
+		pk := db.Statement.Schema.PrioritizedPrimaryField.DBName
+		args = append(args, id)
+		err := db.Session(&gorm.Session{NewDB: true, SkipHooks: true}).Exec(
+			fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", db.Statement.Quote(db.Statement.Table),
+				strings.Join(sets, ", "), db.Statement.Quote(pk)), args...).Error
+		_ = db.AddError(err)
 	}
 }
 
@@ -149,9 +193,13 @@ func (p Plugin) sealOnUpdate(db *gorm.DB) {
 	case map[string]any:
 		for _, f := range fields {
 			for _, key := range []string{f.DBName, f.Name} {
-				plain, ok := dest[key].(string)
-				if !ok {
+				raw, present := dest[key]
+				if !present || reflect.ValueOf(raw).Kind() != reflect.String {
 					continue
+				}
+				plain := text(raw)
+				if plain == "" {
+					continue // clearing needs no key, and may touch many rows at once
 				}
 				if zero {
 					_ = db.AddError(errors.New("vault: sealed columns are updated one row at a time"))
@@ -170,10 +218,11 @@ func (p Plugin) sealOnUpdate(db *gorm.DB) {
 		if rid, rzero := pkField.ValueOf(ctx, r); !rzero {
 			id, zero = rid, false
 		}
+		pack(r)
 		plain := map[*schema.Field]string{}
 		for _, f := range fields {
 			v, _ := f.ValueOf(ctx, r)
-			s, _ := v.(string)
+			s := text(v)
 			if s == "" {
 				continue
 			}
@@ -238,7 +287,7 @@ func (p Plugin) openAfterQuery(db *gorm.DB) {
 		id, _ := pkField.ValueOf(ctx, r)
 		for _, f := range fields {
 			v, _ := f.ValueOf(ctx, r)
-			s, _ := v.(string)
+			s := text(v)
 			if s == "" {
 				continue
 			}
@@ -249,6 +298,7 @@ func (p Plugin) openAfterQuery(db *gorm.DB) {
 			}
 			_ = db.AddError(f.Set(ctx, r, plain))
 		}
+		unpack(r)
 	})
 }
 
@@ -304,4 +354,21 @@ func Rotate(ctx context.Context, db *gorm.DB, keys *KeyRing, models ...any) (int
 		}
 	}
 	return done, nil
+}
+
+// KeysOf returns the key ring of the vault plugin db uses, if any.
+func KeysOf(db *gorm.DB) (*KeyRing, bool) {
+	p, ok := db.Config.Plugins[Plugin{}.Name()].(Plugin)
+	return p.Keys, ok && p.Keys != nil
+}
+
+// SealFor seals plain for one column of one row, as the plugin does; for
+// code that writes sealed columns by hand (migrations, bulk loads).
+func (r *KeyRing) SealFor(table, column string, row any, plain string) (string, error) {
+	return r.Seal(plain, AD(orgID, table, column, row))
+}
+
+// IsSealed reports whether a stored value is a ciphertext of the vault.
+func IsSealed(value string) bool {
+	return strings.HasPrefix(value, format+".") && KeyOf(value) != ""
 }

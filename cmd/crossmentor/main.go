@@ -21,6 +21,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones inside the binary, for hosts and images without them
 
+	"gorm.io/gorm"
+
 	"crossmentor/app"
 )
 
@@ -75,19 +77,30 @@ func run(args []string, stdout, stderr io.Writer) error {
 	log := app.NewLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	db, err := app.OpenDatabase(cfg, log)
+	var db *gorm.DB
+	if cmd == "serve" {
+		db, err = app.OpenDatabaseWaiting(ctx, cfg, log, 30*time.Second)
+	} else {
+		db, err = app.OpenDatabase(cfg, log)
+	}
 	if err != nil {
 		return err
 	}
 	switch cmd {
 	case "migrate":
 		if err := app.Migrate(ctx, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "migrations applied")
 		return nil
 	case "demo":
 		if err := app.Migrate(ctx, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		if *size == "large" {
@@ -118,6 +131,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
+			return err
+		}
 		n, err := app.RotateKeys(ctx, db, keys)
 		if err != nil {
 			return fmt.Errorf("after %d values: %w", n, err)
@@ -126,6 +142,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "serve":
 		if err := app.PrepareSchema(ctx, cfg, db); err != nil {
+			return app.ExplainKeyError(cfg, err)
+		}
+		if err := app.CheckKeys(ctx, cfg, db); err != nil {
 			return err
 		}
 		if *demo {

@@ -30,3 +30,47 @@ func TestConfigCommand(t *testing.T) {
 		t.Fatalf("unknown command: %v", err)
 	}
 }
+
+// TestKeysRefuseStart: with the key file gone, or holding another key,
+// after the database has sealed text, the commands stop with a message
+// that names the fix; no new key file is made.
+func TestKeysRefuseStart(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("CROSSMENTOR_DATA_DIR", dir)
+	t.Setenv("CROSSMENTOR_DATABASE_URL", "")
+	t.Setenv("CROSSMENTOR_DATA_KEYS", "")
+	t.Setenv("CROSSMENTOR_LOG_LEVEL", "error")
+	var out, errs bytes.Buffer
+	if err := run([]string{"demo"}, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	keyFile := dir + "/keys"
+	original, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	err = run([]string{"migrate"}, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "restore "+keyFile) {
+		t.Fatalf("missing key file: %v", err)
+	}
+	if _, err := os.Stat(keyFile); err == nil {
+		t.Fatal("a new key file was made while the database holds sealed text")
+	}
+	other := "k1:" + strings.Repeat("A", 43) + "=\n"
+	if err := os.WriteFile(keyFile, []byte(other), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = run([]string{"migrate"}, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "put the original key back") {
+		t.Fatalf("wrong key: %v", err)
+	}
+	if err := os.WriteFile(keyFile, original, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{"migrate"}, &out, &errs); err != nil {
+		t.Fatalf("with the original key back: %v", err)
+	}
+}

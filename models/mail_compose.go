@@ -1,0 +1,176 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// OutgoingMail is what a delivery says, made from the current state. It
+// holds no confidential text: the kind, the group, date, time, place and a link.
+type OutgoingMail struct {
+	To        string
+	Name      string
+	Language  string
+	Kind      string
+	GroupName string
+	With      string // the other person of a one-on-one
+	StartsAt  time.Time
+	EndsAt    time.Time
+	Location  string
+	Path      string // link into the app
+	UID       string
+	Sequence  int
+	Cancelled bool
+	Personal  bool      // an account link for the addressee alone
+	Expires   time.Time // when that link stops working
+}
+
+// ErrStale means a delivery no longer applies and is withdrawn.
+var ErrStale = errors.New("the delivery no longer applies")
+
+// ComposeDelivery looks up what a delivery is about, now. A reminder for a
+// meeting that moved, was cancelled or held, was deleted, or a reminder the
+// recipient switched off, is ErrStale. Any other failed read is returned as
+// it is: the delivery stays in the queue and is tried again.
+func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, false)
+}
+
+// ComposePreview is ComposeDelivery for the admins' mailbox page: an
+// account link is left out, so only its addressee ever sees it.
+func ComposePreview(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, true)
+}
+
+func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool) (OutgoingMail, error) {
+	tx := db.WithContext(ctx)
+	var p struct {
+		ID                                     uint
+		Name, Email, Language, ReminderOptOuts string
+		OrganisationOff                        string // the kinds switched off for everyone
+	}
+	if err := tx.Model(&Person{}).Select(`id, name, email, language, reminder_opt_outs,
+		(SELECT reminders_off FROM organisations WHERE id = ?) AS organisation_off`, OrganisationID).
+		Where("id = ?", d.RecipientID).Take(&p).Error; err != nil {
+		return OutgoingMail{}, staleIfGone(err)
+	}
+	if strings.HasSuffix(p.Email, "@invalid") {
+		return OutgoingMail{}, ErrStale
+	}
+	if reminderOff(p.ReminderOptOuts, d.Kind) || reminderOff(p.OrganisationOff, d.Kind) {
+		return OutgoingMail{}, ErrStale
+	}
+	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
+	if isAccountMail(d.Kind) {
+		return composeAccountMail(tx, d, out, nowOf(tx), preview)
+	}
+	switch d.SubjectType {
+	case "meeting":
+		var m MeetingWithGroup
+		if err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
+			Where("meetings.id = ?", d.SubjectID).Take(&m).Error; err != nil {
+			return out, staleIfGone(err)
+		}
+		reminder := d.Kind == MailMeeting7d || d.Kind == MailMeeting1d || d.Kind == MailCallForCases
+		if reminder && (m.Status != MeetingPlanned || !m.StartsAt.Equal(d.Occurrence)) {
+			return out, ErrStale
+		}
+		out.GroupName, out.StartsAt, out.EndsAt, out.Location = m.GroupName, m.StartsAt, m.EndsAt, m.Location
+		out.Path, out.UID, out.Sequence = "/meetings/"+itoaU(m.ID), "meeting-"+itoaU(m.ID), m.Sequence
+		if d.Kind == MailCallForCases {
+			out.Path, out.UID = "/groups/"+itoaU(m.GroupID)+"/cases", ""
+		}
+		out.Cancelled = m.Status == MeetingCancelled
+		out.Kind = d.Kind + ":" + string(m.Kind)
+	case "one_on_one":
+		var o OneOnOneRow
+		if err := tx.Model(&OneOnOne{}).Select("one_on_ones.id, one_on_ones.mentor_id, one_on_ones.mentee_id, one_on_ones.starts_at, one_on_ones.ends_at, one_on_ones.status, one_on_ones.sequence, mr.name AS mentor_name, me.name AS mentee_name").
+			Joins("JOIN people mr ON mr.id = one_on_ones.mentor_id").Joins("JOIN people me ON me.id = one_on_ones.mentee_id").
+			Where("one_on_ones.id = ?", d.SubjectID).Take(&o).Error; err != nil {
+			return out, staleIfGone(err)
+		}
+		if o.Status != "planned" || !o.StartsAt.Equal(d.Occurrence) {
+			return out, ErrStale
+		}
+		out.With = o.MentorName
+		if o.MentorID == p.ID {
+			out.With = o.MenteeName
+		}
+		out.StartsAt, out.EndsAt, out.Path = o.StartsAt, o.EndsAt, "/one-on-ones/"+itoaU(o.ID)
+		out.UID, out.Sequence = "one-on-one-"+itoaU(o.ID), o.Sequence
+	case "poll":
+		var p DatePoll
+		if err := tx.First(&p, d.SubjectID).Error; err != nil {
+			return out, staleIfGone(err)
+		}
+		if p.Status != "open" {
+			return out, ErrStale
+		}
+		var answered int64
+		if err := tx.Model(&PollAnswer{}).Where("person_id = ? AND option_id IN (?)", d.RecipientID,
+			tx.Model(&PollOption{}).Select("id").Where("poll_id = ?", p.ID)).Count(&answered).Error; err != nil {
+			return out, err
+		}
+		if answered > 0 {
+			return out, ErrStale
+		}
+		out.Path = "/groups/" + itoaU(p.GroupID) + "/poll"
+		var err error
+		if out.GroupName, err = groupName(tx, p.GroupID); err != nil {
+			return out, err
+		}
+	case "group":
+		var err error
+		if out.GroupName, err = groupName(tx, d.SubjectID); err != nil {
+			return out, err
+		}
+		if d.Kind == MailMentorChanged {
+			if err := tx.Model(&Person{}).Where("id = (SELECT mentor_id FROM mentor_groups WHERE id = ?)", d.SubjectID).
+				Pluck("name", &out.With).Error; err != nil {
+				return out, err
+			}
+			out.Path = "/groups/" + itoaU(d.SubjectID)
+			return out, nil
+		}
+		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
+		if d.Kind == MailEvaluation {
+			out.Path = "/evaluations"
+		}
+	case "action":
+		var a ActionItem
+		if err := tx.First(&a, d.SubjectID).Error; err != nil {
+			return out, staleIfGone(err)
+		}
+		if a.DoneAt != nil {
+			return out, ErrStale
+		}
+		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
+	case "input":
+		return composeInputMail(tx, d, out)
+	default:
+		return out, ErrStale
+	}
+	return out, nil
+}
+
+// groupName is a group's name; a group that is gone is ErrStale.
+func groupName(tx *gorm.DB, id uint) (string, error) {
+	var g MentorGroup
+	if err := tx.Select("id", "name").Take(&g, id).Error; err != nil {
+		return "", staleIfGone(err)
+	}
+	return g.Name, nil
+}
+
+// staleIfGone: a record that no longer exists makes the delivery stale;
+// any other error is a failed read, tried again later.
+func staleIfGone(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrStale
+	}
+	return err
+}
