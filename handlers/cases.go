@@ -161,8 +161,8 @@ func (h *Handlers) apiGroupCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if cases == nil {
-		cases = []models.CaseRow{}
+	if cases, err = windowOf(c, cases); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, cases)
 }

@@ -397,8 +397,8 @@ func (h *Handlers) apiGroupMeetings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if cal.Meetings == nil {
-		cal.Meetings = []models.Meeting{}
+	if cal.Meetings, err = windowOf(c, cal.Meetings); err != nil {
+		return err
 	}
 	if cal.Access.DatesOnly() {
 		for i := range cal.Meetings {

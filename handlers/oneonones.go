@@ -118,8 +118,8 @@ func (h *Handlers) apiOneOnOnes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if talks == nil {
-		talks = []models.OneOnOneRow{}
+	if talks, err = windowOf(c, talks); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, talks)
 }

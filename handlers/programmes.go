@@ -161,6 +161,9 @@ func (h *Handlers) apiListProgrammes(c echo.Context) error {
 	for i, p := range list {
 		out[i] = toProgrammeJSON(p.Programme)
 	}
+	if out, err = windowOf(c, out); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }
 

@@ -31,3 +31,22 @@ func window(c echo.Context) (models.Window, error) {
 	}
 	return w, nil
 }
+
+// windowOf cuts one window out of a list that is bounded by its owner (a
+// group's meetings or cases, a person's one-on-ones, the programmes), read
+// whole in its stable order; ?limit= and ?offset= as for window.
+func windowOf[T any](c echo.Context, items []T) ([]T, error) {
+	w, err := window(c)
+	if err != nil {
+		return nil, err
+	}
+	if w.Limit < 1 || w.Limit > models.MaxWindow {
+		return nil, &models.ValidationError{Fields: []models.FieldError{{Field: "limit", Code: "out_of_range",
+			Args: map[string]any{"Min": 1, "Max": models.MaxWindow}}}}
+	}
+	out := []T{}
+	if w.Offset < len(items) {
+		out = items[w.Offset:min(len(items), w.Offset+w.Limit)]
+	}
+	return out, nil
+}

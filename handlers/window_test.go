@@ -1,45 +1,55 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
 )
 
-// TestGoalsArePaged: GET /api/v1/goals returns one window of the list;
-// pages put together are the whole list; a bad limit is a field error.
-func TestGoalsArePaged(t *testing.T) {
-	_, _, srv := demo(t)
+// TestListsArePaginated: the API's lists take limit and offset, refuse a
+// window out of range with a field error, and answer an empty page past the end.
+func TestListsArePaginated(t *testing.T) {
+	_, db, srv := demo(t)
 	mentor := as(t, srv, "mentor@demo.test")
-	var all []map[string]any
-	mentor.JSON("GET", "/api/v1/goals", "", nil).Decode(t, &all)
-	if len(all) < 2 {
-		t.Fatalf("%d goals in the demo; the test needs two", len(all))
-	}
-	var paged []map[string]any
-	for offset := 0; ; offset++ {
-		var page []map[string]any
-		r := mentor.JSON("GET", fmt.Sprintf("/api/v1/goals?limit=1&offset=%d", offset), "", nil)
-		r.Decode(t, &page)
-		if len(page) > 1 {
-			t.Fatalf("limit 1 gave %d", len(page))
+	noord := groupID(t, db, "Groep Noord")
+	size := func(path string) int {
+		t.Helper()
+		r := mentor.JSON(http.MethodGet, path, "", nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, r.Status, r.Body)
 		}
-		if len(page) == 0 {
-			break
+		var list []json.RawMessage
+		var wrapped struct {
+			Meetings []json.RawMessage `json:"meetings"`
 		}
-		paged = append(paged, page...)
-	}
-	if len(paged) != len(all) {
-		t.Fatalf("pages hold %d goals, the list %d", len(paged), len(all))
-	}
-	for i := range all {
-		if all[i]["id"] != paged[i]["id"] {
-			t.Fatalf("page %d holds goal %v, the list %v", i, paged[i]["id"], all[i]["id"])
+		if json.Unmarshal([]byte(r.Body), &list) != nil {
+			if err := json.Unmarshal([]byte(r.Body), &wrapped); err != nil {
+				t.Fatal(err)
+			}
+			list = wrapped.Meetings
 		}
+		return len(list)
 	}
-	for _, q := range []string{"limit=0", "limit=501", "limit=x", "offset=-1"} {
-		if r := mentor.JSON("GET", "/api/v1/goals?"+q, "", nil); r.Status != http.StatusUnprocessableEntity {
-			t.Errorf("?%s: %d, want 422", q, r.Status)
+	for _, path := range []string{"/api/v1/one-on-ones", fmt.Sprintf("/api/v1/groups/%d/meetings", noord),
+		fmt.Sprintf("/api/v1/groups/%d/cases", noord)} {
+		all := size(path)
+		if all < 2 {
+			t.Fatalf("%s: the demo should list at least two, got %d", path, all)
+		}
+		if n := size(path + "?limit=1"); n != 1 {
+			t.Errorf("%s?limit=1: %d rows", path, n)
+		}
+		if n := size(fmt.Sprintf("%s?limit=500&offset=%d", path, all-1)); n != 1 {
+			t.Errorf("%s last page: %d rows", path, n)
+		}
+		if n := size(path + "?offset=100000"); n != 0 {
+			t.Errorf("%s past the end: %d rows", path, n)
+		}
+		for _, bad := range []string{"?limit=0", "?limit=501", "?offset=-1", "?limit=x"} {
+			if r := mentor.JSON(http.MethodGet, path+bad, "", nil); r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("%s%s: %d, want 422", path, bad, r.Status)
+			}
 		}
 	}
 }

@@ -84,6 +84,7 @@ func Inventory() []InventoryEntry {
 	// recipient who is erased loses the shared copy.
 	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "mentee_id = ?", ofGroups)
 	add("input_requests", []string{"shared_text"}, Confidential, Clear, "recipient_id = ?", "")
+	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "? IN (mentee_id, recipient_id)", ofGroups)
 	add("import_runs", []string{"content"}, Confidential, Clear, "created_by_id = ?", "")
 	// A group's own records: not one person's to erase, removed by retention.
 	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)
@@ -136,8 +137,8 @@ func (e InventoryEntry) apply(tx *gorm.DB, cond string, arg any, personID uint) 
 }
 
 // ErasureRows lists, per table, the ids of the rows erasing the person may
-// change (the inventory's rows of the person, their memberships, the shares
-// with them, their open tenures); for checking that erasure touches nothing else.
+// change (the inventory's rows of the person, their memberships, and the
+// shares with them); for checking that erasure touches nothing else.
 func ErasureRows(ctx context.Context, db *gorm.DB, personID uint) (map[string][]uint, error) {
 	out := map[string][]uint{}
 	for _, e := range Inventory() {
@@ -150,12 +151,6 @@ func ErasureRows(ctx context.Context, db *gorm.DB, personID uint) (map[string][]
 		}
 		out[e.Table] = append(out[e.Table], ids...)
 	}
-	// Erasure also ends the person's tenures in their groups.
-	var tenures []uint
-	if err := db.WithContext(ctx).Model(&Tenure{}).Where("person_id = ? AND ends_at IS NULL", personID).Pluck("id", &tenures).Error; err != nil {
-		return nil, err
-	}
-	out["tenures"] = append(out["tenures"], tenures...)
 	return out, nil
 }
 

@@ -34,7 +34,7 @@ type JobQueue interface {
 
 // ListJobRuns returns the latest runs of the periodic jobs; admins only.
 func ListJobRuns(ctx context.Context, q JobQueue, v Viewer, limit int) ([]JobRun, error) {
-	if !v.Admin {
+	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
 	if q == nil {
@@ -45,7 +45,7 @@ func ListJobRuns(ctx context.Context, q JobQueue, v Viewer, limit int) ([]JobRun
 
 // RetryJobRun runs a job again; admins only. An unknown run is ErrNotFound.
 func RetryJobRun(ctx context.Context, q JobQueue, v Viewer, id int64) error {
-	if !v.Admin || q == nil {
+	if !v.Can(OrgManage) || q == nil {
 		return ErrNotFound
 	}
 	if err := q.Retry(ctx, id); err != nil {

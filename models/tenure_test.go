@@ -15,14 +15,14 @@ import (
 // tenureFixture is the demo organisation with its Groep Noord, the mentor,
 // Sanne (an admitted mentee) and L&D.
 type tenureFixture struct {
-	db                    *gorm.DB
-	ctx                   context.Context
-	noord                 models.MentorGroup
-	admin, mentor, sanne  models.Viewer
-	heldWithNotes         models.Meeting
-	sanneMembership       models.Membership
-	sanneOneOnOne         models.OneOnOne
-	newMentor             models.Viewer
+	db                   *gorm.DB
+	ctx                  context.Context
+	noord                models.MentorGroup
+	admin, mentor, sanne models.Viewer
+	heldWithNotes        models.Meeting
+	sanneMembership      models.Membership
+	sanneOneOnOne        models.OneOnOne
+	newMentor            models.Viewer
 }
 
 func newTenureFixture(t *testing.T) tenureFixture {
