@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
+	"crossmentor/app/live"
 	"crossmentor/app/mailer"
 	"crossmentor/app/migrations"
 	"crossmentor/handlers"
@@ -33,8 +34,13 @@ type App struct {
 	Jobs     jobs.Runner // nil when this process runs no jobs
 	Imports  jobs.Imports
 	Now      func() time.Time
+	Live     *live.Hub     // fans out changes of running meetings
 	enqueuer *lazyEnqueuer // queues imports when this process runs no jobs
 }
+
+// Close lets go of what the app holds besides the database: live
+// subscriptions and the connection that listens for other replicas.
+func (a *App) Close() { a.Live.Close() }
 
 // New builds the web server and everything it needs around db.
 func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error) {
@@ -112,6 +118,9 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 		h.MailboxOnly = true
 	}
 	h.MailRenderer = mailRenderer
+	if h.Live, err = newLiveHub(db, log); err != nil {
+		return nil, err
+	}
 	jobRuns, err := metrics(e, db)
 	if err != nil {
 		return nil, err
@@ -119,7 +128,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	h.Routes(e)
 	mail := jobs.Mail{DB: db, Log: log, Sender: sender, Renderer: mailRenderer, Now: now}
 	imports := jobs.Imports{DB: db, Log: log, Now: now, Progress: h.ImportProgress}
-	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Imports: imports, Now: now}
+	a := &App{Config: cfg, DB: db, Log: log, Echo: e, Handlers: h, Mail: mail, Imports: imports, Now: now, Live: h.Live}
 	if !cfg.Jobs {
 		a.enqueuer = &lazyEnqueuer{db: db, log: log}
 		h.Imports = a.enqueuer
@@ -222,6 +231,7 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 		defer a.Jobs.Stop(context.WithoutCancel(ctx)) //nolint:errcheck // shutting down
 	}
+	srv.RegisterOnShutdown(a.Live.Close) // live streams end, so shutdown need not wait for them
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
+	"crossmentor/app/live"
 	"crossmentor/app/mailer"
 	"crossmentor/models"
 )
@@ -46,6 +47,7 @@ type Handlers struct {
 	SSO           *SSO        // single sign-on; nil or empty when not configured
 	NoPasswords   bool        // local passwords switched off (single sign-on only)
 	SelectLimit   int         // most people in a select list; 0: models.DefaultSelectLimit
+	Live          *live.Hub   // fans out changes of running meetings to their viewers
 
 	setupDone      atomic.Bool
 	org            orgCache

@@ -76,6 +76,8 @@ var matrix = map[string][]string{
 	"GET /meetings/:id":            noord, "GET /meetings/:id/print": noord, "POST /meetings/:id": mentorOf,
 	"POST /meetings/:id/status": mentorOf, "POST /meetings/:id/agenda": mentorOf, "POST /meetings/:id/roles": mentorOf,
 	"POST /meetings/:id/attendance": mentorOf, "POST /meetings/:id/notes": noteTaker, "POST /meetings/:id/actions": noord,
+	"GET /meetings/:id/run": noord, "GET /meetings/:id/run/state": noord, "GET /meetings/:id/run/events": noord,
+	"POST /meetings/:id/run": {mentor, menteeB} /* Ahmed has a running role there */, "POST /meetings/:id/run/notes": noteTaker,
 	"POST /meetings/:id/entries/:person": talk, "POST /actions/:id/toggle": talk,
 	"GET /one-on-ones": signedIn, "GET /one-on-ones/:id": talk, "POST /one-on-ones/:id": talk,
 	"GET /groups/:id/cases": noord, "POST /groups/:id/cases": members, "GET /cases/:id": talk,

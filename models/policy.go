@@ -36,6 +36,7 @@ const (
 	MeetingEntryWrite Permission = "meeting.entry.write" // meeting id + person: first-meeting entry (mentor, the mentee)
 	MeetingActionAdd  Permission = "meeting.action.add"  // meeting id: add an action item (mentor, members)
 	MeetingMentor     Permission = "meeting.mentor"      // meeting id: plan, roles, attendance (mentor)
+	MeetingRun        Permission = "meeting.run"         // meeting id: run its clock (mentor, the facilitator, the timekeeper)
 	OneOnOneRead      Permission = "oneonone.read"       // one-on-one id: its mentee, and its mentor while mentoring the group
 	OneOnOneWrite     Permission = "oneonone.write"      // one-on-one id: its mentor and mentee while in the group
 	GoalRead          Permission = "goal.read"           // goal id: its owner, the mentor, members if shared
@@ -81,6 +82,7 @@ type Subject struct {
 	Shared    bool      // shared with the group (case, goal)
 	Open      bool      // a case still waiting to be placed
 	NoteTaker bool      // the viewer is the meeting's note-taker
+	Runner    bool      // the viewer is the meeting's facilitator or timekeeper
 }
 
 // Decide says whether the viewer with access a has permission p on the
@@ -116,6 +118,8 @@ func Decide(a Access, p Permission, s Subject) bool {
 		return (mentor || (member && s.NoteTaker)) && a.Covers(s.At)
 	case MeetingEntryWrite:
 		return mentor || (member && own)
+	case MeetingRun:
+		return (mentor || (member && s.Runner)) && a.Covers(s.At)
 	case OneOnOneRead:
 		return own || (mentor && s.MentorID == a.ViewerID && a.Covers(s.At))
 	case OneOnOneWrite:
@@ -190,7 +194,7 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 			s.At = it.CreatedAt
 		}
 		return m.GroupID, s, nil
-	case MeetingRead, MeetingNotesRead, MeetingNotesWrite, MeetingEntryWrite, MeetingActionAdd, MeetingMentor:
+	case MeetingRead, MeetingNotesRead, MeetingNotesWrite, MeetingEntryWrite, MeetingActionAdd, MeetingMentor, MeetingRun:
 		var m Meeting
 		if err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error; err != nil {
 			return 0, Subject{}, err
@@ -203,6 +207,14 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 				return 0, s, err
 			}
 			s.NoteTaker = n > 0
+		}
+		if p == MeetingRun {
+			var n int64
+			if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role IN ?",
+				id, v.PersonID, []MeetingRole{RoleFacilitator, RoleTimekeeper}).Count(&n).Error; err != nil {
+				return 0, s, err
+			}
+			s.Runner = n > 0
 		}
 		return m.GroupID, s, nil
 	case OneOnOneRead, OneOnOneWrite:

@@ -146,6 +146,7 @@ func New(t testing.TB, db *gorm.DB) *app.App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(a.Close)
 	a.Handlers.Imports = syncImports{run: a.Imports.Run}
 	return a
 }

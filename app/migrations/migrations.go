@@ -25,6 +25,7 @@ func All() []*gormigrate.Migration {
 		sealed(),
 		publishedFigures(),
 		inputRequests(),
+		meetingRuns(),
 	}
 }
 
