@@ -21,6 +21,7 @@ import (
 
 	"crossmentor/app"
 	"crossmentor/app/apptest"
+	"crossmentor/app/vault"
 	"crossmentor/models"
 )
 
@@ -51,6 +52,7 @@ func TestLoadWithFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sealWithTestKeys(t, db)
 	ctx := t.Context()
 	if err := app.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
@@ -269,5 +271,22 @@ func TestLoadWithFaults(t *testing.T) {
 	t.Logf("%d mails queued, %d received, %d duplicates, %d missing", mails, len(sink.Messages()), duplicates, missing)
 	if duplicates > 0 || missing > 0 {
 		t.Errorf("%d duplicate and %d missing mails", duplicates, missing)
+	}
+}
+
+// sealWithTestKeys gives a database a test opened itself a fresh key ring,
+// as the app has one: migrations and the demo seal confidential text.
+func sealWithTestKeys(t *testing.T, db *gorm.DB) {
+	t.Helper()
+	spec, err := vault.NewKeySpec("t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := vault.ParseKeyRing(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.UseVault(db, keys); err != nil {
+		t.Fatal(err)
 	}
 }

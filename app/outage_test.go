@@ -159,6 +159,7 @@ func TestDatabaseRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sealWithTestKeys(t, db)
 	ctx := t.Context()
 	if err := app.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
