@@ -25,12 +25,7 @@ func (h *Handlers) casesPage(c echo.Context, groupID uint, form models.CaseInput
 	if data.Cases, lerr = models.GroupCases(ctx, h.DB, v, groupID); lerr != nil {
 		return lerr
 	}
-	if err != nil {
-		return h.formFailed(c, err, "cases", "cases.title", form, data)
-	}
-	view := h.view(c, "cases.title", data)
-	view.Form = form
-	return c.Render(http.StatusOK, "cases", view)
+	return h.formPage(c, err, "cases", "cases.title", form, data)
 }
 
 // listCases shows a group's cases with the form to bring one in.

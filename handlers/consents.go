@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 
 	"crossmentor/models"
@@ -35,12 +33,7 @@ func (h *Handlers) consentsPage(c echo.Context, form models.ConsentInput, err er
 			data.Goals = append(data.Goals, g)
 		}
 	}
-	if err != nil {
-		return h.formFailed(c, err, "consents", "consents.title", form, data)
-	}
-	view := h.view(c, "consents.title", data)
-	view.Form = form
-	return c.Render(http.StatusOK, "consents", view)
+	return h.formPage(c, err, "consents", "consents.title", form, data)
 }
 
 // listConsents shows what the viewer shared and the form to share.

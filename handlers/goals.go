@@ -33,12 +33,7 @@ func (h *Handlers) goalsPage(c echo.Context, groupID uint, form any, err error) 
 	if groupID != 0 {
 		title = "goals.group_title"
 	}
-	if err != nil {
-		return h.formFailed(c, err, "goals", title, form, data)
-	}
-	view := h.view(c, title, data)
-	view.Form = form
-	return c.Render(http.StatusOK, "goals", view)
+	return h.formPage(c, err, "goals", title, form, data)
 }
 
 // listGoals shows the goals the viewer may see.

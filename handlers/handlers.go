@@ -273,6 +273,17 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	return v
 }
 
+// formPage renders a page with its form: 200, or 422 with the field errors
+// when err is a validation or rule error (other errors go on).
+func (h *Handlers) formPage(c echo.Context, err error, name, titleID string, form, data any) error {
+	if err != nil {
+		return h.formFailed(c, err, name, titleID, form, data)
+	}
+	v := h.view(c, titleID, data)
+	v.Form = form
+	return c.Render(http.StatusOK, name, v)
+}
+
 // page renders a page with status 200.
 func (h *Handlers) page(c echo.Context, name, titleID string, data any) error {
 	return c.Render(http.StatusOK, name, h.view(c, titleID, data))

@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 
 	"crossmentor/models"
@@ -32,12 +30,7 @@ func (h *Handlers) inputListPage(c echo.Context, form models.InputAskInput, err 
 			return lerr
 		}
 	}
-	if err != nil {
-		return h.formFailed(c, err, "input", "input.title", form, data)
-	}
-	view := h.view(c, "input.title", data)
-	view.Form = form
-	return c.Render(http.StatusOK, "input", view)
+	return h.formPage(c, err, "input", "input.title", form, data)
 }
 
 // listInput shows the viewer's requests for input and the form to ask.
@@ -80,12 +73,7 @@ func (h *Handlers) inputPage(c echo.Context, form inputForm, err error) error {
 	if form.Until == "" {
 		form.Until = data.Until.String()
 	}
-	if err != nil {
-		return h.formFailed(c, err, "input_request", "input.request_title", form, data)
-	}
-	view := h.view(c, "input.request_title", data)
-	view.Form = form
-	return c.Render(http.StatusOK, "input_request", view)
+	return h.formPage(c, err, "input_request", "input.request_title", form, data)
 }
 
 // showInput shows one request to its mentee or to the mentor it was asked of.

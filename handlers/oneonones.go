@@ -40,12 +40,7 @@ func (h *Handlers) oneOnOnesPage(c echo.Context, form any, err error) error {
 	if form == nil {
 		form = models.OneOnOneInput{Date: h.today(c).String(), StartTime: "12:00", DurationMin: 60, Theme: "other"}
 	}
-	if err != nil {
-		return h.formFailed(c, err, "oneonones", "oneonones.title", form, data)
-	}
-	view := h.view(c, "oneonones.title", data)
-	view.Form = form
-	return c.Render(http.StatusOK, "oneonones", view)
+	return h.formPage(c, err, "oneonones", "oneonones.title", form, data)
 }
 
 // listOneOnOnes shows the viewer's one-on-ones.
