@@ -148,9 +148,16 @@ func meetingFor(tx *gorm.DB, v Viewer, p Permission, id uint) (Meeting, Access, 
 	if err := tx.First(&m, id).Error; err != nil {
 		return m, Access{}, notFound(err)
 	}
-	a, err := authorize(tx, v, p, id)
+	subject, err := meetingSubject(tx, v, p, m)
+	if err != nil {
+		return Meeting{}, Access{}, err
+	}
+	a, err := groupAccess(tx, v, m.GroupID)
 	if err != nil {
 		return Meeting{}, a, err
+	}
+	if !Decide(a, p, subject) {
+		return Meeting{}, a, ErrNotFound
 	}
 	return m, a, nil
 }

@@ -199,24 +199,8 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 		if err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error; err != nil {
 			return 0, Subject{}, err
 		}
-		s := Subject{At: m.StartsAt}
-		if p == MeetingNotesWrite {
-			var n int64
-			if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role = ?",
-				id, v.PersonID, RoleNoteTaker).Count(&n).Error; err != nil {
-				return 0, s, err
-			}
-			s.NoteTaker = n > 0
-		}
-		if p == MeetingRun {
-			var n int64
-			if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role IN ?",
-				id, v.PersonID, []MeetingRole{RoleFacilitator, RoleTimekeeper}).Count(&n).Error; err != nil {
-				return 0, s, err
-			}
-			s.Runner = n > 0
-		}
-		return m.GroupID, s, nil
+		s, err := meetingSubject(tx, v, p, m)
+		return m.GroupID, s, err
 	case OneOnOneRead, OneOnOneWrite:
 		var o OneOnOne
 		if err := tx.Select("id", "group_id", "mentor_id", "mentee_id", "created_at").First(&o, id).Error; err != nil {
@@ -249,6 +233,28 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 		return a.GroupID, Subject{OwnerID: a.HolderID}, nil
 	}
 	return 0, Subject{}, ErrNotFound
+}
+
+// meetingSubject is what the policy needs of a meeting for permission p:
+// its start, and for notes and the run whether the viewer holds the role.
+func meetingSubject(tx *gorm.DB, v Viewer, p Permission, m Meeting) (Subject, error) {
+	s := Subject{At: m.StartsAt}
+	var err error
+	switch p {
+	case MeetingNotesWrite:
+		s.NoteTaker, err = holdsMeetingRole(tx, m.ID, v.PersonID, RoleNoteTaker)
+	case MeetingRun:
+		s.Runner, err = holdsMeetingRole(tx, m.ID, v.PersonID, RoleFacilitator, RoleTimekeeper)
+	}
+	return s, err
+}
+
+// holdsMeetingRole reports whether the person holds one of roles at the meeting.
+func holdsMeetingRole(tx *gorm.DB, meetingID, personID uint, roles ...MeetingRole) (bool, error) {
+	var n int64
+	err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND person_id = ? AND role IN ?",
+		meetingID, personID, roles).Count(&n).Error
+	return n > 0, err
 }
 
 // caseSubject is what the policy needs of a case.
