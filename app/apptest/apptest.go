@@ -30,11 +30,7 @@ func Postgres() bool { return os.Getenv("TEST_DATABASE_URL") != "" }
 // text under a fresh key; it is removed when the test ends.
 func Empty(t testing.TB) *gorm.DB {
 	t.Helper()
-	spec, err := vault.NewKeySpec("t1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := vault.ParseKeyRing(spec)
+	_, keys, err := newKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,23 +111,17 @@ func open(t testing.TB) *gorm.DB {
 }
 
 // DB opens a database with every migration applied.
+// It is a copy of a template migrated once per test binary.
 func DB(t testing.TB) *gorm.DB {
 	t.Helper()
-	db := Empty(t)
-	if err := app.Migrate(context.Background(), db); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return db
+	return template{}.copyOf(t)
 }
 
 // Demo opens a migrated database holding the demo organisation.
+// It is a copy of a template loaded once per test binary.
 func Demo(t testing.TB) *gorm.DB {
 	t.Helper()
-	db := DB(t)
-	if err := app.LoadDemo(context.Background(), db); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
-	return db
+	return template{demo: true}.copyOf(t)
 }
 
 // New assembles the app around db with a quiet logger.
