@@ -13,7 +13,6 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 	"gorm.io/plugin/dbresolver"
 
 	"crossmentor/app/migrations"
@@ -45,13 +44,8 @@ func UseVault(db *gorm.DB, keys *vault.KeyRing) error {
 func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 	gcfg := &gorm.Config{
 		TranslateError: true,
-		Logger: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             500 * time.Millisecond,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-			ParameterizedQueries:      true, // never put values (names, notes) in logs
-		}),
-		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		Logger:         newSQLLogger(log, 500*time.Millisecond),
+		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
 	if cfg.Postgres() {
 		db, err := gorm.Open(postgres.Open(cfg.DatabaseURL), gcfg)
