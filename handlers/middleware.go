@@ -221,10 +221,14 @@ func (h *Handlers) allow(p models.Permission, param string) echo.MiddlewareFunc 
 	}
 }
 
-// requestInfo gives the models the client address and clock for the audit log.
+// requestInfo gives the models the client address and clock for the audit
+// log and, for a reading request, a memo of the access worked out.
 func (h *Handlers) requestInfo(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := models.WithRequest(c.Request().Context(), c.RealIP(), func() time.Time { return h.Now() })
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			ctx = models.WithAccessMemo(ctx)
+		}
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}

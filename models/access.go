@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -85,6 +86,20 @@ func (a Access) Covers(at time.Time) bool {
 // not exist is ErrNotFound; a viewer without any role gets RoleNone, which
 // the policy refuses.
 func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
+	memo, _ := tx.Statement.Context.Value(accessMemoKey{}).(*accessMemo)
+	key := accessKey{viewer: v.PersonID, admin: v.Admin, group: groupID}
+	if a, ok := memo.get(key); ok {
+		return a, nil
+	}
+	a, err := workOutAccess(tx, v, groupID)
+	if err == nil {
+		memo.put(key, a)
+	}
+	return a, err
+}
+
+// workOutAccess reads a viewer's access to a group from the database.
+func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	a := Access{ViewerID: v.PersonID, Staff: v.Admin}
 	if err := tx.Joins("Programme").Joins("Mentor").First(&a.Group, groupID).Error; err != nil {
 		return a, notFound(err)
@@ -129,6 +144,47 @@ func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 		a.Role = RoleStaff
 	}
 	return a, nil
+}
+
+// accessMemo keeps the access worked out during one reading request, so
+// the route's check and the page do not read it twice. Only requests that
+// change nothing carry one: within them access cannot change.
+type accessMemo struct {
+	mu   sync.Mutex
+	seen map[accessKey]Access
+}
+
+type accessKey struct {
+	viewer uint
+	admin  bool
+	group  uint
+}
+
+type accessMemoKey struct{}
+
+// WithAccessMemo returns ctx for a reading request (GET or HEAD): each
+// group's access is worked out once during it.
+func WithAccessMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}})
+}
+
+func (m *accessMemo) get(k accessKey) (Access, bool) {
+	if m == nil {
+		return Access{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.seen[k]
+	return a, ok
+}
+
+func (m *accessMemo) put(k accessKey, a Access) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.seen[k] = a
+	m.mu.Unlock()
 }
 
 // requireGroup loads the viewer's access to a group and checks one group

@@ -325,9 +325,9 @@ func loadComposition(tx *gorm.DB, g MentorGroup) (Composition, error) {
 	}
 	for i := range c.Mentees {
 		c.Mentees[i].DisciplineException = byID[c.Mentees[i].MembershipID]
-		if err := fillMenteeContext(tx, &c.Mentees[i], g); err != nil {
-			return c, err
-		}
+	}
+	if err := fillMenteeContexts(tx, c.Mentees, g); err != nil {
+		return c, err
 	}
 	return c, fillManagers(tx, c.Mentees)
 }
@@ -363,12 +363,51 @@ func fillManagers(tx *gorm.DB, mentees []CompositionMentee) error {
 
 // fillMenteeContext loads a mentee's projects and other groups in the programme.
 func fillMenteeContext(tx *gorm.DB, m *CompositionMentee, g MentorGroup) error {
-	if err := tx.Preload("Project").Where("person_id = ?", m.PersonID).Find(&m.Assignments).Error; err != nil {
+	one := []CompositionMentee{*m}
+	if err := fillMenteeContexts(tx, one, g); err != nil {
 		return err
 	}
-	return tx.Model(&MentorGroup{}).
+	*m = one[0]
+	return nil
+}
+
+// fillMenteeContexts loads the projects and other groups in the programme
+// of all mentees at once: three statements, however many mentees.
+func fillMenteeContexts(tx *gorm.DB, mentees []CompositionMentee, g MentorGroup) error {
+	if len(mentees) == 0 {
+		return nil
+	}
+	ids := make([]uint, len(mentees))
+	for i, m := range mentees {
+		ids[i] = m.PersonID
+	}
+	var assignments []Assignment
+	if err := tx.Preload("Project").Where("person_id IN ?", ids).Order("id").Find(&assignments).Error; err != nil {
+		return err
+	}
+	var others []struct {
+		PersonID uint
+		Name     string
+	}
+	if err := tx.Model(&MentorGroup{}).Select("m.person_id, mentor_groups.name").
 		Joins("JOIN memberships m ON m.group_id = mentor_groups.id").
-		Where("m.person_id = ? AND m.status = 'active' AND mentor_groups.programme_id = ? AND mentor_groups.id <> ?",
-			m.PersonID, g.ProgrammeID, g.ID).
-		Order("mentor_groups.name").Pluck("mentor_groups.name", &m.OtherGroups).Error
+		Where("m.person_id IN ? AND m.status = 'active' AND mentor_groups.programme_id = ? AND mentor_groups.id <> ?",
+			ids, g.ProgrammeID, g.ID).
+		Order("mentor_groups.name").Scan(&others).Error; err != nil {
+		return err
+	}
+	for i := range mentees {
+		mentees[i].Assignments, mentees[i].OtherGroups = nil, nil
+		for _, a := range assignments {
+			if a.PersonID == mentees[i].PersonID {
+				mentees[i].Assignments = append(mentees[i].Assignments, a)
+			}
+		}
+		for _, o := range others {
+			if o.PersonID == mentees[i].PersonID {
+				mentees[i].OtherGroups = append(mentees[i].OtherGroups, o.Name)
+			}
+		}
+	}
+	return nil
 }

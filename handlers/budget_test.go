@@ -1,0 +1,71 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm/logger"
+
+	"crossmentor/models"
+)
+
+// statementCounter counts every statement the app sends to the database;
+// with BUDGET_SQL set it prints them, to see where a page's budget goes.
+type statementCounter struct {
+	logger.Interface
+	n atomic.Int64
+}
+
+func (c *statementCounter) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	c.n.Add(1)
+	if os.Getenv("BUDGET_SQL") != "" {
+		sql, _ := fc()
+		fmt.Println("SQL:", sql)
+	}
+}
+
+// TestStatementBudget: each person's page costs a bounded number of
+// statements on the demo organisation, session check included; a page that
+// starts to query per member or loads what it already has fails here.
+func TestStatementBudget(t *testing.T) {
+	_, db, srv := demo(t)
+	noord := groupID(t, db, "Groep Noord")
+	var meeting models.Meeting
+	if err := db.Where("group_id = ? AND kind = ?", noord, models.KindIntervision).Order("starts_at").First(&meeting).Error; err != nil {
+		t.Fatal(err)
+	}
+	counter := &statementCounter{Interface: logger.Discard}
+	db.Logger = counter
+	for _, page := range []struct {
+		who, path string
+		budget    int64
+	}{
+		{"mentee@demo.test", "/", 6},
+		{"mentor@demo.test", "/", 9},
+		{"manager@demo.test", "/", 3},
+		{"admin@demo.test", "/", 6},
+		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 6},
+		{"mentor@demo.test", fmt.Sprintf("/groups/%d", noord), 12},
+		{"mentee@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 13},
+		{"mentor@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 15},
+	} {
+		c := as(t, srv, page.who)
+		if r := c.Get(page.path); r.Status != http.StatusOK { // a first visit fills what is cached
+			t.Fatalf("%s as %s: %d", page.path, page.who, r.Status)
+		}
+		counter.n.Store(0)
+		if r := c.Get(page.path); r.Status != http.StatusOK {
+			t.Fatalf("%s as %s: %d", page.path, page.who, r.Status)
+		}
+		n := counter.n.Load()
+		t.Logf("%-20s %-14s %2d statements (budget %d)", page.who, page.path, n, page.budget)
+		if n > page.budget {
+			t.Errorf("%s as %s: %d statements, budget %d", page.path, page.who, n, page.budget)
+		}
+	}
+}
