@@ -19,10 +19,12 @@ import (
 // fastClock runs factor times faster than the wall clock, so a test can
 // live through minutes of job schedule in seconds. SMTP timeouts are real
 // time, so the tests divide them by the same factor. The factor keeps an
-// SMTP step timeout at a third of a second or more: with less, a pause of
-// this shared machine can outlast the wait for the server's 250 after a
+// SMTP step timeout at a second or more and a claim's lease at six seconds
+// or more: with less, a pause of a loaded machine (seen: two seconds under
+// the race detector) can outlast the wait for the server's 250 after a
 // message it already stored, which is SMTP's own ambiguity (the same
-// Message-ID lets the receiving side drop that copy), not the queue's.
+// Message-ID lets the receiving side drop that copy), or a lease while the
+// sender holds it, which no lease can rule out.
 type fastClock struct {
 	start  time.Time
 	base   time.Time
@@ -127,7 +129,7 @@ func fastRunner(t *testing.T, db *gorm.DB, sink *apptest.SMTPSink, clk fastClock
 func TestMailServerHangsFourMinutes(t *testing.T) {
 	db := apptest.Demo(t)
 	sink := apptest.NewSMTPSink(t)
-	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 60}
+	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 20}
 	const n = 302
 	enqueueLoad(t, db, n, clk.Now())
 	sink.HangFor(clk.real(4 * time.Minute))
@@ -155,7 +157,7 @@ func TestMailServerHangsFourMinutes(t *testing.T) {
 func TestMailServerSlowPerMail(t *testing.T) {
 	db := apptest.Demo(t)
 	sink := apptest.NewSMTPSink(t)
-	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 30}
+	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 10}
 	const n = 602
 	enqueueLoad(t, db, n, clk.Now())
 	sink.SlowRcpt = clk.real(1500 * time.Millisecond)
@@ -180,7 +182,7 @@ func TestMailServerSlowPerMail(t *testing.T) {
 func TestMailServerRefuses(t *testing.T) {
 	db := apptest.Demo(t)
 	sink := apptest.NewSMTPSink(t)
-	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 60}
+	clk := fastClock{start: time.Now(), base: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC), factor: 20}
 	const n = 50
 	enqueueLoad(t, db, n, clk.Now())
 	sink.Refuse(true)
