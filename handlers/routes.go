@@ -229,10 +229,15 @@ func (h *Handlers) Routes(e *echo.Echo) {
 
 // requestLogger logs each request by its route pattern, never its URL, so
 // tokens in paths (invitations) and search terms stay out of the logs.
+// Static files and the health probes (polled every few seconds by load
+// balancers) are not logged.
 func (h *Handlers) requestLogger() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogMethod: true, LogRoutePath: true, LogRequestID: true, LogLatency: true,
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/static/") },
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
+		},
 		LogValuesFunc: func(_ echo.Context, v middleware.RequestLoggerValues) error {
 			h.Log.Info("request", "method", v.Method, "route", v.RoutePath, "status", v.Status,
 				"latency_ms", v.Latency.Milliseconds(), "request_id", v.RequestID)
