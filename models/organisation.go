@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -48,11 +49,28 @@ func GetOrganisation(ctx context.Context, db *gorm.DB) (Organisation, error) {
 
 // Location returns the organisation's time zone, Europe/Amsterdam if unknown.
 func (o Organisation) Location() *time.Location {
-	if loc, err := time.LoadLocation(o.TimeZone); err == nil {
+	if loc, err := zoneNamed(o.TimeZone); err == nil {
 		return loc
 	}
-	loc, _ := time.LoadLocation("Europe/Amsterdam")
+	loc, _ := zoneNamed("Europe/Amsterdam")
 	return loc
+}
+
+// loadedZones holds each time zone read once: reading one parses a file of
+// the zone database, which pages did on every request.
+var loadedZones sync.Map
+
+// zoneNamed is time.LoadLocation, read once per zone.
+func zoneNamed(name string) (*time.Location, error) {
+	if loc, ok := loadedZones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	loadedZones.Store(name, loc)
+	return loc, nil
 }
 
 // UpdateOrganisation saves new settings; admins only.
