@@ -209,7 +209,7 @@ func PoolPostgres(db *gorm.DB) error {
 		return err
 	}
 	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetMaxIdleConns(20) // as many as may be open: a report's parallel queries reuse them
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return nil
 }
