@@ -121,7 +121,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	if h.Live, err = newLiveHub(db, log); err != nil {
 		return nil, err
 	}
-	jobRuns, err := metrics(e, db)
+	jobRuns, err := metrics(e, db, cfg.MetricsToken)
 	if err != nil {
 		return nil, err
 	}

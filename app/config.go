@@ -42,6 +42,7 @@ type Config struct {
 	RetentionMonths  int           `env:"RETENTION_MONTHS" default:"3" desc:"months after a group closes that its confidential text is deleted"`
 	TrustedProxies   string        `env:"TRUSTED_PROXIES" default:"" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted"`
 	LogLevel         string        `env:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	MetricsToken     string        `env:"METRICS_TOKEN" default:"" desc:"bearer token a Prometheus scraper sends to /metrics (Authorization: Bearer …); empty: /metrics is off"`
 }
 
 // Field describes one configuration variable.

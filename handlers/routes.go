@@ -19,6 +19,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
+	e.Use(handleErrors)
 	e.Use(middleware.Recover())
 	e.Use(h.requestInfo)
 	e.Use(h.securityHeaders)
@@ -225,6 +226,19 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	apiIn.POST("/groups/:id/cases", h.apiSubmitCase, h.allow(models.GroupMember, "id"), h.idempotent)
 	apiIn.GET("/cases/:id", h.apiCase, h.allow(models.CaseRead, "id"))
 	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
+}
+
+// handleErrors turns a returned error into its response right here, so the
+// request log and the metrics around it see the status actually sent (a
+// refused request is a 404 there, not a 200 in the log and a 500 in the
+// metrics).
+func handleErrors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		return nil
+	}
 }
 
 // requestLogger logs each request by its route pattern, never its URL, so
