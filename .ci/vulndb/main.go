@@ -1,0 +1,144 @@
+// Command vulndb builds a Go vulnerability database that govulncheck reads
+// with -db file://DIR from the OSV entries of the golang.org/x/vulndb
+// module (data/osv), for machines that cannot reach the database online.
+// The module keeps its entries in the older OSV layout ("package" and
+// "imports"); they are written in the layout the database serves ("module"
+// and "packages").
+//
+//	go run ./.ci/vulndb SRC_OSV_DIR OUT_DIR
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+type entry struct {
+	ID       string    `json:"id"`
+	Modified time.Time `json:"modified"`
+	Aliases  []string  `json:"aliases,omitempty"`
+	Affected []struct {
+		Module struct {
+			Path string `json:"path"`
+		} `json:"module"`
+	} `json:"affected"`
+}
+
+type moduleVuln struct {
+	ID       string    `json:"id"`
+	Modified time.Time `json:"modified"`
+}
+
+type module struct {
+	Path  string       `json:"path"`
+	Vulns []moduleVuln `json:"vulns"`
+}
+
+type vuln struct {
+	ID       string    `json:"id"`
+	Modified time.Time `json:"modified"`
+	Aliases  []string  `json:"aliases,omitempty"`
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: vulndb SRC_OSV_DIR OUT_DIR")
+		os.Exit(2)
+	}
+	if err := build(os.Args[1], os.Args[2]); err != nil {
+		fmt.Fprintln(os.Stderr, "vulndb:", err)
+		os.Exit(1)
+	}
+}
+
+func build(src, out string) error {
+	files, err := filepath.Glob(filepath.Join(src, "GO-*.json"))
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no OSV entries in %s", src)
+	}
+	for _, dir := range []string{"ID", "index"} {
+		if err := os.MkdirAll(filepath.Join(out, dir), 0o755); err != nil {
+			return err
+		}
+	}
+	modules := map[string][]moduleVuln{}
+	var vulns []vuln
+	var newest time.Time
+	for _, f := range files {
+		data, err := os.ReadFile(f) // #nosec G304 -- the CI's own module cache
+		if err != nil {
+			return err
+		}
+		if data, err = served(data); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		var e entry
+		if err := json.Unmarshal(data, &e); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if e.Modified.After(newest) {
+			newest = e.Modified
+		}
+		vulns = append(vulns, vuln{ID: e.ID, Modified: e.Modified, Aliases: e.Aliases})
+		seen := map[string]bool{}
+		for _, a := range e.Affected {
+			if p := a.Module.Path; p != "" && !seen[p] {
+				seen[p] = true
+				modules[p] = append(modules[p], moduleVuln{ID: e.ID, Modified: e.Modified})
+			}
+		}
+		if err := os.WriteFile(filepath.Join(out, "ID", e.ID+".json"), data, 0o644); err != nil { // #nosec G306 -- public data
+			return err
+		}
+	}
+	var mods []module
+	for p, vs := range modules {
+		mods = append(mods, module{Path: p, Vulns: vs})
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].Path < mods[j].Path })
+	sort.Slice(vulns, func(i, j int) bool { return vulns[i].ID < vulns[j].ID })
+	for name, v := range map[string]any{"modules.json": mods, "vulns.json": vulns, "db.json": map[string]time.Time{"modified": newest}} {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(out, "index", name), data, 0o644); err != nil { // #nosec G306 -- public data
+			return err
+		}
+	}
+	fmt.Printf("%d entries, %d modules\n", len(vulns), len(mods))
+	return nil
+}
+
+// served rewrites an entry of the older layout into the served one.
+func served(data []byte) ([]byte, error) {
+	var e map[string]any
+	if err := json.Unmarshal(data, &e); err != nil {
+		return nil, err
+	}
+	affected, _ := e["affected"].([]any)
+	for _, a := range affected {
+		a, ok := a.(map[string]any)
+		if !ok {
+			continue
+		}
+		if pkg, ok := a["package"].(map[string]any); ok {
+			a["module"] = map[string]any{"path": pkg["name"], "ecosystem": pkg["ecosystem"]}
+			delete(a, "package")
+		}
+		if es, ok := a["ecosystem_specific"].(map[string]any); ok {
+			if imports, ok := es["imports"]; ok {
+				es["packages"] = imports
+				delete(es, "imports")
+			}
+		}
+	}
+	return json.Marshal(e)
+}
