@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
@@ -129,6 +131,16 @@ type View struct {
 // T translates a message id; kv are alternating placeholder names and values.
 func (v View) T(id string, kv ...any) string {
 	return v.catalog.T(v.Lang, id, pairs(kv...))
+}
+
+// Decimal writes x with places decimals as the page's language writes
+// numbers: "2,5" in Dutch, "2.5" in English.
+func (v View) Decimal(x float64, places int) string {
+	tag := language.English
+	if v.Lang == "nl" {
+		tag = language.Dutch
+	}
+	return message.NewPrinter(tag).Sprintf("%.*f", places, x)
 }
 
 // Err returns the translated error of a field, or "".
@@ -341,9 +353,12 @@ func (h *Handlers) ruleMessages(lang string, results []models.RuleResult) []Rule
 		m := RuleMessage{Rule: string(r.Rule), Severity: string(r.Severity),
 			Title: h.Catalog.T(lang, "rule."+string(r.Rule)+".title", nil)}
 		for _, f := range r.Findings {
-			m.Findings = append(m.Findings, h.Catalog.T(lang, "rule."+string(r.Rule)+"."+string(f.Severity),
-				map[string]any{"People": joinNames(lang, f.People), "Subject": f.Subject,
-					"Min": models.MinMentees, "Max": models.MaxMentees}))
+			data := map[string]any{"People": joinNames(lang, f.People), "Subject": f.Subject,
+				"Min": models.MinMentees, "Max": models.MaxMentees}
+			if n, err := strconv.Atoi(f.Subject); err == nil {
+				data["Count"] = n // a number of people chooses the plural form
+			}
+			m.Findings = append(m.Findings, h.Catalog.T(lang, "rule."+string(r.Rule)+"."+string(f.Severity), data))
 		}
 		out[i] = m
 	}
