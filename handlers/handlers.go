@@ -133,6 +133,17 @@ func (v View) T(id string, kv ...any) string {
 	return v.catalog.T(v.Lang, id, pairs(kv...))
 }
 
+// AuditSubject names the kind of record an audit line is about ("Groep"
+// for group.content, a permission that names its record kind first), or
+// returns s when it has no name.
+func (v View) AuditSubject(s string) string {
+	kind, _, _ := strings.Cut(s, ".")
+	if id := "finish.audit.kind." + kind; v.catalog != nil && v.catalog.Has(v.Lang, id) {
+		return v.catalog.T(v.Lang, id, nil)
+	}
+	return s
+}
+
 // Decimal writes x with places decimals as the page's language writes
 // numbers: "2,5" in Dutch, "2.5" in English.
 func (v View) Decimal(x float64, places int) string {
@@ -344,6 +355,8 @@ type RuleMessage struct {
 	Severity string
 	Title    string
 	Findings []string
+	// Said is the severity in words, for screen readers ("voldaan").
+	Said string `json:"-"`
 }
 
 // ruleMessages puts rule results into words in lang.
@@ -351,7 +364,8 @@ func (h *Handlers) ruleMessages(lang string, results []models.RuleResult) []Rule
 	out := make([]RuleMessage, len(results))
 	for i, r := range results {
 		m := RuleMessage{Rule: string(r.Rule), Severity: string(r.Severity),
-			Title: h.Catalog.T(lang, "rule."+string(r.Rule)+".title", nil)}
+			Title: h.Catalog.T(lang, "rule."+string(r.Rule)+".title", nil),
+			Said:  h.Catalog.T(lang, "finish.severity."+string(r.Severity), nil)}
 		for _, f := range r.Findings {
 			data := map[string]any{"People": joinNames(lang, f.People), "Subject": f.Subject,
 				"Min": models.MinMentees, "Max": models.MaxMentees}

@@ -102,6 +102,11 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 		}
 	}
 	s, err := loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message without plural forms reads the same for every count.
+		cfg.PluralCount = nil
+		s, err = loc.Localize(cfg)
+	}
 	if err != nil {
 		return id
 	}

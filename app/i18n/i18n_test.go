@@ -29,6 +29,10 @@ func TestPluralForms(t *testing.T) {
 			t.Errorf("%s %v: %q, want %q", c.lang, c.count, got, c.want)
 		}
 	}
+	// A message without plural forms is used as it is, whatever the count.
+	if got := cat.T("nl", "todo.cases", map[string]any{"Count": 1}); got == "todo.cases" {
+		t.Error("a count broke a message without plural forms")
+	}
 	if got := cat.T("nl", "series.kept", map[string]any{"Count": 1}); got[:26] != "1 bijeenkomst blijft zoals" {
 		t.Errorf("series.kept: %q", got)
 	}
