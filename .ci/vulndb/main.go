@@ -1,9 +1,6 @@
 // Command vulndb builds a Go vulnerability database that govulncheck reads
 // with -db file://DIR from the OSV entries of the golang.org/x/vulndb
 // module (data/osv), for machines that cannot reach the database online.
-// The module keeps its entries in the older OSV layout ("package" and
-// "imports"); they are written in the layout the database serves ("module"
-// and "packages").
 //
 //	go run ./.ci/vulndb SRC_OSV_DIR OUT_DIR
 package main
@@ -22,9 +19,9 @@ type entry struct {
 	Modified time.Time `json:"modified"`
 	Aliases  []string  `json:"aliases,omitempty"`
 	Affected []struct {
-		Module struct {
-			Path string `json:"path"`
-		} `json:"module"`
+		Package struct {
+			Name string `json:"name"` // the module path; stdlib and toolchain for Go itself
+		} `json:"package"`
 	} `json:"affected"`
 }
 
@@ -76,9 +73,6 @@ func build(src, out string) error {
 		if err != nil {
 			return err
 		}
-		if data, err = served(data); err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
 		var e entry
 		if err := json.Unmarshal(data, &e); err != nil {
 			return fmt.Errorf("%s: %w", f, err)
@@ -89,7 +83,7 @@ func build(src, out string) error {
 		vulns = append(vulns, vuln{ID: e.ID, Modified: e.Modified, Aliases: e.Aliases})
 		seen := map[string]bool{}
 		for _, a := range e.Affected {
-			if p := a.Module.Path; p != "" && !seen[p] {
+			if p := a.Package.Name; p != "" && !seen[p] {
 				seen[p] = true
 				modules[p] = append(modules[p], moduleVuln{ID: e.ID, Modified: e.Modified})
 			}
@@ -115,30 +109,4 @@ func build(src, out string) error {
 	}
 	fmt.Printf("%d entries, %d modules\n", len(vulns), len(mods))
 	return nil
-}
-
-// served rewrites an entry of the older layout into the served one.
-func served(data []byte) ([]byte, error) {
-	var e map[string]any
-	if err := json.Unmarshal(data, &e); err != nil {
-		return nil, err
-	}
-	affected, _ := e["affected"].([]any)
-	for _, a := range affected {
-		a, ok := a.(map[string]any)
-		if !ok {
-			continue
-		}
-		if pkg, ok := a["package"].(map[string]any); ok {
-			a["module"] = map[string]any{"path": pkg["name"], "ecosystem": pkg["ecosystem"]}
-			delete(a, "package")
-		}
-		if es, ok := a["ecosystem_specific"].(map[string]any); ok {
-			if imports, ok := es["imports"]; ok {
-				es["packages"] = imports
-				delete(es, "imports")
-			}
-		}
-	}
-	return json.Marshal(e)
 }
