@@ -43,6 +43,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/static/:file", h.static)
+	e.GET("/favicon.ico", h.favicon)
 
 	web := e.Group("", h.authenticate, h.chooseLanguage, h.requireSetup)
 	web.GET("/setup", h.setupPage)
