@@ -4,10 +4,12 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"testing"
 
+	"crossmentor/app/apptest"
 	"crossmentor/templates"
 )
 
@@ -65,5 +67,17 @@ func TestFavicon(t *testing.T) {
 	}
 	if r := c.Get("/favicon.ico"); r.Status != http.StatusOK || !contains(r.Body, "<svg") {
 		t.Errorf("/favicon.ico: %d", r.Status)
+	}
+}
+
+// TestWrongPasswordSaysSo: a wrong password says that the address or the
+// password is wrong, not that fields are filled in wrongly.
+func TestWrongPasswordSaysSo(t *testing.T) {
+	_, _, srv := demo(t)
+	c := apptest.NewClient(t, srv)
+	c.Get("/signin")
+	r := c.PostForm("/signin", url.Values{"email": {"mentee@demo.test"}, "password": {"fout wachtwoord"}})
+	if !contains(r.Body, "E-mailadres of wachtwoord klopt niet.") || contains(r.Body, "Niet alles is goed ingevuld") {
+		t.Errorf("wrong password: %d", r.Status)
 	}
 }
