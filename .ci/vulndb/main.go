@@ -3,11 +3,20 @@
 // module (data/osv), for machines that cannot reach the database online.
 //
 //	go run ./.ci/vulndb SRC_OSV_DIR OUT_DIR
+//
+// With -check it reads govulncheck's JSON output (-format json) on standard
+// input and fails when code calls a vulnerable function that a released
+// version fixes; advisories without a fixed version are listed, since no
+// upgrade can remove them.
+//
+//	govulncheck -db file://DIR -format json ./... | go run ./.ci/vulndb -check
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,6 +51,13 @@ type vuln struct {
 }
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "-check" {
+		if err := check(os.Stdin); err != nil {
+			fmt.Fprintln(os.Stderr, "vulndb:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) != 3 {
 		fmt.Fprintln(os.Stderr, "usage: vulndb SRC_OSV_DIR OUT_DIR")
 		os.Exit(2)
@@ -108,5 +124,49 @@ func build(src, out string) error {
 		}
 	}
 	fmt.Printf("%d entries, %d modules\n", len(vulns), len(mods))
+	return nil
+}
+
+// check reads govulncheck's JSON stream and judges the findings whose
+// trace reaches a function (called, not merely imported or required).
+func check(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	fixable, unfixed := map[string]string{}, map[string]bool{}
+	for {
+		var msg struct {
+			Finding *struct {
+				OSV          string `json:"osv"`
+				FixedVersion string `json:"fixed_version"`
+				Trace        []struct {
+					Module   string `json:"module"`
+					Function string `json:"function"`
+				} `json:"trace"`
+			} `json:"finding"`
+		}
+		if err := dec.Decode(&msg); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return err
+		}
+		f := msg.Finding
+		if f == nil || len(f.Trace) == 0 || f.Trace[0].Function == "" {
+			continue
+		}
+		if f.FixedVersion != "" {
+			fixable[f.OSV] = f.Trace[0].Module + " " + f.FixedVersion
+		} else {
+			unfixed[f.OSV+" ("+f.Trace[0].Module+")"] = true
+		}
+	}
+	for id := range unfixed {
+		fmt.Println("called, no fixed version released:", id)
+	}
+	for id, fix := range fixable {
+		fmt.Println("called, fixed in", fix+":", id)
+	}
+	if len(fixable) > 0 {
+		return fmt.Errorf("%d vulnerabilities the code calls have a fix: upgrade", len(fixable))
+	}
+	fmt.Printf("no called vulnerability has a fix to apply (%d without a released fix)\n", len(unfixed))
 	return nil
 }
