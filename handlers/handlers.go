@@ -183,11 +183,8 @@ func (v View) Date(d models.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	months := [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-	if v.Lang == "nl" {
-		months = [12]string{"jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
-	}
-	return strconv.Itoa(d.Day()) + " " + months[d.Month()-1] + " " + strconv.Itoa(d.Year())
+	month := v.T("finish.date.month." + strconv.Itoa(int(d.Month())))
+	return strconv.Itoa(d.Day()) + " " + month + " " + strconv.Itoa(d.Year())
 }
 
 // Today is the organisation's current date.
@@ -201,10 +198,7 @@ func (v View) LocalDate(t time.Time) models.Date { return models.DateOf(t.In(v.Z
 
 // Weekday names a day of the week in the page's language.
 func (v View) Weekday(d time.Weekday) string {
-	if v.Lang == "nl" {
-		return [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}[d]
-	}
-	return d.String()
+	return v.T("finish.weekday." + strconv.Itoa(int(d)))
 }
 
 // When writes an instant as day, date and local time: "maandag 11 jan. 2027, 14:00".
@@ -367,7 +361,7 @@ func (h *Handlers) ruleMessages(lang string, results []models.RuleResult) []Rule
 			Title: h.Catalog.T(lang, "rule."+string(r.Rule)+".title", nil),
 			Said:  h.Catalog.T(lang, "finish.severity."+string(r.Severity), nil)}
 		for _, f := range r.Findings {
-			data := map[string]any{"People": joinNames(lang, f.People), "Subject": f.Subject,
+			data := map[string]any{"People": joinNames(h.Catalog, lang, f.People), "Subject": f.Subject,
 				"Min": models.MinMentees, "Max": models.MaxMentees}
 			if n, err := strconv.Atoi(f.Subject); err == nil {
 				data["Count"] = n // a number of people chooses the plural form
@@ -392,11 +386,8 @@ func (h *Handlers) violationMessages(lang string, rv *models.RuleViolation) []Ru
 }
 
 // joinNames lists names as "A, B and C" in lang.
-func joinNames(lang string, names []string) string {
-	and := " en "
-	if lang == "en" {
-		and = " and "
-	}
+func joinNames(cat *i18n.Catalog, lang string, names []string) string {
+	and := " " + cat.T(lang, "finish.list.and", nil) + " "
 	switch len(names) {
 	case 0:
 		return ""
