@@ -1,5 +1,5 @@
 # Build a static binary, then run it as an unprivileged user on a minimal base.
-FROM golang:1.26-bookworm AS build
+FROM golang:1.26.11-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

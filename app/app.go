@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -121,7 +123,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	if h.Live, err = newLiveHub(db, log); err != nil {
 		return nil, err
 	}
-	jobRuns, err := metrics(e, db)
+	jobRuns, err := metrics(e, db, cfg.MetricsToken)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +225,7 @@ func (a *App) Serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Log.Info("serving", "addr", ln.Addr().String(), "database", a.DB.Dialector.Name())
+	a.Log.Info("crossmentor is running: open "+a.Config.BaseURL, "addr", ln.Addr().String(), "database", a.DB.Dialector.Name(), "version", a.Handlers.Version)
 	defer a.enqueuer.Close()
 	if a.Jobs != nil {
 		if err := a.Jobs.Start(ctx); err != nil {
@@ -251,9 +253,24 @@ func (a *App) Serve(ctx context.Context) error {
 	return nil
 }
 
-// NewLogger returns the JSON logger at the configured level.
-func NewLogger(cfg Config, w interface{ Write([]byte) (int, error) }) *slog.Logger {
+// NewLogger returns the logger at the configured level: JSON lines, or
+// text for people when so set or (auto) when w is a terminal.
+func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" || cfg.LogFormat == "auto" && isTerminal(w) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

@@ -42,6 +42,8 @@ type Config struct {
 	RetentionMonths  int           `env:"RETENTION_MONTHS" default:"3" desc:"months after a group closes that its confidential text is deleted"`
 	TrustedProxies   string        `env:"TRUSTED_PROXIES" default:"" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted"`
 	LogLevel         string        `env:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
+	LogFormat        string        `env:"LOG_FORMAT" default:"auto" desc:"log lines as json, or text for people; auto: text on a terminal, json otherwise"`
+	MetricsToken     string        `env:"METRICS_TOKEN" default:"" desc:"bearer token a Prometheus scraper sends to /metrics (Authorization: Bearer …); empty: /metrics is off"`
 }
 
 // Field describes one configuration variable.
@@ -143,6 +145,11 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("%sLOG_LEVEL: want debug, info, warn or error, got %q", EnvPrefix, c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "auto", "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("%sLOG_FORMAT: want auto, json or text, got %q", EnvPrefix, c.LogFormat))
 	}
 	return errors.Join(errs...)
 }

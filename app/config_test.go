@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"os"
@@ -79,5 +80,24 @@ func TestBadSMTPSettings(t *testing.T) {
 		if !strings.Contains(a.Handlers.MailProblem, "SMTP_URL") {
 			t.Fatalf("%q: problem shown to admins: %q", bad, a.Handlers.MailProblem)
 		}
+	}
+}
+
+// TestLogFormat: text for people when set so, JSON otherwise (also with
+// auto when the output is no terminal); an unknown format is refused.
+func TestLogFormat(t *testing.T) {
+	for format, want := range map[string]string{"text": "level=INFO msg=hello", "json": `"msg":"hello"`, "auto": `"msg":"hello"`} {
+		cfg, err := app.LoadConfig(func(name string) (string, bool) { return format, name == app.EnvPrefix+"LOG_FORMAT" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		app.NewLogger(cfg, &buf).Info("hello")
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("%s: %s", format, buf.String())
+		}
+	}
+	if _, err := app.LoadConfig(func(name string) (string, bool) { return "xml", name == app.EnvPrefix+"LOG_FORMAT" }); err == nil {
+		t.Error("LOG_FORMAT=xml accepted")
 	}
 }

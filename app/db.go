@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -76,8 +78,18 @@ func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 // gorm's dbresolver routes each statement; code keeps passing the one
 // *gorm.DB around. A read inside a transaction stays on the transaction's
 // (writer) connection, so it sees its own writes.
+//
+// The database and its -wal and -shm files are readable by the app's user
+// alone (0600), and SQLite's temporary files (large sorts, VACUUM) go to
+// the folder tmp beside the database, not to /tmp, which may be read-only
+// or shared.
 func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
-	base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	tmp, err := privateFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=" + url.QueryEscape("temp_store_directory('"+strings.ReplaceAll(tmp, "'", "''")+"')")
 	dsn := base + "&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
 	writer, err := sql.Open(sqlite.DriverName, dsn)
 	if err != nil {
@@ -108,6 +120,33 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// privateFiles makes the database file (creating it when missing) and its
+// -wal and -shm files 0600, SQLite giving new -wal and -shm files the mode
+// of the database, and returns the folder for SQLite's temporary files.
+func privateFiles(path string) (string, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) // #nosec G304 -- the configured data folder
+	if err != nil {
+		return "", fmt.Errorf("open SQLite: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("open SQLite: %w", err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("make %s private: %w", filepath.Base(p), err)
+		}
+	}
+	tmp := filepath.Join(filepath.Dir(path), "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return "", fmt.Errorf("create SQLite's temporary folder: %w", err)
+	}
+	abs, err := filepath.Abs(tmp)
+	if err != nil {
+		return "", err
+	}
+	return abs, nil
 }
 
 // SQLiteWriters is the size of the embedded database's writer pool: one,

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/subtle"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo-contrib/echoprometheus"
@@ -14,10 +17,11 @@ import (
 )
 
 // metrics registers the app's Prometheus metrics in a registry of its own
-// and serves them at /metrics: HTTP requests by route pattern and status
+// and serves them at /metrics to a scraper that sends token as a bearer
+// token (with no token, /metrics is off): HTTP requests by route pattern and status
 // (never the URL of an unknown path), the mail queue, job runs, the
 // database pool and the Go runtime. No label holds personal data.
-func metrics(e *echo.Echo, db *gorm.DB) (*prometheus.CounterVec, error) {
+func metrics(e *echo.Echo, db *gorm.DB, token string) (*prometheus.CounterVec, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if sqlDB, err := db.DB(); err == nil {
@@ -36,8 +40,28 @@ func metrics(e *echo.Echo, db *gorm.DB) (*prometheus.CounterVec, error) {
 		return nil, err
 	}
 	e.Use(mw)
-	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
+	serve := echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg})
+	e.GET("/metrics", func(c echo.Context) error {
+		if token == "" {
+			return echo.ErrNotFound
+		}
+		if !bearerIs(c.Request().Header.Get(echo.HeaderAuthorization), token) {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="metrics"`)
+			return echo.NewHTTPError(http.StatusUnauthorized)
+		}
+		return serve(c)
+	})
 	return jobRuns, nil
+}
+
+// bearerIs reports, in constant time, whether an Authorization header
+// carries token as its bearer token.
+func bearerIs(header, token string) bool {
+	const prefix = "Bearer "
+	if len(header) < len(prefix) || !strings.EqualFold(header[:len(prefix)], prefix) {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(header[len(prefix):]), []byte(token)) == 1
 }
 
 // queueCollector counts the mail queue at each scrape.

@@ -45,11 +45,7 @@ func pointText(p models.ChartPoint, percent bool) string {
 
 // monthLabel is a short month name in the page's language.
 func monthLabel(v View, d models.Date) string {
-	months := [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-	if v.Lang == "nl" {
-		months = [12]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
-	}
-	return months[d.Month()-1]
+	return v.T(fmt.Sprintf("finish.chart.month.%d", d.Month()))
 }
 
 // renderChart draws a monthly bar chart as SVG: one bar per series per

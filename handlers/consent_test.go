@@ -91,3 +91,39 @@ func TestConsent(t *testing.T) {
 		}
 	}
 }
+
+// TestConsentRecipientsInALargeOrganisation: past the select limit the
+// share form lists only the people close to the mentee (their manager, the
+// mentors and members of their groups) and takes anyone else's email
+// address; an address that names nobody is a field error, nothing stored.
+func TestConsentRecipientsInALargeOrganisation(t *testing.T) {
+	a, db, srv := demo(t)
+	a.Handlers.SelectLimit = 3
+	a.Handlers.Now = func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+	sanne := as(t, srv, "mentee@demo.test")
+	page := sanne.Get("/consents")
+	if page.Status != http.StatusOK || !contains(page.Body, `name="recipient_email"`) {
+		t.Fatalf("no email field past the limit: %d", page.Status)
+	}
+	if contains(page.Body, "Pieter Hendriks") {
+		t.Error("someone outside Sanne's groups is listed")
+	}
+	form := url.Values{"recipient_id": {""}, "recipient_email": {"niemand@demo.test"}, "purpose": {"Overleg"},
+		"until": {"2026-12-31"}, "text": {"Kort verslag"}, "agreed": {"true"}}
+	before := count(t, db, &models.Consent{})
+	if r := sanne.PostForm("/consents", form); r.Status != http.StatusUnprocessableEntity || !contains(r.Body, `href="#recipient_id"`) {
+		t.Fatalf("unknown address: %d", r.Status)
+	}
+	if count(t, db, &models.Consent{}) != before {
+		t.Fatal("a refused consent was stored")
+	}
+	form.Set("recipient_email", "pieter.hendriks@demo.test")
+	if r := sanne.PostForm("/consents", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("grant by address: %d", r.Status)
+	}
+	var c models.Consent
+	db.Order("id DESC").First(&c)
+	if c.RecipientID != personID(t, db, "pieter.hendriks@demo.test") || !strings.Contains(c.Wording, "Pieter Hendriks") {
+		t.Fatalf("stored for %d: %q", c.RecipientID, c.Wording)
+	}
+}

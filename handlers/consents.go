@@ -9,7 +9,7 @@ import (
 // consentsData is the page where a mentee shares a text and sees what they shared.
 type consentsData struct {
 	Consents   []models.ConsentRow
-	Recipients []models.PersonChoice
+	Recipients recipientPicker
 	Goals      []models.GoalRow
 	Today      models.Date
 }
@@ -21,7 +21,7 @@ func (h *Handlers) consentsPage(c echo.Context, form models.ConsentInput, err er
 	if data.Consents, lerr = models.OwnConsents(ctx, h.DB, v); lerr != nil {
 		return lerr
 	}
-	if data.Recipients, lerr = models.ConsentRecipients(ctx, h.DB, v); lerr != nil {
+	if data.Recipients, lerr = h.recipients(c, form.RecipientID); lerr != nil {
 		return lerr
 	}
 	goals, lerr := models.ListGoals(ctx, h.DB, v, 0)
@@ -36,6 +36,24 @@ func (h *Handlers) consentsPage(c echo.Context, form models.ConsentInput, err er
 	return h.formPage(c, err, "consents", "consents.title", form, data)
 }
 
+// recipientPicker is what the recipient_picker partial renders: a select
+// of the people listed and, when that is not everyone, an email field.
+type recipientPicker struct {
+	People   []models.PersonChoice
+	Complete bool
+	Chosen   uint
+}
+
+// recipients lists whom the viewer can pick to share a text with.
+func (h *Handlers) recipients(c echo.Context, chosen uint) (recipientPicker, error) {
+	limit := h.SelectLimit
+	if limit <= 0 {
+		limit = models.DefaultSelectLimit
+	}
+	people, complete, err := models.ConsentRecipients(c.Request().Context(), h.DB, mustViewer(c), limit)
+	return recipientPicker{People: people, Complete: complete, Chosen: chosen}, err
+}
+
 // listConsents shows what the viewer shared and the form to share.
 func (h *Handlers) listConsents(c echo.Context) error {
 	return h.consentsPage(c, models.ConsentInput{Until: h.today(c).AddMonths(1).String()}, nil)
@@ -48,12 +66,8 @@ func (h *Handlers) grantConsent(c echo.Context) error {
 	if err == nil {
 		ctx, v := c.Request().Context(), mustViewer(c)
 		name := ""
-		if people, perr := models.ConsentRecipients(ctx, h.DB, v); perr == nil {
-			for _, p := range people {
-				if p.ID == in.RecipientID {
-					name = p.Name
-				}
-			}
+		if p, perr := models.PersonName(ctx, h.DB, in.RecipientID); perr == nil && in.RecipientID != v.PersonID {
+			name = p
 		}
 		until, _ := models.ParseDate(in.Until)
 		view := h.view(c, "", nil)

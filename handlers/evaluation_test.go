@@ -66,7 +66,7 @@ func TestEvaluationVisibility(t *testing.T) {
 	answer(t, db, "jesse.vos@demo.test", "Groep Zuid", [4]int{2, 3, 4, 5}, "")
 	// Five answers, but the round is still open: the mentor sees no means,
 	// so the means after five and after six answers can never be compared.
-	if page := pieter.Get("/evaluations"); contains(page.Body, "2.4") || !contains(page.Body, "uitslag vanaf 2027-04-01") {
+	if page := pieter.Get("/evaluations"); contains(page.Body, "2,4") || !contains(page.Body, "uitslag vanaf 2027-04-01") {
 		t.Error("the mentor sees means before the round closed")
 	}
 	ctx := t.Context()
@@ -95,8 +95,8 @@ func TestEvaluationVisibility(t *testing.T) {
 	a.Handlers.Now = func() time.Time { return time.Date(2027, 4, 1, 9, 0, 0, 0, time.UTC) }
 	pieter = as(t, srv, "pieter.hendriks@demo.test") // a fresh session at the new time
 	page = pieter.Get("/evaluations")
-	// Means of (4,5,3,4) and four times (2,3,4,5): 2.4, 3.4, 3.8, 4.8.
-	for _, want := range []string{"2.4", "3.4", "3.8", "4.8", "5–9 antwoorden"} {
+	// Means of (4,5,3,4) and four times (2,3,4,5): 2,4, 3,4, 3,8, 4,8 (a Dutch page).
+	for _, want := range []string{"2,4", "3,4", "3,8", "4,8", "5–9 antwoorden"} {
 		if !contains(page.Body, want) {
 			t.Errorf("the mentor's page lacks %s", want)
 		}
@@ -112,7 +112,7 @@ func TestEvaluationVisibility(t *testing.T) {
 	if err := db.Where("group_id = ? AND person_id = ?", zuid, personID(t, db, "jesse.vos@demo.test")).Delete(&models.EvaluationAnswer{}).Error; err != nil {
 		t.Fatal(err)
 	}
-	if again := pieter.Get("/evaluations"); !contains(again.Body, "2.4") || !contains(again.Body, "4.8") {
+	if again := pieter.Get("/evaluations"); !contains(again.Body, "2,4") || !contains(again.Body, "4,8") {
 		t.Error("the frozen means changed after an answer was removed")
 	}
 	closed := models.NewDate(2027, 4, 1)

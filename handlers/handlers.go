@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	"gorm.io/gorm"
 
 	"crossmentor/app/i18n"
@@ -131,6 +133,27 @@ func (v View) T(id string, kv ...any) string {
 	return v.catalog.T(v.Lang, id, pairs(kv...))
 }
 
+// AuditSubject names the kind of record an audit line is about ("Groep"
+// for group.content, a permission that names its record kind first), or
+// returns s when it has no name.
+func (v View) AuditSubject(s string) string {
+	kind, _, _ := strings.Cut(s, ".")
+	if id := "finish.audit.kind." + kind; v.catalog != nil && v.catalog.Has(v.Lang, id) {
+		return v.catalog.T(v.Lang, id, nil)
+	}
+	return s
+}
+
+// Decimal writes x with places decimals as the page's language writes
+// numbers: "2,5" in Dutch, "2.5" in English.
+func (v View) Decimal(x float64, places int) string {
+	tag := language.English
+	if v.Lang == "nl" {
+		tag = language.Dutch
+	}
+	return message.NewPrinter(tag).Sprintf("%.*f", places, x)
+}
+
 // Err returns the translated error of a field, or "".
 func (v View) Err(field string) string { return v.Errors[field] }
 
@@ -160,11 +183,8 @@ func (v View) Date(d models.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	months := [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-	if v.Lang == "nl" {
-		months = [12]string{"jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
-	}
-	return strconv.Itoa(d.Day()) + " " + months[d.Month()-1] + " " + strconv.Itoa(d.Year())
+	month := v.T("finish.date.month." + strconv.Itoa(int(d.Month())))
+	return strconv.Itoa(d.Day()) + " " + month + " " + strconv.Itoa(d.Year())
 }
 
 // Today is the organisation's current date.
@@ -178,10 +198,7 @@ func (v View) LocalDate(t time.Time) models.Date { return models.DateOf(t.In(v.Z
 
 // Weekday names a day of the week in the page's language.
 func (v View) Weekday(d time.Weekday) string {
-	if v.Lang == "nl" {
-		return [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}[d]
-	}
-	return d.String()
+	return v.T("finish.weekday." + strconv.Itoa(int(d)))
 }
 
 // When writes an instant as day, date and local time: "maandag 11 jan. 2027, 14:00".
@@ -332,6 +349,8 @@ type RuleMessage struct {
 	Severity string
 	Title    string
 	Findings []string
+	// Said is the severity in words, for screen readers ("voldaan").
+	Said string `json:"-"`
 }
 
 // ruleMessages puts rule results into words in lang.
@@ -339,11 +358,15 @@ func (h *Handlers) ruleMessages(lang string, results []models.RuleResult) []Rule
 	out := make([]RuleMessage, len(results))
 	for i, r := range results {
 		m := RuleMessage{Rule: string(r.Rule), Severity: string(r.Severity),
-			Title: h.Catalog.T(lang, "rule."+string(r.Rule)+".title", nil)}
+			Title: h.Catalog.T(lang, "rule."+string(r.Rule)+".title", nil),
+			Said:  h.Catalog.T(lang, "finish.severity."+string(r.Severity), nil)}
 		for _, f := range r.Findings {
-			m.Findings = append(m.Findings, h.Catalog.T(lang, "rule."+string(r.Rule)+"."+string(f.Severity),
-				map[string]any{"People": joinNames(lang, f.People), "Subject": f.Subject,
-					"Min": models.MinMentees, "Max": models.MaxMentees}))
+			data := map[string]any{"People": joinNames(h.Catalog, lang, f.People), "Subject": f.Subject,
+				"Min": models.MinMentees, "Max": models.MaxMentees}
+			if n, err := strconv.Atoi(f.Subject); err == nil {
+				data["Count"] = n // a number of people chooses the plural form
+			}
+			m.Findings = append(m.Findings, h.Catalog.T(lang, "rule."+string(r.Rule)+"."+string(f.Severity), data))
 		}
 		out[i] = m
 	}
@@ -363,11 +386,8 @@ func (h *Handlers) violationMessages(lang string, rv *models.RuleViolation) []Ru
 }
 
 // joinNames lists names as "A, B and C" in lang.
-func joinNames(lang string, names []string) string {
-	and := " en "
-	if lang == "en" {
-		and = " and "
-	}
+func joinNames(cat *i18n.Catalog, lang string, names []string) string {
+	and := " " + cat.T(lang, "finish.list.and", nil) + " "
 	switch len(names) {
 	case 0:
 		return ""

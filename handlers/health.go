@@ -36,6 +36,16 @@ func (h *Handlers) static(c echo.Context) error {
 	return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), b)
 }
 
+// favicon answers browsers that ask for /favicon.ico with the app's icon.
+func (h *Handlers) favicon(c echo.Context) error {
+	b, err := fs.ReadFile(h.Renderer.fsys, "static/favicon.svg")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.Blob(http.StatusOK, "image/svg+xml", b)
+}
+
 // openAPI serves the OpenAPI 3 document of /api/v1.
 func (h *Handlers) openAPI(c echo.Context) error {
 	doc, err := fs.ReadFile(h.Files, "api/openapi.yaml")

@@ -75,7 +75,7 @@ func TestImportPeople(t *testing.T) {
 	if r.Status != http.StatusOK {
 		t.Fatalf("preview: %d %s", r.Status, r.Body)
 	}
-	for _, want := range []string{"Nieuw: 2", "ongewijzigd: 1", "geweigerd: 3", "geen geldig e-mailadres", "staat al eerder in de file", "leidinggevende onbekend"} {
+	for _, want := range []string{"Nieuw: 2", "ongewijzigd: 1", "geweigerd: 3", "geen geldig e-mailadres", "staat al eerder in het bestand", "leidinggevende onbekend"} {
 		if !contains(r.Body, want) {
 			t.Errorf("preview lacks %q", want)
 		}
@@ -85,6 +85,18 @@ func TestImportPeople(t *testing.T) {
 	}
 	apply := url.Values{"content": {file}, "mapped": {"1"}, "col_name": {"0"}, "col_email": {"1"}, "col_team": {"2"},
 		"col_discipline": {"3"}, "col_manager_email": {"4"}, "col_projects": {"5"}}
+	// New teams and projects are named first, and created only when confirmed.
+	if !contains(r.Body, "Project ‘Nieuw project’ bestaat nog niet.") || contains(r.Body, "‘Begroting 2027’ bestaat nog niet") {
+		i := strings.Index(r.Body, "h-new-names")
+		t.Errorf("the preview does not name just the new project: %.600s", r.Body[max(i, 0):])
+	}
+	if refused := admin.PostForm("/people/import/apply", apply); refused.Status != http.StatusUnprocessableEntity || !contains(refused.Body, `href="#confirm_new"`) {
+		t.Fatalf("apply without confirming the new names: %d", refused.Status)
+	}
+	if n := count(t, db, &models.Person{}); n != people {
+		t.Fatal("an unconfirmed import wrote people")
+	}
+	apply.Set("confirm_new", "true")
 	if body := applyImport(t, admin, apply); !contains(body, "Nieuw: 2") {
 		t.Fatalf("the finished run does not report its counts")
 	}
@@ -171,7 +183,7 @@ func TestImportTenThousandRows(t *testing.T) {
 		t.Fatal("the dry run wrote people")
 	}
 	form := url.Values{"content": {file}, "mapped": {"1"}, "col_name": {"0"}, "col_email": {"1"}, "col_team": {"2"},
-		"col_discipline": {"3"}, "col_manager_email": {"4"}, "col_projects": {"-1"}}
+		"col_discipline": {"3"}, "col_manager_email": {"4"}, "col_projects": {"-1"}, "confirm_new": {"true"}}
 	applyImport(t, admin, form)
 	if n := count(t, db, &models.Person{}); n != before+9980 {
 		t.Fatalf("%d people imported, want 9980", n-before)

@@ -14,11 +14,16 @@ import (
 
 // importData is the import page: the upload form, or the dry run of a file.
 type importData struct {
-	Report  *models.ImportReport
-	Content string // the file, carried to the apply step
-	Columns []models.ImportColumn
-	Shown   []models.ImportRow
+	Report   *models.ImportReport
+	Content  string // the file as UTF-8 text, carried to the apply step
+	Encoding string // what the uploaded file was in
+	Complete bool   // the file is marked as a complete export
+	Columns  []models.ImportColumn
+	Shown    []models.ImportRow
 }
+
+// maxPreviewRows is how many rows the preview shows; its counts cover all.
+const maxPreviewRows = 500
 
 // maxImportBytes bounds an uploaded HR export.
 const maxImportBytes = 8 << 20
@@ -27,8 +32,8 @@ func (h *Handlers) importPage(c echo.Context, status int, data importData, err e
 	data.Columns = models.ImportColumns
 	if data.Report != nil {
 		data.Shown = data.Report.Rows
-		if len(data.Shown) > 500 {
-			data.Shown = data.Shown[:500]
+		if len(data.Shown) > maxPreviewRows {
+			data.Shown = data.Shown[:maxPreviewRows]
 		}
 	}
 	if err != nil {
@@ -79,10 +84,23 @@ func (h *Handlers) previewImport(c echo.Context) error {
 		return h.importPage(c, 0, importData{}, &models.ValidationError{Fields: []models.FieldError{{Field: "file", Code: "file_size",
 			Args: map[string]any{"Max": maxImportBytes >> 10}}}})
 	}
-	rep, err := models.PlanImport(c.Request().Context(), h.DB, mustViewer(c), data, mappingFrom(c))
-	d := importData{Content: string(data)}
+	text, enc := models.DecodeImport(data)
+	if carried := c.FormValue("encoding"); carried != "" && c.FormValue("content") != "" {
+		enc = knownEncoding(carried)
+	}
+	return h.showPlan(c, importData{Content: string(text), Encoding: enc, Complete: c.FormValue("complete") == "true"}, nil)
+}
+
+// showPlan shows the dry run of d's file, with err (a refused apply) if set.
+func (h *Handlers) showPlan(c echo.Context, d importData, err error) error {
+	rep, perr := models.PlanImportWith(c.Request().Context(), h.DB, mustViewer(c), []byte(d.Content), mappingFrom(c),
+		models.ImportOptions{Complete: d.Complete})
+	rep.Encoding = d.Encoding
 	if rep.Headers != nil {
 		d.Report = &rep
+	}
+	if err == nil {
+		err = perr
 	}
 	if err != nil {
 		return h.importPage(c, 0, d, err)
@@ -90,14 +108,26 @@ func (h *Handlers) previewImport(c echo.Context) error {
 	return h.importPage(c, http.StatusOK, d, nil)
 }
 
+// knownEncoding is name if the import names encodings so, else UTF-8 (the
+// carried text is UTF-8 whatever the file was).
+func knownEncoding(name string) string {
+	switch name {
+	case models.EncodingUTF8BOM, models.EncodingUTF16, models.EncodingWindows1252:
+		return name
+	}
+	return models.EncodingUTF8
+}
+
 // applyImport records the previewed file as an import run, queues the job
 // that applies it and sends the browser to the run's progress page.
 func (h *Handlers) applyImport(c echo.Context) error {
 	data := []byte(c.FormValue("content"))
 	v := mustViewer(c)
-	run, err := models.StartImport(c.Request().Context(), h.DB, v, data, mappingFrom(c))
+	run, err := models.StartImportWith(c.Request().Context(), h.DB, v, data, mappingFrom(c),
+		models.ImportOptions{ConfirmNew: c.FormValue("confirm_new") == "true"})
 	if err != nil {
-		return h.importPage(c, 0, importData{Content: string(data)}, err)
+		return h.showPlan(c, importData{Content: string(data), Encoding: knownEncoding(c.FormValue("encoding")),
+			Complete: c.FormValue("complete") == "true"}, err)
 	}
 	if err := h.Imports.EnqueueImport(c.Request().Context(), run.ID); err != nil {
 		return err

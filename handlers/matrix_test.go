@@ -56,7 +56,7 @@ var (
 
 // matrix maps every route to the viewers allowed to use it.
 var matrix = map[string][]string{
-	"GET /healthz": public, "GET /readyz": public, "GET /static/:file": public, "GET /metrics": public, "GET /api/v1/openapi.yaml": public,
+	"GET /healthz": public, "GET /readyz": public, "GET /static/:file": public, "GET /favicon.ico": public, "GET /metrics": public, "GET /api/v1/openapi.yaml": public,
 	"GET /setup": public, "POST /setup": public, "GET /signin": public, "POST /signin": public, "GET /signin/oidc": public, "GET /signin/oidc/callback": public,
 	"GET /invite/:token": public, "GET /calendar/:file": public, "POST /account/calendar": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,

@@ -131,7 +131,7 @@ func (h *Handlers) defaultSeriesForm(c echo.Context, s models.GroupSeries, plann
 		}
 	}
 	in.FirstOn = first.String()
-	in.Weekday = strconv.Itoa(int(first.Weekday()))
+	in.Weekday = models.WeekdayInput(strconv.Itoa(int(first.Weekday())))
 	return in
 }
 

@@ -11,7 +11,7 @@ import (
 type inputListData struct {
 	models.InputLists
 	Mentors    []models.InputMentorChoice
-	Recipients []models.PersonChoice
+	Recipients recipientPicker
 	Today      models.Date
 }
 
@@ -26,7 +26,7 @@ func (h *Handlers) inputListPage(c echo.Context, form models.InputAskInput, err 
 		return lerr
 	}
 	if len(data.Mentors) > 0 {
-		if data.Recipients, lerr = models.ConsentRecipients(ctx, h.DB, v); lerr != nil {
+		if data.Recipients, lerr = h.recipients(c, form.RecipientID); lerr != nil {
 			return lerr
 		}
 	}

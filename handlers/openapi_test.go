@@ -84,6 +84,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		{"mentor@demo.test", "GET", fmt.Sprintf("/api/v1/meetings/%d", ms[2].ID), nil},
 		{"mentor@demo.test", "POST", fmt.Sprintf("/api/v1/groups/%d/series/preview", noord), map[string]any{"first_on": "2027-03-02", "start_time": "14:00", "cadence_weeks": 4}},
 		{"mentor@demo.test", "POST", fmt.Sprintf("/api/v1/groups/%d/series/preview", noord), map[string]any{"first_on": "2027-03-02", "start_time": "25:00"}},
+		{"mentor@demo.test", "POST", fmt.Sprintf("/api/v1/groups/%d/series/preview", noord), map[string]any{"first_on": "2027-03-02", "start_time": "14:00", "weekday": 2}},
 		{"mentor@demo.test", "PUT", fmt.Sprintf("/api/v1/meetings/%d/attendance", ms[3].ID), map[string]any{"attendance": map[string]string{fmt.Sprint(sanneMembership.PersonID): "present"}}},
 		{"mentor@demo.test", "PUT", fmt.Sprintf("/api/v1/memberships/%d/status", sanneMembership.ID), map[string]any{"status": "frozen", "reason": "Lange reis"}},
 		{"mentee@demo.test", "GET", fmt.Sprintf("/api/v1/groups/%d", noord), nil},

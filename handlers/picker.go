@@ -11,8 +11,9 @@ import (
 )
 
 // pickerFields are the form fields that choose a person: "<field>_id" from
-// a select list, or "<field>_email" typed in a larger organisation.
-var pickerFields = []string{"mentor", "person", "manager"}
+// a select list, or "<field>_email" typed in a larger organisation (the
+// recipient of a shared text, for anyone not in its shorter list).
+var pickerFields = []string{"mentor", "person", "manager", "recipient"}
 
 // keyPickerError holds the field error of an email that names nobody.
 const keyPickerError = "picker_error"

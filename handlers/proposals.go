@@ -101,7 +101,7 @@ func (h *Handlers) preference(v View, side string, p models.Preference) string {
 				days = append(days, v.Weekday(time.Weekday(n%7)))
 			}
 		}
-		subject = joinNames(v.Lang, days)
+		subject = joinNames(v.catalog, v.Lang, days)
 	}
 	return v.T("proposal."+side+"."+p.Kind, "Subject", subject)
 }

@@ -19,6 +19,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 
 	e.Use(middleware.RequestID())
 	e.Use(h.requestLogger())
+	e.Use(handleErrors)
 	e.Use(middleware.Recover())
 	e.Use(h.requestInfo)
 	e.Use(h.securityHeaders)
@@ -42,6 +43,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/static/:file", h.static)
+	e.GET("/favicon.ico", h.favicon)
 
 	web := e.Group("", h.authenticate, h.chooseLanguage, h.requireSetup)
 	web.GET("/setup", h.setupPage)
@@ -119,7 +121,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/cases/:id/status", h.setCaseStatus, h.allow(models.CaseStatusChange, "id"))
 	in.POST("/cases/:id/take-aways", h.saveTakeAways, h.allow(models.CaseAuthor, "id"))
 	in.GET("/consents", h.listConsents)
-	in.POST("/consents", h.grantConsent)
+	in.POST("/consents", h.grantConsent, h.resolvePeople)
 	in.POST("/consents/:id/revoke", h.revokeConsent)
 	in.GET("/shared", h.listShared)
 	in.GET("/reports/participation", h.showParticipation)
@@ -128,7 +130,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.GET("/shared/:id", h.showShared)
 	in.GET("/shared/input/:id", h.showSharedInput)
 	in.GET("/input", h.listInput)
-	in.POST("/input", h.askInput)
+	in.POST("/input", h.askInput, h.resolvePeople)
 	in.GET("/input/:id", h.showInput, h.allow(models.InputRead, "id"))
 	in.POST("/input/:id/draft", h.draftInput, h.allow(models.InputDraft, "id"))
 	in.POST("/input/:id/changes", h.inputStep(models.StepAskChanges, "flash.input_changes"), h.allow(models.InputReview, "id"))
@@ -225,6 +227,19 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	apiIn.POST("/groups/:id/cases", h.apiSubmitCase, h.allow(models.GroupMember, "id"), h.idempotent)
 	apiIn.GET("/cases/:id", h.apiCase, h.allow(models.CaseRead, "id"))
 	api.Any("/*", func(echo.Context) error { return echo.ErrNotFound })
+}
+
+// handleErrors turns a returned error into its response right here, so the
+// request log and the metrics around it see the status actually sent (a
+// refused request is a 404 there, not a 200 in the log and a 500 in the
+// metrics).
+func handleErrors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		return nil
+	}
 }
 
 // requestLogger logs each request by its route pattern, never its URL, so

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"crossmentor/handlers"
 	"crossmentor/models"
 )
 
@@ -49,5 +50,19 @@ func TestUnstorableTextIsRefused(t *testing.T) {
 	ok := admin.JSON("GET", "/api/v1/people?q="+url.QueryEscape("é😀"), "", nil)
 	if ok.Status != http.StatusOK {
 		t.Fatalf("valid text: %d", ok.Status)
+	}
+}
+
+// TestDecimal: numbers are written the way the page's language writes them.
+func TestDecimal(t *testing.T) {
+	for _, c := range []struct {
+		lang   string
+		x      float64
+		places int
+		want   string
+	}{{"nl", 2.5, 1, "2,5"}, {"en", 2.5, 1, "2.5"}, {"nl", 3.44, 1, "3,4"}, {"nl", 1234.5, 1, "1.234,5"}, {"en", 6, 0, "6"}} {
+		if got := (handlers.View{Lang: c.lang}).Decimal(c.x, c.places); got != c.want {
+			t.Errorf("%s %v: %q, want %q", c.lang, c.x, got, c.want)
+		}
 	}
 }

@@ -161,10 +161,23 @@ func sharedWith(tx *gorm.DB, v Viewer, today Date, id uint) ([]ConsentRow, error
 	return out, nil
 }
 
-// ConsentRecipients lists everyone a text can be shared with: all people
-// but the viewer, by name.
-func ConsentRecipients(ctx context.Context, db *gorm.DB, v Viewer) ([]PersonChoice, error) {
-	var out []PersonChoice
-	err := db.WithContext(ctx).Model(&Person{}).Select("id, name").Where("id <> ?", v.PersonID).Order("name").Scan(&out).Error
-	return out, err
+// ConsentRecipients lists whom the viewer may pick on the forms that
+// share a text: everyone else when the organisation has at most limit other
+// people; else only the people close to the viewer (their manager, and the
+// mentors and members of their groups), with complete false, and the form
+// asks for anyone else's email address instead of listing thousands.
+func ConsentRecipients(ctx context.Context, db *gorm.DB, v Viewer, limit int) (people []PersonChoice, complete bool, err error) {
+	q := db.WithContext(ctx).Model(&Person{}).Select("id, name").Where("id <> ?", v.PersonID).Order("name, id")
+	if err = q.Limit(limit + 1).Scan(&people).Error; err != nil || len(people) <= limit {
+		return people, true, err
+	}
+	people = nil
+	groups := db.Model(&Membership{}).Select("group_id").Where("person_id = ?", v.PersonID)
+	err = db.WithContext(ctx).Model(&Person{}).Select("id, name").Where("id <> ?", v.PersonID).
+		Where("id IN (?) OR id IN (?) OR id IN (?)",
+			db.Model(&Person{}).Select("manager_id").Where("id = ? AND manager_id IS NOT NULL", v.PersonID),
+			db.Model(&MentorGroup{}).Select("mentor_id").Where("id IN (?)", groups),
+			db.Model(&Membership{}).Select("person_id").Where("group_id IN (?)", groups)).
+		Order("name, id").Limit(limit).Scan(&people).Error
+	return people, false, err
 }

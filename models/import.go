@@ -1,7 +1,6 @@
 package models
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -24,10 +23,12 @@ const (
 	ColDiscipline   ImportColumn = "discipline"
 	ColManagerEmail ImportColumn = "manager_email"
 	ColProjects     ImportColumn = "projects"
+	ColFirstName    ImportColumn = "first_name"
+	ColLastName     ImportColumn = "last_name"
 )
 
 // ImportColumns lists the fields in form order.
-var ImportColumns = []ImportColumn{ColName, ColEmail, ColTeam, ColDiscipline, ColManagerEmail, ColProjects}
+var ImportColumns = []ImportColumn{ColName, ColFirstName, ColLastName, ColEmail, ColTeam, ColDiscipline, ColManagerEmail, ColProjects}
 
 // headerNames are the Dutch and English headers recognised for each field.
 var headerNames = map[ImportColumn][]string{
@@ -37,10 +38,28 @@ var headerNames = map[ImportColumn][]string{
 	ColDiscipline:   {"discipline", "vakdiscipline", "vakgebied"},
 	ColManagerEmail: {"manager", "manager_email", "manager email", "manager e-mail", "leidinggevende", "e-mail leidinggevende", "leidinggevende e-mail"},
 	ColProjects:     {"projects", "projecten", "project"},
+	// BambooHR, Personio and AFAS export first and last names apart.
+	ColFirstName: {"first name", "firstname", "first_name", "voornaam", "roepnaam"},
+	ColLastName:  {"last name", "lastname", "last_name", "surname", "achternaam", "volledige achternaam"},
 }
 
 // ImportMapping says which column of the file fills which field (-1: none).
 type ImportMapping map[ImportColumn]int
+
+// Col is the column that fills c, or -1 (also for a mapping stored before
+// c existed).
+func (m ImportMapping) Col(c ImportColumn) int {
+	if i, ok := m[c]; ok {
+		return i
+	}
+	return -1
+}
+
+// hasName reports whether the mapping gives each row a name: a name
+// column, or first and last name columns.
+func (m ImportMapping) hasName() bool {
+	return m.Col(ColName) >= 0 || m.Col(ColFirstName) >= 0 && m.Col(ColLastName) >= 0
+}
 
 // ImportOutcome is what applying a row does.
 type ImportOutcome string
@@ -64,38 +83,46 @@ type ImportRow struct {
 	Projects     []string
 	Outcome      ImportOutcome
 	Reason       string // why a row is refused: a message id suffix
+	Fields       int    // fields read on the line
 }
 
 // ImportReport is the dry run of an import, or what applying it did.
 type ImportReport struct {
-	Headers []string
-	Mapping ImportMapping
-	Rows    []ImportRow
-	Counts  map[string]int // by outcome
+	Headers  []string
+	Mapping  ImportMapping
+	Rows     []ImportRow
+	Counts   map[string]int // by outcome
+	Encoding string         // as DecodeImport names it
+	// NewTeams and NewProjects are the names the file would create, each
+	// with the closest existing name; applying needs a confirmation.
+	NewTeams, NewProjects []NewName
+	// Missing are the people not in a file marked as a complete export:
+	// perhaps leavers. Nobody is removed; they are shown.
+	Missing []PersonChoice
+}
+
+// NewName is a team or project name that does not exist yet, with the
+// existing name closest to it ("" when none is close).
+type NewName struct {
+	Name, Closest string
+}
+
+// ImportOptions are the choices of the import form.
+type ImportOptions struct {
+	Complete   bool // the file holds everyone: flag who is missing
+	ConfirmNew bool // create the new teams and projects the preview named
 }
 
 // ErrEmptyImport is a file without rows.
 var ErrEmptyImport = errors.New("no rows")
 
-// ParseCSV reads an HR export: UTF-8 with or without BOM, separated by
-// commas or semicolons (whichever the header line has more of).
+// ParseCSV reads an HR export (see readImport): its header and records.
 func ParseCSV(data []byte) ([]string, [][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(data))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	records, err := r.ReadAll()
+	f, err := readImport(data)
 	if err != nil {
-		return nil, nil, fieldErr("file", "csv")
+		return nil, nil, err
 	}
-	if len(records) < 2 {
-		return nil, nil, fieldErr("file", "csv_empty")
-	}
-	return records[0], records[1:], nil
+	return f.Headers, f.Records, nil
 }
 
 // GuessMapping maps the headers it recognises.
@@ -114,21 +141,46 @@ func GuessMapping(headers []string) ImportMapping {
 	return m
 }
 
+// cell is field i of rec, cleaned; the quote the export puts before a
+// value starting with = + - @ (so spreadsheets do not run it) is taken off
+// again, so an export imports unchanged.
 func cell(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
-	return CleanText(rec[i])
+	v := CleanText(rec[i])
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+		v = v[1:]
+	}
+	return v
 }
 
 // readRows turns records into rows by the mapping.
 func readRows(records [][]string, m ImportMapping) []ImportRow {
-	rows := make([]ImportRow, 0, len(records))
-	for i, rec := range records {
-		r := ImportRow{Line: i + 2, Name: cell(rec, m[ColName]), Email: NormalizeEmail(cell(rec, m[ColEmail])),
-			Team: cell(rec, m[ColTeam]), Discipline: cell(rec, m[ColDiscipline]),
-			ManagerEmail: NormalizeEmail(cell(rec, m[ColManagerEmail]))}
-		for _, p := range strings.FieldsFunc(cell(rec, m[ColProjects]), func(c rune) bool { return c == '|' || c == ',' || c == ';' }) {
+	lines := make([]int, len(records))
+	for i := range lines {
+		lines[i] = i + 2
+	}
+	return readRowsOf(importFile{Records: records, Lines: lines}, m)
+}
+
+// readRowsOf turns a file's records into rows by the mapping. A record
+// with more or fewer fields than the header is refused: its columns
+// cannot be trusted to be the ones mapped.
+func readRowsOf(f importFile, m ImportMapping) []ImportRow {
+	rows := make([]ImportRow, 0, len(f.Records))
+	for i, rec := range f.Records {
+		name := cell(rec, m.Col(ColName))
+		if name == "" {
+			name = strings.TrimSpace(cell(rec, m.Col(ColFirstName)) + " " + cell(rec, m.Col(ColLastName)))
+		}
+		r := ImportRow{Line: f.Lines[i], Name: name, Email: NormalizeEmail(cell(rec, m.Col(ColEmail))),
+			Team: cell(rec, m.Col(ColTeam)), Discipline: cell(rec, m.Col(ColDiscipline)),
+			ManagerEmail: NormalizeEmail(cell(rec, m.Col(ColManagerEmail))), Fields: len(rec)}
+		if f.Headers != nil && len(rec) != len(f.Headers) {
+			r.Outcome, r.Reason = ImportRefused, "fields"
+		}
+		for _, p := range strings.FieldsFunc(cell(rec, m.Col(ColProjects)), func(c rune) bool { return c == '|' || c == ',' || c == ';' }) {
 			if p = strings.TrimSpace(p); p != "" {
 				r.Projects = append(r.Projects, p)
 			}
@@ -191,6 +243,7 @@ func plan(rows []ImportRow, st importState, m ImportMapping) map[string]int {
 	for i := range rows {
 		r := &rows[i]
 		switch {
+		case r.Outcome == ImportRefused: // decided while reading
 		case r.Name == "" || len(r.Name) > 200:
 			r.Outcome, r.Reason = ImportRefused, "name"
 		case !validEmail(r.Email):
@@ -243,25 +296,31 @@ func changed(r ImportRow, p Person, st importState, byID map[uint]Person, m Impo
 		}
 		missing = missing || !found
 	}
-	has := func(c ImportColumn) bool { return m[c] >= 0 }
+	has := func(c ImportColumn) bool { return m.Col(c) >= 0 }
 	return p.Name != r.Name || (has(ColTeam) && team != r.Team) || (has(ColDiscipline) && p.Discipline != r.Discipline) ||
 		(has(ColManagerEmail) && manager != r.ManagerEmail) || (has(ColProjects) && missing)
 }
 
 // PlanImport is the dry run: what applying the file would do, row by row.
 func PlanImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportReport, error) {
+	return PlanImportWith(ctx, db, v, data, m, ImportOptions{})
+}
+
+// PlanImportWith is PlanImport with the form's options: the people missing
+// from a complete export are listed.
+func PlanImportWith(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping, opts ImportOptions) (ImportReport, error) {
 	if !v.Can(OrgManage) {
 		return ImportReport{}, ErrNotFound
 	}
-	headers, records, err := ParseCSV(data)
+	f, err := readImport(data)
 	if err != nil {
-		return ImportReport{}, err
+		return ImportReport{Encoding: f.Encoding}, err
 	}
 	if m == nil {
-		m = GuessMapping(headers)
+		m = GuessMapping(f.Headers)
 	}
-	rep := ImportReport{Headers: headers, Mapping: m, Rows: readRows(records, m)}
-	if m[ColName] < 0 || m[ColEmail] < 0 {
+	rep := ImportReport{Headers: f.Headers, Mapping: m, Rows: readRowsOf(f, m), Encoding: f.Encoding}
+	if !m.hasName() || m.Col(ColEmail) < 0 {
 		return rep, fieldErr("mapping", "mapping_needed")
 	}
 	st, err := loadImportState(db.WithContext(ctx))
@@ -269,6 +328,21 @@ func PlanImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m Impor
 		return rep, err
 	}
 	rep.Counts = plan(rep.Rows, st, m)
+	if rep.NewTeams, rep.NewProjects, err = newNames(ctx, db, rep.Rows, st); err != nil {
+		return rep, err
+	}
+	if opts.Complete {
+		inFile := map[string]bool{}
+		for _, r := range rep.Rows {
+			inFile[r.Email] = true
+		}
+		for email, p := range st.people {
+			if !inFile[email] && !strings.HasSuffix(email, "@invalid") {
+				rep.Missing = append(rep.Missing, PersonChoice{ID: p.ID, Name: p.Name, Email: p.Email})
+			}
+		}
+		sort.Slice(rep.Missing, func(i, j int) bool { return rep.Missing[i].Name < rep.Missing[j].Name })
+	}
 	return rep, nil
 }
 
@@ -342,10 +416,10 @@ func applyImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m Impo
 				continue
 			}
 			changes := map[string]any{"name": r.Name}
-			if m[ColTeam] >= 0 {
+			if m.Col(ColTeam) >= 0 {
 				changes["team_id"] = tid
 			}
-			if m[ColDiscipline] >= 0 {
+			if m.Col(ColDiscipline) >= 0 {
 				changes["discipline"] = r.Discipline
 			}
 			if err := tx.Model(&Person{}).Where("id = ?", ids[r.Email]).Updates(changes).Error; err != nil {
@@ -357,7 +431,7 @@ func applyImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m Impo
 				continue
 			}
 			step()
-			if m[ColManagerEmail] >= 0 {
+			if m.Col(ColManagerEmail) >= 0 {
 				var manager any
 				if r.ManagerEmail != "" {
 					manager = ids[r.ManagerEmail]

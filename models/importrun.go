@@ -45,26 +45,32 @@ func (r ImportRun) Interrupted(now time.Time) bool {
 }
 
 // StartImport checks the file and records a run for it, its file sealed;
-// the caller enqueues the job that runs it (RunImport).
+// the caller enqueues the job that runs it (RunImport). It creates the
+// teams and projects the file names without asking: StartImportWith asks.
 func StartImport(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping) (ImportRun, error) {
+	return StartImportWith(ctx, db, v, data, m, ImportOptions{ConfirmNew: true})
+}
+
+// StartImportWith is StartImport that refuses, with a field error, a file
+// that would create teams or projects unless opts confirms them. The file
+// is stored as UTF-8 text, whatever encoding it came in.
+func StartImportWith(ctx context.Context, db *gorm.DB, v Viewer, data []byte, m ImportMapping, opts ImportOptions) (ImportRun, error) {
 	if !v.Can(OrgManage) {
 		return ImportRun{}, ErrNotFound
 	}
-	headers, records, err := ParseCSV(data)
+	rep, err := PlanImportWith(ctx, db, v, data, m, ImportOptions{})
 	if err != nil {
 		return ImportRun{}, err
 	}
-	if m == nil {
-		m = GuessMapping(headers)
+	if !opts.ConfirmNew && len(rep.NewTeams)+len(rep.NewProjects) > 0 {
+		return ImportRun{}, fieldErr("confirm_new", "import_new_names")
 	}
-	if m[ColName] < 0 || m[ColEmail] < 0 {
-		return ImportRun{}, fieldErr("mapping", "mapping_needed")
-	}
-	mapping, err := json.Marshal(m)
+	mapping, err := json.Marshal(rep.Mapping)
 	if err != nil {
 		return ImportRun{}, err
 	}
-	run := ImportRun{CreatedByID: v.PersonID, Status: ImportRunning, Total: len(records), Content: string(data), Mapping: string(mapping)}
+	text, _ := DecodeImport(data)
+	run := ImportRun{CreatedByID: v.PersonID, Status: ImportRunning, Total: len(rep.Rows), Content: string(text), Mapping: string(mapping)}
 	return run, db.WithContext(ctx).Create(&run).Error
 }
 

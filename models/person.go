@@ -293,6 +293,13 @@ func CountPeople(ctx context.Context, db *gorm.DB) (int64, error) {
 	return n, err
 }
 
+// PersonName is the name of the person with id.
+func PersonName(ctx context.Context, db *gorm.DB, id uint) (string, error) {
+	var p Person
+	err := db.WithContext(ctx).Select("id, name").First(&p, id).Error
+	return p.Name, notFound(err)
+}
+
 // PersonByEmail finds a person by email for single sign-on; erased people
 // are not found.
 func PersonByEmail(ctx context.Context, db *gorm.DB, email string) (Person, error) {

@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -33,20 +36,46 @@ type GroupSeries struct {
 // TableName keeps the table name plural-free.
 func (GroupSeries) TableName() string { return "group_series" }
 
+// WeekdayInput is a weekday, 0 (Sunday) to 6, as a form sends it; in JSON
+// it is a number (a string of the number is read too).
+type WeekdayInput string
+
+// UnmarshalJSON reads a number, a string or null.
+func (w *WeekdayInput) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch v := v.(type) {
+	case nil:
+		*w = ""
+	case string:
+		*w = WeekdayInput(v)
+	case float64:
+		if v != math.Trunc(v) {
+			return &json.UnmarshalTypeError{Value: "number " + string(b), Type: reflect.TypeFor[int]()}
+		}
+		*w = WeekdayInput(strconv.FormatFloat(v, 'f', -1, 64))
+	default:
+		return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[int]()}
+	}
+	return nil
+}
+
 // SeriesInput is the series form: the working agreements of the group.
 type SeriesInput struct {
-	FirstOn      string `form:"first_on" json:"first_on" validate:"required,date"`
-	Until        string `form:"until" json:"until" validate:"omitempty,date"`
-	Weekday      string `form:"weekday" json:"weekday" validate:"omitempty,oneof=0 1 2 3 4 5 6"`
-	StartTime    string `form:"start_time" json:"start_time" validate:"required,max=5"`
-	DurationMin  int    `form:"duration_min" json:"duration_min"`
-	CadenceWeeks int    `form:"cadence_weeks" json:"cadence_weeks"`
-	Location     string `form:"location" json:"location" validate:"max=200"`
-	Policy       string `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift"`
-	WorkVisits   string `form:"work_visits" json:"work_visits" validate:"max=100"` // slot numbers, "3, 7"
-	Guests       string `form:"guests" json:"guests" validate:"max=100"`
-	VisitsWanted bool   `form:"visits_wanted" json:"visits_wanted"`
-	VisitsWith   string `form:"visits_with" json:"visits_with" validate:"max=500"`
+	FirstOn      string       `form:"first_on" json:"first_on" validate:"required,date"`
+	Until        string       `form:"until" json:"until" validate:"omitempty,date"`
+	Weekday      WeekdayInput `form:"weekday" json:"weekday" validate:"omitempty,oneof=0 1 2 3 4 5 6"`
+	StartTime    string       `form:"start_time" json:"start_time" validate:"required,max=5"`
+	DurationMin  int          `form:"duration_min" json:"duration_min"`
+	CadenceWeeks int          `form:"cadence_weeks" json:"cadence_weeks"`
+	Location     string       `form:"location" json:"location" validate:"max=200"`
+	Policy       string       `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift"`
+	WorkVisits   string       `form:"work_visits" json:"work_visits" validate:"max=100"` // slot numbers, "3, 7"
+	Guests       string       `form:"guests" json:"guests" validate:"max=100"`
+	VisitsWanted bool         `form:"visits_wanted" json:"visits_wanted"`
+	VisitsWith   string       `form:"visits_with" json:"visits_with" validate:"max=500"`
 }
 
 // DefaultDurationMin is the usual length of a meeting.
@@ -101,7 +130,7 @@ func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, Gro
 	}
 	weekday := first.Weekday()
 	if in.Weekday != "" {
-		n, _ := strconv.Atoi(in.Weekday)
+		n, _ := strconv.Atoi(string(in.Weekday))
 		weekday = time.Weekday(n)
 	}
 	p := SeriesParams{From: first, Until: until, Weekday: weekday, StartTime: strings.TrimSpace(in.StartTime),
@@ -305,7 +334,7 @@ func GetSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (GroupS
 
 // SeriesInputOf turns stored settings back into the form.
 func SeriesInputOf(s GroupSeries) SeriesInput {
-	return SeriesInput{FirstOn: s.FirstOn.String(), Until: s.Until.String(), Weekday: strconv.Itoa(int(s.Weekday)),
+	return SeriesInput{FirstOn: s.FirstOn.String(), Until: s.Until.String(), Weekday: WeekdayInput(strconv.Itoa(int(s.Weekday))),
 		StartTime: s.StartTime, DurationMin: s.DurationMin, CadenceWeeks: s.CadenceWeeks, Location: s.Location,
 		Policy: string(s.Policy), VisitsWanted: s.VisitsWanted, VisitsWith: s.VisitsWith}
 }

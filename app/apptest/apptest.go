@@ -127,12 +127,22 @@ func Demo(t testing.TB) *gorm.DB {
 // New assembles the app around db with a quiet logger.
 func New(t testing.TB, db *gorm.DB) *app.App {
 	t.Helper()
+	return NewWith(t, db, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// NewWith is New with settings changed by set (when not nil) and log as
+// the app's logger.
+func NewWith(t testing.TB, db *gorm.DB, set func(*app.Config), log *slog.Logger) *app.App {
+	t.Helper()
 	cfg, err := app.LoadConfig(func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Jobs = false // tests drive the jobs themselves
-	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), db, "test")
+	if set != nil {
+		set(&cfg)
+	}
+	a, err := app.New(cfg, log, db, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,8 @@ func (c *Catalog) parse(bundle *goi18n.Bundle, fsys fs.FS, lang, path string) er
 	if err != nil {
 		return err
 	}
-	var flat map[string]string
+	// A message is a string, or its plural forms: {"one": …, "other": …}.
+	var flat map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &flat); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -84,14 +85,28 @@ func Supported(lang string) string {
 	return ""
 }
 
-// T translates id into lang, filling placeholders from data. An unknown id
-// is returned as it is, so a gap shows rather than breaking the page.
+// T translates id into lang, filling placeholders from data. A number
+// under "Count" chooses the plural form of a message that has them ("one",
+// "other"). An unknown id is returned as it is, so a gap shows rather than
+// breaking the page.
 func (c *Catalog) T(lang, id string, data map[string]any) string {
 	loc, ok := c.localizers[lang]
 	if !ok {
 		loc = c.localizers[Languages[0]]
 	}
-	s, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Count"]; ok {
+		switch n.(type) {
+		case int, int64, uint, int32, uint32, uint64, float64:
+			cfg.PluralCount = n
+		}
+	}
+	s, err := loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message without plural forms reads the same for every count.
+		cfg.PluralCount = nil
+		s, err = loc.Localize(cfg)
+	}
 	if err != nil {
 		return id
 	}

@@ -7,6 +7,7 @@
 //	crossmentor config             print every setting with its default (the README table)
 //	crossmentor backup -out DIR    copy the embedded database and its key file
 //	crossmentor version            print the version
+//	crossmentor help               list the commands and flags (also -h, --help)
 package main
 
 import (
@@ -41,6 +42,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "help" {
+		flags, _ := newFlags(cmd, stderr)
+		printUsage(stdout, flags)
+		return nil
+	}
 	if cmd == "version" {
 		fmt.Fprintln(stdout, version)
 		return nil
@@ -59,16 +65,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve", "migrate", "demo", "rotate-keys", "backup":
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, demo, rotate-keys, backup, config or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, demo, rotate-keys, backup, config, version or help)", cmd)
 	}
-	flags := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	demo := flags.Bool("demo", false, "with serve: fill an empty database with the demo organisation first")
-	out := flags.String("out", "", "with backup: an empty folder for the copy")
-	size := flags.String("size", "small", "with demo: small (the demo organisation) or large (20,000 people, for benchmarks)")
-	seed := flags.Uint64("seed", 1, "with demo --size large: the seed of the generator")
-	if err := flags.Parse(args); err != nil {
-		return err
+	flags, opts := newFlags(cmd, io.Discard) // a refusal is returned, not printed twice
+	flags.Usage = func() {}
+	demo, out, size, seed := opts.demo, opts.out, opts.size, opts.seed
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		printUsage(stdout, flags)
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%w (crossmentor help lists the commands and flags)", err)
 	}
 	cfg, err := app.LoadConfig(os.LookupEnv)
 	if err != nil {
@@ -156,7 +162,53 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if *demo {
+			log.Info("demo organisation: sign in with password "+app.DemoPassword, "admin", "admin@demo.test",
+				"mentor", "mentor@demo.test", "mentee", "mentee@demo.test", "manager", "manager@demo.test")
+		}
 		return a.Serve(ctx)
 	}
-	return fmt.Errorf("unknown command %q (want serve, migrate, demo, rotate-keys, backup, config or version)", cmd)
+	return fmt.Errorf("unknown command %q (want serve, migrate, demo, rotate-keys, backup, config, version or help)", cmd)
+}
+
+// options are the values of the commands' flags.
+type options struct {
+	demo      *bool
+	out, size *string
+	seed      *uint64
+}
+
+// newFlags is the flag set of the commands, with each flag's help.
+func newFlags(cmd string, stderr io.Writer) (*flag.FlagSet, options) {
+	flags := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	return flags, options{
+		demo: flags.Bool("demo", false, "with serve: fill an empty database with the demo organisation first"),
+		out:  flags.String("out", "", "with backup: an empty folder for the copy"),
+		size: flags.String("size", "small", "with demo: small (the demo organisation) or large (20,000 people, for benchmarks)"),
+		seed: flags.Uint64("seed", 1, "with demo --size large: the seed of the generator"),
+	}
+}
+
+// printUsage lists the commands and flags.
+func printUsage(w io.Writer, flags *flag.FlagSet) {
+	fmt.Fprint(w, `crossmentor runs the crossmentorship web application.
+
+Usage: crossmentor [command] [flags]
+
+Commands:
+  serve         serve the app (the default)
+  migrate       apply pending database migrations
+  demo          fill an empty database with the demo organisation
+  rotate-keys   re-encrypt confidential text under the newest key
+  config        print every setting with its default
+  backup        copy the embedded database and its key file (-out DIR)
+  version       print the version
+  help          print this list
+
+Flags:
+`)
+	flags.SetOutput(w)
+	flags.PrintDefaults()
+	fmt.Fprintf(w, "\nSettings are environment variables (%s…); crossmentor config lists them.\n", app.EnvPrefix)
 }

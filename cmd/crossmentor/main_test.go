@@ -74,3 +74,26 @@ func TestKeysRefuseStart(t *testing.T) {
 		t.Fatalf("with the original key back: %v", err)
 	}
 }
+
+// TestHelp: help, -h and --help list the commands and flags on standard
+// output and succeed; an unknown flag points to the help.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"serve", "--help"}, {"backup", "-help"}} {
+		var out, errs bytes.Buffer
+		if err := run(args, &out, &errs); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+		for _, want := range []string{"rotate-keys", "backup", "-demo", "-out", "crossmentor config"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%v: the help lacks %q", args, want)
+			}
+		}
+		if errs.Len() > 0 {
+			t.Errorf("%v: wrote to standard error: %s", args, errs.String())
+		}
+	}
+	var out, errs bytes.Buffer
+	if err := run([]string{"serve", "--bogus"}, &out, &errs); err == nil || !strings.Contains(err.Error(), "crossmentor help") {
+		t.Errorf("unknown flag: %v", err)
+	}
+}
