@@ -25,8 +25,9 @@ type OutgoingMail struct {
 	UID       string
 	Sequence  int
 	Cancelled bool
-	Personal  bool      // an account link for the addressee alone
-	Expires   time.Time // when that link stops working
+	Personal  bool        // an account link for the addressee alone
+	Expires   time.Time   // when that link stops working
+	Items     []NoticeRow // the notices of a daily digest
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -63,6 +64,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 	}
 	if reminderOff(p.ReminderOptOuts, d.Kind) || reminderOff(p.OrganisationOff, d.Kind) {
 		return OutgoingMail{}, ErrStale
+	}
+	if off, err := noticeMailOff(tx, d.Kind, p.ID); err != nil || off {
+		return OutgoingMail{}, staleUnless(err)
 	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
 	if isAccountMail(d.Kind) {
@@ -106,6 +110,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		var p DatePoll
 		if err := tx.First(&p, d.SubjectID).Error; err != nil {
 			return out, staleIfGone(err)
+		}
+		if d.Kind == NoticePollClosed {
+			return composeNotice(tx, d, out)
 		}
 		if p.Status != "open" {
 			return out, ErrStale
@@ -151,6 +158,13 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
 	case "input":
 		return composeInputMail(tx, d, out)
+	case "case", "consent":
+		return composeNotice(tx, d, out)
+	case "person":
+		if d.Kind == NoticeDigest {
+			return composeDigest(tx, d, out)
+		}
+		return out, ErrStale
 	default:
 		return out, ErrStale
 	}
@@ -164,6 +178,14 @@ func groupName(tx *gorm.DB, id uint) (string, error) {
 		return "", staleIfGone(err)
 	}
 	return g.Name, nil
+}
+
+// staleUnless is err, or ErrStale when there is none.
+func staleUnless(err error) error {
+	if err != nil {
+		return err
+	}
+	return ErrStale
 }
 
 // staleIfGone: a record that no longer exists makes the delivery stale;

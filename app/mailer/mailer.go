@@ -11,6 +11,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -166,8 +167,13 @@ func NewRenderer(fsys fs.FS, catalog *i18n.Catalog, baseURL string, zone func() 
 
 // mailData is what the mail templates see.
 type mailData struct {
+	Lang, Subject                                       string
 	Greeting, Lead, When, Where, LinkText, Link, Footer string
+	Items                                               []itemLine // the notices of a digest
 }
+
+// itemLine is one notice in a digest.
+type itemLine struct{ Text, Link string }
 
 // Render makes the message of a delivery.
 func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) {
@@ -206,8 +212,16 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 			d.Link = t("mail.account.link_withheld")
 		}
 	}
+	if slices.Contains(models.NoticeKinds, kind) || kind == models.NoticeDigest {
+		d.Footer = t("mail.notice_footer")
+	}
+	for _, n := range out.Items {
+		d.Items = append(d.Items, itemLine{Text: t("notice."+n.Kind, "Group", n.GroupName, "With", n.OtherName),
+			Link: r.BaseURL + "/notices/" + strconv.FormatUint(uint64(n.ID), 10)})
+	}
 	subject := t("mail."+kind+".subject", "What", what, "Group", out.GroupName, "With", out.With)
 	d.Lead = t("mail."+kind+".lead", "What", what, "Group", out.GroupName, "With", out.With)
+	d.Lang, d.Subject = lang, subject
 	var tb, hb bytes.Buffer
 	if err := r.text.ExecuteTemplate(&tb, "mail.txt", d); err != nil {
 		return Message{}, err
