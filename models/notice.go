@@ -52,6 +52,7 @@ type Notice struct {
 	Kind        string     `gorm:"size:30;not null" json:"kind"`
 	SubjectType string     `gorm:"size:20;not null" json:"subject_type"`
 	SubjectID   uint       `gorm:"not null" json:"subject_id"`
+	Occurrence  time.Time  `gorm:"not null" json:"-"`
 	GroupID     uint       `gorm:"not null;default:0" json:"group_id,omitempty"`
 	OtherID     uint       `gorm:"not null;default:0" json:"-"`
 	Path        string     `gorm:"size:200;not null;default:''" json:"path"`
@@ -101,7 +102,7 @@ func Notify(tx *gorm.DB, kind string, about NoticeAbout, recipients []uint) erro
 	for _, r := range recipients {
 		mode := modes[r]
 		rows = append(rows, Notice{Key: deliveryKey(kind, about.Type, about.ID, about.Occurrence, r), RecipientID: r,
-			Kind: kind, SubjectType: about.Type, SubjectID: about.ID, GroupID: about.GroupID, OtherID: about.OtherID,
+			Kind: kind, SubjectType: about.Type, SubjectID: about.ID, Occurrence: about.Occurrence.UTC(), GroupID: about.GroupID, OtherID: about.OtherID,
 			Path: about.Path, Digest: mode == NoticeByDigest, CreatedAt: now})
 		if mode == NoticeByMail {
 			mailTo = append(mailTo, r)
@@ -266,6 +267,16 @@ func SeriesSaved(tx *gorm.DB, groupID uint) error {
 	if err != nil {
 		return err
 	}
+	// Two saves within one second are still two notices.
+	at := nowOf(tx).UTC().Truncate(time.Second)
+	var last []Notice
+	if err := tx.Select("occurrence").Where("kind = ? AND subject_type = ? AND subject_id = ?", NoticeSeriesPlanned, "group", groupID).
+		Order("occurrence DESC").Limit(1).Find(&last).Error; err != nil {
+		return err
+	}
+	if len(last) == 1 && !at.After(last[0].Occurrence) {
+		at = last[0].Occurrence.Add(time.Second)
+	}
 	return Notify(tx, NoticeSeriesPlanned, NoticeAbout{Type: "group", ID: groupID, GroupID: groupID,
-		Path: "/groups/" + itoaU(groupID) + "/calendar", Occurrence: nowOf(tx)}, recipients)
+		Path: "/groups/" + itoaU(groupID) + "/calendar", Occurrence: at}, recipients)
 }

@@ -20,6 +20,7 @@ func notices() *gormigrate.Migration {
 		Kind        string     `gorm:"size:30;not null"`
 		SubjectType string     `gorm:"size:20;not null"`
 		SubjectID   uint       `gorm:"not null"`
+		Occurrence  time.Time  `gorm:"not null"`
 		GroupID     uint       `gorm:"not null;default:0"`
 		OtherID     uint       `gorm:"not null;default:0"`
 		Path        string     `gorm:"size:200;not null;default:''"`
