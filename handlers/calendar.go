@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -26,20 +25,13 @@ func (h *Handlers) calendarFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	host := "crossmentor"
-	if u, err := url.Parse(h.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
 	out := make([]mailer.Event, len(events))
 	for i, e := range events {
-		summary := h.Catalog.T(lang, "meeting.kind."+e.Kind, nil) + " · " + e.GroupName
-		if e.Kind == "one_on_one" {
-			summary = h.Catalog.T(lang, "oneonone.title", nil) + " · " + e.With
-		}
-		out[i] = mailer.Event{UID: e.UID, Summary: summary, Location: e.Location, StartsAt: e.StartsAt, EndsAt: e.EndsAt,
-			Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
+		out[i] = mailer.Event{UID: e.UID, Summary: mailer.Summary(h.Catalog, lang, e.Kind, e.GroupName, e.With), Location: e.Location,
+			StartsAt: e.StartsAt, EndsAt: e.EndsAt, Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
 	}
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", mailer.ICS(out, org.Location(), host, "crossmentor"))
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8",
+		mailer.ICS(out, org.Location(), mailer.Host(h.BaseURL), "crossmentor", mailer.MethodPublish, h.Now()))
 }
 
 // renewCalendar makes a new feed address (the old one stops working).

@@ -30,6 +30,7 @@ type Message struct {
 	Text    string
 	HTML    string
 	ICS     []byte
+	Method  string // of the ICS: REQUEST or CANCEL
 	Key     string // the delivery key, sent as Message-ID so a resend is recognisable
 }
 
@@ -129,7 +130,7 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	if len(m.ICS) > 0 {
-		if err := msg.AttachReader("invite.ics", bytes.NewReader(m.ICS), mail.WithFileContentType("text/calendar; method=PUBLISH; charset=utf-8")); err != nil {
+		if err := msg.AttachReader("invite.ics", bytes.NewReader(m.ICS), mail.WithFileContentType(mail.ContentType("text/calendar; method="+m.Method+"; charset=utf-8"))); err != nil {
 			return err
 		}
 	}
@@ -231,19 +232,43 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	}
 	msg := Message{To: out.To, Subject: subject, Text: tb.String(), HTML: hb.String(), Key: key}
 	if out.UID != "" && !out.StartsAt.IsZero() {
-		msg.ICS = r.invite(out, subject)
+		summary := Summary(r.Catalog, lang, sub, out.GroupName, out.With)
+		if kind == models.MailOneOnOne1d {
+			summary = Summary(r.Catalog, lang, "one_on_one", "", out.With)
+		}
+		msg.Method = MethodRequest
+		if out.Cancelled {
+			msg.Method = MethodCancel
+		}
+		msg.ICS = r.invite(out, summary, msg.Method)
 	}
 	return msg, nil
 }
 
-// invite is the ICS attachment of a meeting mail.
-func (r *Renderer) invite(out models.OutgoingMail, summary string) []byte {
-	host := "crossmentor"
-	if u, err := url.Parse(r.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
+// Summary is a meeting's own title in a calendar, the same in the feed and
+// in invitations: its kind and group, or "one-on-one" and the other person.
+func Summary(cat *i18n.Catalog, lang, kind, group, with string) string {
+	if kind == "one_on_one" {
+		return cat.T(lang, "oneonone.title", nil) + " · " + with
 	}
+	return cat.T(lang, "meeting.kind."+kind, nil) + " · " + group
+}
+
+// Host is the host part of calendar UIDs: the app's host name.
+func Host(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "crossmentor"
+}
+
+// invite is the iTIP attachment of a meeting mail (RFC 5546): a REQUEST,
+// or a CANCEL for a cancelled meeting, from the organiser to the addressee.
+func (r *Renderer) invite(out models.OutgoingMail, summary, method string) []byte {
 	return ICS([]Event{{UID: out.UID, Summary: summary, Location: out.Location, StartsAt: out.StartsAt, EndsAt: out.EndsAt,
-		Updated: time.Now(), Sequence: out.Sequence, Cancelled: out.Cancelled}}, r.Zone(), host, "")
+		Updated: out.Updated, Sequence: out.Sequence, Cancelled: out.Cancelled,
+		Organizer: Person{Name: out.OrganizerName, Email: out.OrganizerEmail}, Attendees: []Person{{Name: out.Name, Email: out.To}}}},
+		r.Zone(), Host(r.BaseURL), "", method, time.Now())
 }
 
 // longDate writes "dinsdag 9 februari 2027" or "Tuesday 9 February 2027".
