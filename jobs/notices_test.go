@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-ical"
 	"gorm.io/gorm"
 
 	"crossmentor/app/apptest"
@@ -197,6 +198,7 @@ func TestNoticeOccasions(t *testing.T) {
 				ForgotPerAccount: 5, PerAddress: 50}, time.Now())
 		}, map[string][]string{}, []string{"lotte.visser@demo.test"}, "wachtwoord"},
 	}
+	calendars := mailCalendar{}
 	for _, s := range steps {
 		if err := s.do(); err != nil {
 			t.Fatalf("%s: %v", s.name, err)
@@ -222,6 +224,16 @@ func TestNoticeOccasions(t *testing.T) {
 			t.Errorf("%s: mails to %v, want %v", s.name, mailed, s.mailed)
 		}
 		for _, m := range msgs {
+			for _, cal := range invitations(t, m.Data) {
+				ev := cal.Events()[0]
+				if a := ev.Props.Values(ical.PropAttendee); len(a) != 1 || a[0].Value != "mailto:"+m.To[0] {
+					t.Errorf("%s: invitation to %v names attendees %v", s.name, m.To, a)
+				}
+				if o := ev.Props.Get(ical.PropOrganizer); o == nil || !strings.HasSuffix(o.Value, "@demo.test") {
+					t.Errorf("%s: invitation without the mentor as organiser: %v", s.name, o)
+				}
+				calendars.apply(t, m.To[0], cal)
+			}
 			body := strings.ToLower(decoded(m.Data))
 			for _, secret := range secrets {
 				if strings.Contains(body, strings.ToLower(secret)) {
@@ -235,6 +247,15 @@ func TestNoticeOccasions(t *testing.T) {
 			} else if !strings.Contains(body, strings.ToLower(s.lead)) || !strings.Contains(body, "lang=\"nl\"") {
 				t.Errorf("%s: the mail to %v lacks %q or lang=nl:\n%.1500s", s.name, m.To, s.lead, body)
 			}
+		}
+		if strings.HasPrefix(s.name, "meeting cancelled") {
+			// The first date, the move and the cancellation reached every
+			// calendar as the feed has them. (A change of mentor, later, does
+			// not yet move the meetings from the former mentor's calendar.)
+			if len(calendars) != len(noord)+len(westMentees)+1 {
+				t.Errorf("invitations reached %d people, want %d", len(calendars), len(noord)+len(westMentees)+1)
+			}
+			compareWithFeeds(t, b.db, calendars)
 		}
 	}
 }
