@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
+	"time"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -26,12 +29,33 @@ func (h *Handlers) calendarFeed(c echo.Context) error {
 		return err
 	}
 	out := make([]mailer.Event, len(events))
+	var modified time.Time
 	for i, e := range events {
 		out[i] = mailer.Event{UID: e.UID, Summary: mailer.Summary(h.Catalog, lang, e.Kind, e.GroupName, e.With), Location: e.Location,
 			StartsAt: e.StartsAt, EndsAt: e.EndsAt, Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
+		if e.Updated.After(modified) {
+			modified = e.Updated
+		}
+	}
+	host := mailer.Host(h.BaseURL)
+	// The tag covers everything but the time the file is made (DTSTAMP).
+	sum := sha256.Sum256(mailer.ICS(out, org.Location(), host, "crossmentor", mailer.MethodPublish, time.Time{}))
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	hd := c.Response().Header()
+	hd.Set("ETag", etag)
+	hd.Set("Cache-Control", "private, no-cache")
+	if !modified.IsZero() {
+		hd.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	}
+	if c.Request().Header.Get("If-None-Match") == etag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if since, err := http.ParseTime(c.Request().Header.Get("If-Modified-Since")); err == nil && c.Request().Header.Get("If-None-Match") == "" &&
+		!modified.IsZero() && !modified.Truncate(time.Second).After(since) {
+		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8",
-		mailer.ICS(out, org.Location(), mailer.Host(h.BaseURL), "crossmentor", mailer.MethodPublish, h.Now()))
+		mailer.ICS(out, org.Location(), host, "crossmentor", mailer.MethodPublish, h.Now()))
 }
 
 // renewCalendar makes a new feed address (the old one stops working).

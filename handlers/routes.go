@@ -29,7 +29,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 		Skipper: func(c echo.Context) bool { return !isImport(c) }}))
 	e.Use(rejectUnstorableText)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{ // #nosec G101 -- names a cookie, holds no credential
-		Skipper:        func(c echo.Context) bool { return isAPI(c) },
+		Skipper:        func(c echo.Context) bool { return isAPI(c) || isFeed(c) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		ContextKey:     keyCSRF,
 		CookieName:     h.cookieName("cm_csrf", "/"),
@@ -51,6 +51,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	web.GET("/signin/oidc", h.ssoStart)
 	web.GET("/signin/oidc/callback", h.ssoCallback)
 	web.GET("/calendar/:file", h.calendarFeed)
+	web.HEAD("/calendar/:file", h.calendarFeed)
 	web.GET("/invite/:token", h.linkPage(models.LinkInvite))
 	web.POST("/invite/:token", h.useLink(models.LinkInvite))
 	web.GET("/reset/:token", h.linkPage(models.LinkReset))

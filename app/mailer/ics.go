@@ -45,6 +45,10 @@ func ICS(events []Event, zone *time.Location, host, feedName, method string, sta
 	if feedName != "" {
 		cal.SetXWRCalName(feedName)
 		cal.SetXWRTimezone(zone.String())
+		// Ask subscribers to look again every hour (RFC 7986, and the
+		// older name Outlook reads).
+		cal.SetRefreshInterval("PT1H", ics.WithValue("DURATION"))
+		cal.SetXPublishedTTL("PT1H")
 	}
 	if len(events) > 0 {
 		addTimezone(cal, zone, stamp)
