@@ -4,8 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"time"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 

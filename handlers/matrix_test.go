@@ -217,7 +217,7 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	}
 	ids := matrixIDs{
 		"/notices/:id": fmt.Sprint(notice.ID),
-		"/input/:id": fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
+		"/input/:id":   fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
 		"/groups/:id": fmt.Sprint(noordID), "/meetings/:id": fmt.Sprint(withNotes.ID), "/one-on-ones/:id": fmt.Sprint(talkRow.ID),
 		"/goals/:id": fmt.Sprint(privateGoal.ID), "/memberships/:id": fmt.Sprint(sanne.ID), "/people/:id": fmt.Sprint(sanne.PersonID),
 		"/programmes/:id": fmt.Sprint(next.ID), "/applications/:id": fmt.Sprint(application.ID), "/people/import/runs/:id": fmt.Sprint(run.ID), "/actions/:id": fmt.Sprint(action.ID), "/account/tokens/:id": fmt.Sprint(token.ID),
