@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"crossmentor/app"
@@ -58,5 +60,45 @@ func TestMigrationNotices(t *testing.T) {
 	n.ID = 0
 	if err := db.Create(&n).Error; err == nil {
 		t.Fatal("a second notice with the same key was stored")
+	}
+}
+
+// TestInstallationMailID: step 0017 gives every installation its own
+// random mail id, and the app's mails carry it in their Message-ID; with
+// SMTP set and the default sender the app warns at start.
+func TestInstallationMailID(t *testing.T) {
+	ids := map[string]bool{}
+	for range 2 {
+		db := apptest.DB(t)
+		id, err := models.InstallationMailID(context.Background(), db)
+		if err != nil || len(id) != 16 || ids[id] {
+			t.Fatalf("installation mail id %q (%v), seen before: %v", id, err, ids[id])
+		}
+		ids[id] = true
+	}
+	for _, tc := range []struct {
+		from string
+		warn bool
+	}{{"", true}, {"Mentorprogramma <mentor@gemeente.example>", false}} {
+		cfg, err := app.LoadConfig(func(k string) (string, bool) {
+			switch {
+			case k == "CROSSMENTOR_SMTP_URL":
+				return "smtp+insecure://127.0.0.1:1", true
+			case k == "CROSSMENTOR_MAIL_FROM" && tc.from != "":
+				return tc.from, true
+			}
+			return "", false
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Jobs = false
+		var logs strings.Builder
+		if _, err := app.New(cfg, slog.New(slog.NewTextHandler(&logs, nil)), apptest.DB(t), "test"); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logs.String(), "CROSSMENTOR_MAIL_FROM"); got != tc.warn {
+			t.Errorf("MAIL_FROM %q: warning %v, want %v\n%s", tc.from, got, tc.warn, logs.String())
+		}
 	}
 }

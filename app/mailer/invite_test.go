@@ -131,3 +131,12 @@ func TestInvitationMail(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageIDs: a delivery's Message-ID keeps its key and carries the
+// installation's id, so two installations never share one.
+func TestMessageIDs(t *testing.T) {
+	a, b := MessageID("meeting_7d:meeting:4:20270406T120000Z:9", "0a1b2c3d4e5f6a7b"), MessageID("meeting_7d:meeting:4:20270406T120000Z:9", "ffeeddccbbaa9988")
+	if a == b || a != "meeting_7d.meeting.4.20270406T120000Z.9@0a1b2c3d4e5f6a7b.crossmentor" {
+		t.Fatalf("Message-IDs %q and %q", a, b)
+	}
+}

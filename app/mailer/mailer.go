@@ -48,8 +48,22 @@ func (Mailbox) Send(context.Context, Message) error { return nil }
 
 // SMTP sends through an SMTP server.
 type SMTP struct {
-	From   string
-	client *mail.Client
+	From string
+	// Installation returns this installation's random id, the domain part
+	// of Message-IDs, so that they differ between installations; unset or
+	// failing, the id is left out.
+	Installation func(context.Context) (string, error)
+	client       *mail.Client
+}
+
+// MessageID is the Message-ID of a delivery: its key (so a resend is
+// recognisable) at the installation's own domain.
+func MessageID(key, installation string) string {
+	domain := "crossmentor"
+	if installation != "" {
+		domain = installation + ".crossmentor"
+	}
+	return strings.NewReplacer(":", ".", "@", ".").Replace(key) + "@" + domain
 }
 
 // ParseSMTP reads CROSSMENTOR_SMTP_URL: smtp://user:pass@host:587 (STARTTLS
@@ -125,7 +139,15 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	msg.Subject(m.Subject)
-	msg.SetMessageIDWithValue(strings.NewReplacer(":", ".", "@", ".").Replace(m.Key) + "@crossmentor")
+	installation := ""
+	if s.Installation != nil {
+		id, err := s.Installation(ctx)
+		if err != nil {
+			return err // the database is away: the delivery is tried again
+		}
+		installation = id
+	}
+	msg.SetMessageIDWithValue(MessageID(m.Key, installation))
 	msg.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
