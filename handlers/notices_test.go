@@ -69,7 +69,7 @@ func TestNoticesPages(t *testing.T) {
 	if modes[models.NoticeCasePlaced] != models.NoticeByDigest || modes[models.NoticePollOpened] != models.NoticeInApp || modes[models.NoticeTextShared] != models.NoticeByMail {
 		t.Fatalf("choices after saving: %v", modes)
 	}
-	if acc := c.Get("/account"); !strings.Contains(acc.Body, `name="mode_case_placed" value="digest" aria-labelledby="nk-case_placed nm-digest" checked`) {
+	if acc := c.Get("/account"); !strings.Contains(acc.Body, `name="mode_case_placed" value="digest" checked> Eén mail per dag`) {
 		t.Fatal("the account page does not show the saved choice")
 	}
 	// Read all: the count goes away.
