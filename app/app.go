@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -114,7 +115,11 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 			log.Error("mail is not sent: the SMTP settings are wrong", "error", err)
 			h.MailProblem = err.Error()
 		} else {
+			smtp.Installation = installationID(db)
 			sender = smtp
+			if cfg.MailFrom == DefaultMailFrom {
+				log.Warn("mail leaves from the default sender address; set " + EnvPrefix + "MAIL_FROM to an address of your organisation")
+			}
 		}
 	} else {
 		h.MailboxOnly = true
@@ -273,4 +278,23 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// installationID reads the installation's mail id once and keeps it.
+func installationID(db *gorm.DB) func(context.Context) (string, error) {
+	var mu sync.Mutex
+	var id string
+	return func(ctx context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if id != "" {
+			return id, nil
+		}
+		got, err := models.InstallationMailID(ctx, db)
+		if err != nil {
+			return "", err
+		}
+		id = got
+		return id, nil
+	}
 }

@@ -37,7 +37,7 @@ type Config struct {
 	OIDCEmailClaim   string        `env:"OIDC_EMAIL_CLAIM" default:"email" desc:"claim that carries the trusted address at the first single sign-on: email (needs email_verified), preferred_username or upn (providers such as Entra ID vouch for these of work accounts)"`
 	PasswordSignIn   bool          `env:"PASSWORD_SIGNIN" default:"true" desc:"allow signing in with a password; false leaves single sign-on only"`
 	SMTPURL          string        `env:"SMTP_URL" default:"" desc:"mail server: smtp://user:password@host:587 (STARTTLS), smtps://…:465 or smtp+insecure://host:25; empty keeps mail in the admins' mailbox page"`
-	MailFrom         string        `env:"MAIL_FROM" default:"crossmentor <noreply@localhost>" desc:"sender address of mails"`
+	MailFrom         string        `env:"MAIL_FROM" default:"crossmentor <noreply@localhost>" desc:"sender address of mails; set it whenever SMTP_URL is set (the app warns at start when it is the default)"`
 	Jobs             bool          `env:"JOBS" default:"true" desc:"run reminders, mail delivery and cleanup in this process; false for web-only replicas"`
 	RetentionMonths  int           `env:"RETENTION_MONTHS" default:"3" desc:"months after a group closes that its confidential text is deleted"`
 	TrustedProxies   string        `env:"TRUSTED_PROXIES" default:"" desc:"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted"`
@@ -188,3 +188,7 @@ func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "http
 
 // Postgres reports whether the app uses PostgreSQL.
 func (c Config) Postgres() bool { return c.DatabaseURL != "" }
+
+// DefaultMailFrom is the sender address when MAIL_FROM is not set; fine
+// for the mailbox page, not for mail that leaves the building.
+const DefaultMailFrom = "crossmentor <noreply@localhost>"

@@ -77,6 +77,7 @@ func LoadDemo(ctx context.Context, db *gorm.DB) error {
 		d.year()
 		d.history(hash)
 		d.pool(hash)
+		d.pastNotices()
 		return d.err
 	})
 }
@@ -189,4 +190,13 @@ func (d *demoLoader) intakes() {
 	if err != nil {
 		d.fail(fmt.Errorf("demo intake: %w", err))
 	}
+}
+
+// pastNotices: the story's events happened in the past, so their notices
+// are in the app but no mail about them is waiting to go out.
+func (d *demoLoader) pastNotices() {
+	if d.err != nil {
+		return
+	}
+	d.fail(d.tx.Where("kind IN ? AND status = ?", models.NoticeKinds, models.DeliveryPending).Delete(&models.MailDelivery{}).Error)
 }

@@ -113,6 +113,7 @@ var plainAllowed = map[string]string{
 	"sign_in_failures.bucket":         "the email or address being limited, kept 24 hours at most",
 	"import_runs.mapping":             "column numbers of the uploaded file's headers",
 	"mail_deliveries.key":             "a delivery's unique key of kinds and ids",
+	"notices.key":                     "a notice's unique key of kinds and ids",
 	"intervision_methods.name":        "the methods' own titles",
 	"programmes.evaluation_questions": "the programme's fixed survey items",
 }

@@ -16,6 +16,9 @@ type accountData struct {
 	Kinds       []string
 	OrgOff      map[string]bool // kinds the organisation switched off for everyone
 	Off         map[string]bool
+	NoticeKinds []string          // the kinds of notice to choose a delivery for
+	NoticeModes []string          // mail at once, daily digest, app only
+	Modes       map[string]string // the person's delivery per notice kind
 }
 
 func (h *Handlers) accountPage(c echo.Context, status int, newToken string, form any, err error) error {
@@ -23,7 +26,11 @@ func (h *Handlers) accountPage(c echo.Context, status int, newToken string, form
 	if lerr != nil {
 		return lerr
 	}
-	data := accountData{Tokens: tokens, NewToken: newToken, Kinds: models.ReminderKinds}
+	data := accountData{Tokens: tokens, NewToken: newToken, Kinds: models.PersonalReminderKinds(),
+		NoticeKinds: models.NoticeKinds, NoticeModes: models.NoticeModes}
+	if data.Modes, lerr = models.NoticeModesOf(c.Request().Context(), h.DB, mustViewer(c)); lerr != nil {
+		return lerr
+	}
 	if data.Off, lerr = models.ReminderOptOuts(c.Request().Context(), h.DB, mustViewer(c)); lerr != nil {
 		return lerr
 	}

@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
-	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,20 +28,34 @@ func (h *Handlers) calendarFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	host := "crossmentor"
-	if u, err := url.Parse(h.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
 	out := make([]mailer.Event, len(events))
+	var modified time.Time
 	for i, e := range events {
-		summary := h.Catalog.T(lang, "meeting.kind."+e.Kind, nil) + " · " + e.GroupName
-		if e.Kind == "one_on_one" {
-			summary = h.Catalog.T(lang, "oneonone.title", nil) + " · " + e.With
+		out[i] = mailer.Event{UID: e.UID, Summary: mailer.Summary(h.Catalog, lang, e.Kind, e.GroupName, e.With), Location: e.Location,
+			StartsAt: e.StartsAt, EndsAt: e.EndsAt, Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
+		if e.Updated.After(modified) {
+			modified = e.Updated
 		}
-		out[i] = mailer.Event{UID: e.UID, Summary: summary, Location: e.Location, StartsAt: e.StartsAt, EndsAt: e.EndsAt,
-			Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
 	}
-	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", mailer.ICS(out, org.Location(), host, "crossmentor"))
+	host := mailer.Host(h.BaseURL)
+	// The tag covers everything but the time the file is made (DTSTAMP).
+	sum := sha256.Sum256(mailer.ICS(out, org.Location(), host, "crossmentor", mailer.MethodPublish, time.Time{}))
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	hd := c.Response().Header()
+	hd.Set("ETag", etag)
+	hd.Set("Cache-Control", "private, no-cache")
+	if !modified.IsZero() {
+		hd.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	}
+	if c.Request().Header.Get("If-None-Match") == etag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if since, err := http.ParseTime(c.Request().Header.Get("If-Modified-Since")); err == nil && c.Request().Header.Get("If-None-Match") == "" &&
+		!modified.IsZero() && !modified.Truncate(time.Second).After(since) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8",
+		mailer.ICS(out, org.Location(), host, "crossmentor", mailer.MethodPublish, h.Now()))
 }
 
 // renewCalendar makes a new feed address (the old one stops working).

@@ -45,6 +45,7 @@ func TestCalendarFeed(t *testing.T) {
 	var me struct {
 		CalendarURL string `json:"calendar_url"`
 	}
+	sanne.PostForm("/account/calendar", url.Values{})
 	sanne.JSON(http.MethodGet, "/api/v1/me", "", nil).Decode(t, &me)
 	u, err := url.Parse(me.CalendarURL)
 	if err != nil || !strings.HasPrefix(u.Path, "/calendar/") || !strings.HasSuffix(u.Path, ".ics") {

@@ -29,6 +29,12 @@ func isAPI(c echo.Context) bool {
 	return strings.HasPrefix(c.Request().URL.Path, "/api/")
 }
 
+// isFeed reports whether the request is for a calendar feed: the token in
+// its path is the key, and it gets no cookie.
+func isFeed(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/calendar/")
+}
+
 // ErrorHandler is the one place errors become responses. It logs unexpected
 // errors once, with the request id, and never a request body.
 func (h *Handlers) ErrorHandler(err error, c echo.Context) {

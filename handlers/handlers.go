@@ -110,6 +110,7 @@ type View struct {
 	CSRF    string
 	Viewer  *models.Viewer
 	MeName  string
+	Unread  int64 // the viewer's unread notices
 	OrgName string
 	Demo    bool
 	Title   string
@@ -279,6 +280,9 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 	}
 	if vw, ok := viewer(c); ok {
 		v.Viewer, v.MeName = &vw, vw.Name
+		if n, err := models.UnreadNotices(ctx, h.DB, vw); err == nil {
+			v.Unread = n
+		}
 	}
 	if titleID != "" {
 		v.Title = v.T(titleID)

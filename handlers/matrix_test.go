@@ -58,7 +58,8 @@ var (
 var matrix = map[string][]string{
 	"GET /healthz": public, "GET /readyz": public, "GET /static/:file": public, "GET /favicon.ico": public, "GET /metrics": public, "GET /api/v1/openapi.yaml": public,
 	"GET /setup": public, "POST /setup": public, "GET /signin": public, "POST /signin": public, "GET /signin/oidc": public, "GET /signin/oidc/callback": public,
-	"GET /invite/:token": public, "GET /calendar/:file": public, "POST /account/calendar": signedIn,
+	"GET /invite/:token": public, "GET /calendar/:file": public, "HEAD /calendar/:file": public, "POST /account/calendar": signedIn,
+	"GET /notices": signedIn, "GET /notices/:id": {menteeA}, "POST /notices/read": signedIn, "POST /account/notices": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,
 	"GET /reset/:token": public, "POST /reset/:token": public, "GET /password/forgot": public, "POST /password/forgot": public,
 	"POST /language": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
@@ -210,8 +211,13 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	}
 	var mentorOnly models.CaseQuestion
 	db.Where("visibility = 'mentor'").First(&mentorOnly)
+	var notice models.Notice // one of Sanne's
+	if err := db.Where("recipient_id = ?", sanne.PersonID).First(&notice).Error; err != nil {
+		t.Fatal(err)
+	}
 	ids := matrixIDs{
-		"/input/:id": fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
+		"/notices/:id": fmt.Sprint(notice.ID),
+		"/input/:id":   fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
 		"/groups/:id": fmt.Sprint(noordID), "/meetings/:id": fmt.Sprint(withNotes.ID), "/one-on-ones/:id": fmt.Sprint(talkRow.ID),
 		"/goals/:id": fmt.Sprint(privateGoal.ID), "/memberships/:id": fmt.Sprint(sanne.ID), "/people/:id": fmt.Sprint(sanne.PersonID),
 		"/programmes/:id": fmt.Sprint(next.ID), "/applications/:id": fmt.Sprint(application.ID), "/people/import/runs/:id": fmt.Sprint(run.ID), "/actions/:id": fmt.Sprint(action.ID), "/account/tokens/:id": fmt.Sprint(token.ID),

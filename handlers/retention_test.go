@@ -95,6 +95,7 @@ func TestExportAndErasure(t *testing.T) {
 	var me struct {
 		CalendarURL string `json:"calendar_url"`
 	}
+	sanne.PostForm("/account/calendar", url.Values{})
 	sanne.JSON(http.MethodGet, "/api/v1/me", "", nil).Decode(t, &me)
 	feed, err := url.Parse(me.CalendarURL)
 	if err != nil || sanne.Get(feed.Path).Status != http.StatusOK {

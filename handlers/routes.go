@@ -30,7 +30,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 		Skipper: func(c echo.Context) bool { return !isImport(c) }}))
 	e.Use(rejectUnstorableText)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{ // #nosec G101 -- names a cookie, holds no credential
-		Skipper:        func(c echo.Context) bool { return isAPI(c) },
+		Skipper:        func(c echo.Context) bool { return isAPI(c) || isFeed(c) },
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		ContextKey:     keyCSRF,
 		CookieName:     h.cookieName("cm_csrf", "/"),
@@ -53,6 +53,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	web.GET("/signin/oidc", h.ssoStart)
 	web.GET("/signin/oidc/callback", h.ssoCallback)
 	web.GET("/calendar/:file", h.calendarFeed)
+	web.HEAD("/calendar/:file", h.calendarFeed)
 	web.GET("/invite/:token", h.linkPage(models.LinkInvite))
 	web.POST("/invite/:token", h.useLink(models.LinkInvite))
 	web.GET("/reset/:token", h.linkPage(models.LinkReset))
@@ -71,6 +72,10 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/account/calendar", h.renewCalendar)
 	in.POST("/account/calendar/revoke", h.revokeCalendar)
 	in.POST("/account/reminders", h.saveReminders)
+	in.POST("/account/notices", h.saveNoticeModes)
+	in.GET("/notices", h.listNotices)
+	in.GET("/notices/:id", h.openNotice)
+	in.POST("/notices/read", h.readAllNotices)
 	in.POST("/account/erase", h.eraseSelf)
 	in.POST("/account/password", h.changePassword)
 	in.GET("/groups/:id", h.showGroup, h.allow(models.GroupRead, "id"))

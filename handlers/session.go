@@ -165,11 +165,15 @@ func (h *Handlers) apiMe(c echo.Context) error {
 		return err
 	}
 	out := meJSON{ID: p.ID, Name: p.Name, Email: p.Email, Roles: v.Roles(), Language: p.Language}
-	token, err := models.CalendarToken(c.Request().Context(), h.DB, v, true)
+	// Reading who one is makes no feed and revives none: a revoked feed
+	// stays revoked until its owner makes a new one under My account.
+	token, err := models.CalendarToken(c.Request().Context(), h.DB, v, false)
 	if err != nil {
 		return err
 	}
-	feed := h.calendarURL(token)
-	out.CalendarURL = &feed
+	if token != "" {
+		feed := h.calendarURL(token)
+		out.CalendarURL = &feed
+	}
 	return c.JSON(http.StatusOK, out)
 }

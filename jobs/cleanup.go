@@ -12,7 +12,8 @@ import (
 )
 
 // Cleanup deletes expired sessions, sign-in failures and uploaded files
-// older than a day, and ends input shared past its date; Retention the
+// older than a day, notices older than models.NoticeKeep, and ends input
+// shared past its date; Retention the
 // confidential text of long-closed groups. Both are idempotent.
 type Cleanup struct {
 	DB              *gorm.DB
@@ -49,8 +50,12 @@ func (j Cleanup) Run(ctx context.Context) error {
 	if err := models.PurgeIdempotencyKeys(ctx, j.DB, now); err != nil {
 		return err
 	}
+	notices, err := models.PurgeNotices(ctx, j.DB, now, models.NoticeKeep)
+	if err != nil {
+		return err
+	}
 	j.Log.Debug("cleanup done", "job", "cleanup", "sessions", sessions, "sign_in_counters", failures, "account_links", links,
-		"import_files", files, "input_expired", expired)
+		"import_files", files, "input_expired", expired, "notices", notices)
 	return nil
 }
 

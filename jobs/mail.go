@@ -36,9 +36,13 @@ type Mail struct {
 	AfterSend func(models.MailDelivery) error
 }
 
-// Run schedules due reminders and delivers until the queue holds nothing due.
+// Run schedules due reminders and daily digests of notices, and delivers
+// until the queue holds nothing due.
 func (j Mail) Run(ctx context.Context) error {
 	if err := models.ScheduleReminders(ctx, j.DB, j.Now()); err != nil {
+		return err
+	}
+	if err := models.ScheduleDigests(ctx, j.DB, j.Now()); err != nil {
 		return err
 	}
 	_, err := j.Deliver(ctx)

@@ -152,7 +152,15 @@ func SubmitCase(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Cas
 		c = CaseQuestion{GroupID: groupID, AuthorID: v.PersonID, Title: CleanText(in.Title), Situation: CleanText(in.Situation),
 			Question: CleanText(in.Question), Tried: CleanText(in.Tried), Hope: CleanText(in.Hope), Visibility: in.Visibility,
 			Status: CaseSubmitted, MeetingID: next}
-		return tx.Create(&c).Error
+		if err := tx.Create(&c).Error; err != nil {
+			return err
+		}
+		var mentor uint
+		if err := tx.Model(&MentorGroup{}).Where("id = ?", groupID).Pluck("mentor_id", &mentor).Error; err != nil {
+			return err
+		}
+		return Notify(tx, NoticeCaseSubmitted, NoticeAbout{Type: "case", ID: c.ID, GroupID: groupID, OtherID: v.PersonID,
+			Path: "/cases/" + itoaU(c.ID), Occurrence: time.Unix(0, 0)}, without([]uint{mentor}, v.PersonID))
 	})
 	return c, err
 }
@@ -184,8 +192,15 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 		if err := tx.Model(&c).Select("meeting_id", "status").Updates(&CaseQuestion{MeetingID: c.MeetingID, Status: c.Status}).Error; err != nil {
 			return err
 		}
+		if err := Notify(tx, NoticeCasePlaced, NoticeAbout{Type: "case", ID: c.ID, GroupID: c.GroupID, Path: "/cases/" + itoaU(c.ID),
+			Occurrence: time.Unix(int64(m.ID), 0)}, without([]uint{c.AuthorID}, v.PersonID)); err != nil {
+			return err
+		}
 		var n int64
-		tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).Count(&n)
+		if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).
+			Count(&n).Error; err != nil {
+			return err
+		}
 		if n > 0 {
 			return nil
 		}

@@ -104,6 +104,10 @@ func GrantConsent(ctx context.Context, db *gorm.DB, v Viewer, in ConsentInput, w
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
+		if err := Notify(tx, NoticeTextShared, NoticeAbout{Type: "consent", ID: c.ID, OtherID: v.PersonID,
+			Path: "/shared/" + itoaU(c.ID), Occurrence: time.Unix(0, 0)}, []uint{in.RecipientID}); err != nil {
+			return err
+		}
 		return audit(tx, v.PersonID, AuditConsentGrant, "consent", c.ID)
 	})
 	return c, err

@@ -223,7 +223,8 @@ func changeMentor(tx *gorm.DB, v Viewer, g MentorGroup, from uint) error {
 		Pluck("person_id", &members).Error; err != nil {
 		return err
 	}
-	return enqueue(tx, MailMentorChanged, "group", g.ID, now, now, append(members, g.MentorID))
+	return Notify(tx, MailMentorChanged, NoticeAbout{Type: "group", ID: g.ID, GroupID: g.ID, OtherID: g.MentorID,
+		Path: "/groups/" + itoaU(g.ID), Occurrence: now}, append(members, g.MentorID))
 }
 
 // UpdateGroup changes a group's name, mentor, discipline or status; admins

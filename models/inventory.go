@@ -97,6 +97,8 @@ func Inventory() []InventoryEntry {
 	add("assignments", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("meeting_roles", []string{""}, Personal, DeleteRow, ofPlannedMeetings, "")
 	add("mail_deliveries", []string{""}, Personal, DeleteRow, "recipient_id = ?", "")
+	add("notices", []string{""}, Personal, DeleteRow, "recipient_id = ?", "")
+	add("notice_settings", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("email_changes", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("tenures", []string{""}, Personal, DeleteRow, ofPerson, "") // a left status ends the role by itself
 	add("sign_in_counters", []string{"bucket"}, Personal, DeleteRow,

@@ -25,8 +25,13 @@ type OutgoingMail struct {
 	UID       string
 	Sequence  int
 	Cancelled bool
-	Personal  bool      // an account link for the addressee alone
-	Expires   time.Time // when that link stops working
+	Personal  bool        // an account link for the addressee alone
+	Expires   time.Time   // when that link stops working
+	Items     []NoticeRow // the notices of a daily digest
+	// The organiser of a meeting's invitation: the group's mentor, or the
+	// mentor of a one-on-one.
+	OrganizerName, OrganizerEmail string
+	Updated                       time.Time // when the meeting last changed
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -64,17 +69,25 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 	if reminderOff(p.ReminderOptOuts, d.Kind) || reminderOff(p.OrganisationOff, d.Kind) {
 		return OutgoingMail{}, ErrStale
 	}
+	if off, err := noticeMailOff(tx, d.Kind, p.ID); err != nil || off {
+		return OutgoingMail{}, staleUnless(err)
+	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
 	if isAccountMail(d.Kind) {
 		return composeAccountMail(tx, d, out, nowOf(tx), preview)
 	}
 	switch d.SubjectType {
 	case "meeting":
-		var m MeetingWithGroup
-		if err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
+		var m struct {
+			MeetingWithGroup
+			MentorName, MentorEmail string
+		}
+		if err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name, mp.name AS mentor_name, mp.email AS mentor_email").
+			Joins("JOIN mentor_groups g ON g.id = meetings.group_id").Joins("JOIN people mp ON mp.id = g.mentor_id").
 			Where("meetings.id = ?", d.SubjectID).Take(&m).Error; err != nil {
 			return out, staleIfGone(err)
 		}
+		out.OrganizerName, out.OrganizerEmail, out.Updated = m.MentorName, m.MentorEmail, m.UpdatedAt
 		reminder := d.Kind == MailMeeting7d || d.Kind == MailMeeting1d || d.Kind == MailCallForCases
 		if reminder && (m.Status != MeetingPlanned || !m.StartsAt.Equal(d.Occurrence)) {
 			return out, ErrStale
@@ -87,8 +100,11 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Cancelled = m.Status == MeetingCancelled
 		out.Kind = d.Kind + ":" + string(m.Kind)
 	case "one_on_one":
-		var o OneOnOneRow
-		if err := tx.Model(&OneOnOne{}).Select("one_on_ones.id, one_on_ones.mentor_id, one_on_ones.mentee_id, one_on_ones.starts_at, one_on_ones.ends_at, one_on_ones.status, one_on_ones.sequence, mr.name AS mentor_name, me.name AS mentee_name").
+		var o struct {
+			OneOnOneRow
+			MentorEmail string
+		}
+		if err := tx.Model(&OneOnOne{}).Select("one_on_ones.id, one_on_ones.mentor_id, one_on_ones.mentee_id, one_on_ones.starts_at, one_on_ones.ends_at, one_on_ones.status, one_on_ones.sequence, one_on_ones.updated_at, mr.name AS mentor_name, mr.email AS mentor_email, me.name AS mentee_name").
 			Joins("JOIN people mr ON mr.id = one_on_ones.mentor_id").Joins("JOIN people me ON me.id = one_on_ones.mentee_id").
 			Where("one_on_ones.id = ?", d.SubjectID).Take(&o).Error; err != nil {
 			return out, staleIfGone(err)
@@ -101,11 +117,15 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 			out.With = o.MenteeName
 		}
 		out.StartsAt, out.EndsAt, out.Path = o.StartsAt, o.EndsAt, "/one-on-ones/"+itoaU(o.ID)
+		out.OrganizerName, out.OrganizerEmail, out.Updated = o.MentorName, o.MentorEmail, o.UpdatedAt
 		out.UID, out.Sequence = "one-on-one-"+itoaU(o.ID), o.Sequence
 	case "poll":
 		var p DatePoll
 		if err := tx.First(&p, d.SubjectID).Error; err != nil {
 			return out, staleIfGone(err)
+		}
+		if d.Kind == NoticePollClosed {
+			return composeNotice(tx, d, out)
 		}
 		if p.Status != "open" {
 			return out, ErrStale
@@ -151,6 +171,13 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
 	case "input":
 		return composeInputMail(tx, d, out)
+	case "case", "consent":
+		return composeNotice(tx, d, out)
+	case "person":
+		if d.Kind == NoticeDigest {
+			return composeDigest(tx, d, out)
+		}
+		return out, ErrStale
 	default:
 		return out, ErrStale
 	}
@@ -164,6 +191,14 @@ func groupName(tx *gorm.DB, id uint) (string, error) {
 		return "", staleIfGone(err)
 	}
 	return g.Name, nil
+}
+
+// staleUnless is err, or ErrStale when there is none.
+func staleUnless(err error) error {
+	if err != nil {
+		return err
+	}
+	return ErrStale
 }
 
 // staleIfGone: a record that no longer exists makes the delivery stale;

@@ -2,16 +2,35 @@ package models
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 )
 
-// SetReminderOptOuts keeps the kinds in on and switches the others off.
+// PersonalReminderKinds are the reminders a person switches on or off;
+// the notice kinds among ReminderKinds are chosen per notice kind instead
+// (see SetNoticeModes).
+func PersonalReminderKinds() []string {
+	return slices.DeleteFunc(slices.Clone(ReminderKinds), func(k string) bool { return slices.Contains(NoticeKinds, k) })
+}
+
+// SetReminderOptOuts keeps the kinds in on and switches the other
+// personal reminder kinds off.
 func SetReminderOptOuts(ctx context.Context, db *gorm.DB, v Viewer, on []string) error {
-	if err := knownReminderKinds("on", on); err != nil {
-		return err
+	kinds := PersonalReminderKinds()
+	for _, k := range on {
+		if !slices.Contains(kinds, k) {
+			return fieldErr("on", "unknown_choice")
+		}
 	}
-	return db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Update("reminder_opt_outs", remindersOff(on)).Error
+	var off []string
+	for _, k := range kinds {
+		if !slices.Contains(on, k) {
+			off = append(off, k)
+		}
+	}
+	return db.WithContext(ctx).Model(&Person{}).Where("id = ?", v.PersonID).Update("reminder_opt_outs", strings.Join(off, ",")).Error
 }
 
 // ReminderOptOuts returns the kinds the viewer switched off.

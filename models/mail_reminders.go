@@ -255,8 +255,8 @@ func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
 		kind = MailMeetingCancel
 	}
 	// The occurrence of a notice is the meeting's version, so each change notifies once.
-	version := time.Unix(int64(m.Sequence), 0)
-	return enqueue(tx, kind, "meeting", m.ID, version, now, recipients)
+	return Notify(tx, kind, NoticeAbout{Type: "meeting", ID: m.ID, GroupID: m.GroupID, Path: "/meetings/" + itoaU(m.ID),
+		Occurrence: time.Unix(int64(m.Sequence), 0)}, recipients)
 }
 
 // nowOf is the request's clock, or the system's.

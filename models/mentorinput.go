@@ -497,7 +497,8 @@ func ReviewInput(ctx context.Context, db *gorm.DB, v Viewer, id uint, act InputA
 			return err
 		}
 		if act == StepApprove {
-			return enqueue(tx, MailInputShared, "input", id, time.Unix(int64(r.Version), 0), now, []uint{r.RecipientID})
+			return Notify(tx, MailInputShared, NoticeAbout{Type: "input", ID: id, OtherID: r.MenteeID, Path: "/shared/input/" + itoaU(id),
+				Occurrence: time.Unix(int64(r.Version), 0)}, []uint{r.RecipientID})
 		}
 		return nil
 	})

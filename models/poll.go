@@ -199,8 +199,21 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 		if in.DurationMin < MinDurationMin || in.DurationMin > MaxDurationMin {
 			return &ValidationError{Fields: []FieldError{{Field: "duration_min", Code: "out_of_range", Args: map[string]any{"Min": MinDurationMin, "Max": MaxDurationMin}}}}
 		}
-		if err := tx.Model(&DatePoll{}).Where("group_id = ? AND status = 'open'", g.ID).Update("status", "closed").Error; err != nil {
+		members, err := activeMentees(tx, g.ID)
+		if err != nil {
 			return err
+		}
+		var replaced []uint
+		if err := tx.Model(&DatePoll{}).Where("group_id = ? AND status = 'open'", g.ID).Pluck("id", &replaced).Error; err != nil {
+			return err
+		}
+		for _, id := range replaced {
+			if err := tx.Model(&DatePoll{}).Where("id = ?", id).Update("status", "closed").Error; err != nil {
+				return err
+			}
+			if err := notifyPoll(tx, NoticePollClosed, g.ID, id, members); err != nil {
+				return err
+			}
 		}
 		poll = DatePoll{GroupID: g.ID, DurationMin: in.DurationMin, Location: CleanText(in.Location), Status: "open"}
 		if err := tx.Create(&poll).Error; err != nil {
@@ -210,7 +223,10 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 		for i, s := range starts {
 			options[i] = PollOption{PollID: poll.ID, StartsAt: s}
 		}
-		return tx.Create(&options).Error
+		if err := tx.Create(&options).Error; err != nil {
+			return err
+		}
+		return notifyPoll(tx, NoticePollOpened, g.ID, poll.ID, members)
 	})
 	return poll, err
 }
@@ -282,7 +298,21 @@ func PickPollDate(ctx context.Context, db *gorm.DB, v Viewer, groupID, optionID 
 		if err := tx.Create(&m).Error; err != nil {
 			return err
 		}
-		return tx.Model(&poll).Updates(map[string]any{"status": "closed", "meeting_id": m.ID}).Error
+		if err := tx.Model(&poll).Updates(map[string]any{"status": "closed", "meeting_id": m.ID}).Error; err != nil {
+			return err
+		}
+		recipients, err := meetingRecipients(tx, g.ID)
+		if err != nil {
+			return err
+		}
+		return Notify(tx, NoticeDateFixed, NoticeAbout{Type: "meeting", ID: m.ID, GroupID: g.ID, Path: "/meetings/" + itoaU(m.ID),
+			Occurrence: time.Unix(0, 0)}, recipients)
 	})
 	return m, err
+}
+
+// notifyPoll tells a group's members that its date poll opened or closed.
+func notifyPoll(tx *gorm.DB, kind string, groupID, pollID uint, members []uint) error {
+	return Notify(tx, kind, NoticeAbout{Type: "poll", ID: pollID, GroupID: groupID, Path: "/groups/" + itoaU(groupID) + "/poll",
+		Occurrence: time.Unix(0, 0)}, members)
 }

@@ -294,9 +294,12 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 		if err := insertPlanned(tx, g.ID, r.Add); err != nil {
 			return conflict(err)
 		}
-		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "group_id"}},
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "group_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"weekday", "start_time", "duration_min", "cadence_weeks", "location",
-				"policy", "first_on", "until", "visits_wanted", "visits_with", "updated_at"})}).Create(&s).Error
+				"policy", "first_on", "until", "visits_wanted", "visits_with", "updated_at"})}).Create(&s).Error; err != nil {
+			return err
+		}
+		return SeriesSaved(tx, g.ID)
 	})
 	return pv, err
 }
@@ -384,7 +387,10 @@ func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, mont
 		if err := tx.Model(&s).Update("until", p.Until).Error; err != nil {
 			return err
 		}
-		return tx.Model(&MentorGroup{}).Where("id = ?", groupID).Update("status", GroupExtended).Error
+		if err := tx.Model(&MentorGroup{}).Where("id = ?", groupID).Update("status", GroupExtended).Error; err != nil {
+			return err
+		}
+		return SeriesSaved(tx, groupID)
 	})
 	return added, err
 }
@@ -454,6 +460,11 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 		}
 		if err := tx.CreateInBatches(series, 1000).Error; err != nil {
 			return err
+		}
+		for _, g := range groups {
+			if err := SeriesSaved(tx, g.ID); err != nil {
+				return err
+			}
 		}
 		res.Groups, res.Meetings = len(groups), len(meetings)
 		return nil

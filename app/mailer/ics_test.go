@@ -30,7 +30,7 @@ func FuzzICSRoundTrip(f *testing.F) {
 		}
 		start := time.Date(2027, 3, 28, 14, 0, 0, 0, zone) // the day summer time starts
 		data := ICS([]Event{{UID: "meeting-1", Summary: summary, Location: location, StartsAt: start,
-			EndsAt: start.Add(2 * time.Hour), Updated: start}}, zone, "example.org", "crossmentor")
+			EndsAt: start.Add(2 * time.Hour), Updated: start}}, zone, "example.org", "crossmentor", MethodPublish, start)
 		cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
 		if err != nil {
 			t.Fatalf("parse back: %v\n%s", err, data)

@@ -11,6 +11,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -29,6 +30,7 @@ type Message struct {
 	Text    string
 	HTML    string
 	ICS     []byte
+	Method  string // of the ICS: REQUEST or CANCEL
 	Key     string // the delivery key, sent as Message-ID so a resend is recognisable
 }
 
@@ -46,8 +48,22 @@ func (Mailbox) Send(context.Context, Message) error { return nil }
 
 // SMTP sends through an SMTP server.
 type SMTP struct {
-	From   string
-	client *mail.Client
+	From string
+	// Installation returns this installation's random id, the domain part
+	// of Message-IDs, so that they differ between installations; unset or
+	// failing, the id is left out.
+	Installation func(context.Context) (string, error)
+	client       *mail.Client
+}
+
+// MessageID is the Message-ID of a delivery: its key (so a resend is
+// recognisable) at the installation's own domain.
+func MessageID(key, installation string) string {
+	domain := "crossmentor"
+	if installation != "" {
+		domain = installation + ".crossmentor"
+	}
+	return strings.NewReplacer(":", ".", "@", ".").Replace(key) + "@" + domain
 }
 
 // ParseSMTP reads CROSSMENTOR_SMTP_URL: smtp://user:pass@host:587 (STARTTLS
@@ -123,12 +139,20 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	msg.Subject(m.Subject)
-	msg.SetMessageIDWithValue(strings.NewReplacer(":", ".", "@", ".").Replace(m.Key) + "@crossmentor")
+	installation := ""
+	if s.Installation != nil {
+		id, err := s.Installation(ctx)
+		if err != nil {
+			return err // the database is away: the delivery is tried again
+		}
+		installation = id
+	}
+	msg.SetMessageIDWithValue(MessageID(m.Key, installation))
 	msg.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetBodyString(mail.TypeTextPlain, m.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	if len(m.ICS) > 0 {
-		if err := msg.AttachReader("invite.ics", bytes.NewReader(m.ICS), mail.WithFileContentType("text/calendar; method=PUBLISH; charset=utf-8")); err != nil {
+		if err := msg.AttachReader("invite.ics", bytes.NewReader(m.ICS), mail.WithFileContentType(mail.ContentType("text/calendar; method="+m.Method+"; charset=utf-8"))); err != nil {
 			return err
 		}
 	}
@@ -166,8 +190,13 @@ func NewRenderer(fsys fs.FS, catalog *i18n.Catalog, baseURL string, zone func() 
 
 // mailData is what the mail templates see.
 type mailData struct {
+	Lang, Subject                                       string
 	Greeting, Lead, When, Where, LinkText, Link, Footer string
+	Items                                               []itemLine // the notices of a digest
 }
+
+// itemLine is one notice in a digest.
+type itemLine struct{ Text, Link string }
 
 // Render makes the message of a delivery.
 func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) {
@@ -206,8 +235,16 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 			d.Link = t("mail.account.link_withheld")
 		}
 	}
+	if slices.Contains(models.NoticeKinds, kind) || kind == models.NoticeDigest {
+		d.Footer = t("mail.notice_footer")
+	}
+	for _, n := range out.Items {
+		d.Items = append(d.Items, itemLine{Text: t("notice."+n.Kind, "Group", n.GroupName, "With", n.OtherName),
+			Link: r.BaseURL + "/notices/" + strconv.FormatUint(uint64(n.ID), 10)})
+	}
 	subject := t("mail."+kind+".subject", "What", what, "Group", out.GroupName, "With", out.With)
 	d.Lead = t("mail."+kind+".lead", "What", what, "Group", out.GroupName, "With", out.With)
+	d.Lang, d.Subject = lang, subject
 	var tb, hb bytes.Buffer
 	if err := r.text.ExecuteTemplate(&tb, "mail.txt", d); err != nil {
 		return Message{}, err
@@ -217,19 +254,43 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	}
 	msg := Message{To: out.To, Subject: subject, Text: tb.String(), HTML: hb.String(), Key: key}
 	if out.UID != "" && !out.StartsAt.IsZero() {
-		msg.ICS = r.invite(out, subject)
+		summary := Summary(r.Catalog, lang, sub, out.GroupName, out.With)
+		if kind == models.MailOneOnOne1d {
+			summary = Summary(r.Catalog, lang, "one_on_one", "", out.With)
+		}
+		msg.Method = MethodRequest
+		if out.Cancelled {
+			msg.Method = MethodCancel
+		}
+		msg.ICS = r.invite(out, summary, msg.Method)
 	}
 	return msg, nil
 }
 
-// invite is the ICS attachment of a meeting mail.
-func (r *Renderer) invite(out models.OutgoingMail, summary string) []byte {
-	host := "crossmentor"
-	if u, err := url.Parse(r.BaseURL); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
+// Summary is a meeting's own title in a calendar, the same in the feed and
+// in invitations: its kind and group, or "one-on-one" and the other person.
+func Summary(cat *i18n.Catalog, lang, kind, group, with string) string {
+	if kind == "one_on_one" {
+		return cat.T(lang, "oneonone.title", nil) + " · " + with
 	}
+	return cat.T(lang, "meeting.kind."+kind, nil) + " · " + group
+}
+
+// Host is the host part of calendar UIDs: the app's host name.
+func Host(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "crossmentor"
+}
+
+// invite is the iTIP attachment of a meeting mail (RFC 5546): a REQUEST,
+// or a CANCEL for a cancelled meeting, from the organiser to the addressee.
+func (r *Renderer) invite(out models.OutgoingMail, summary, method string) []byte {
 	return ICS([]Event{{UID: out.UID, Summary: summary, Location: out.Location, StartsAt: out.StartsAt, EndsAt: out.EndsAt,
-		Updated: time.Now(), Sequence: out.Sequence, Cancelled: out.Cancelled}}, r.Zone(), host, "")
+		Updated: out.Updated, Sequence: out.Sequence, Cancelled: out.Cancelled,
+		Organizer: Person{Name: out.OrganizerName, Email: out.OrganizerEmail}, Attendees: []Person{{Name: out.Name, Email: out.To}}}},
+		r.Zone(), Host(r.BaseURL), "", method, time.Now())
 }
 
 // longDate writes "dinsdag 9 februari 2027" or "Tuesday 9 February 2027".

@@ -26,6 +26,8 @@ func All() []*gormigrate.Migration {
 		publishedFigures(),
 		inputRequests(),
 		meetingRuns(),
+		notices(),
+		installation(),
 	}
 }
 
