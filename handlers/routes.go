@@ -90,6 +90,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.GET("/meetings/:id", h.showMeeting, h.allow(models.MeetingRead, "id"))
 	in.GET("/meetings/:id/print", h.printMeeting, h.allow(models.MeetingRead, "id"))
 	in.POST("/meetings/:id", h.updateMeeting, h.allow(models.MeetingMentor, "id"))
+	in.POST("/meetings/:id/page", h.saveMeetingPage, h.allow(models.MeetingRead, "id"))
 	in.POST("/meetings/:id/status", meetingChange(h, setMeetingStatus), h.allow(models.MeetingMentor, "id"))
 	in.POST("/meetings/:id/agenda", meetingChange(h, models.SaveAgenda), h.allow(models.MeetingMentor, "id"))
 	in.POST("/meetings/:id/roles", meetingChange(h, models.SaveRoles), h.allow(models.MeetingMentor, "id"))
