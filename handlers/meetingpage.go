@@ -91,6 +91,9 @@ func formOfMeeting(v View, d meetingData) meetingForm {
 
 // postedIDs reads the ids posted under name.
 func postedIDs(c echo.Context, name string) ([]uint, error) {
+	if _, err := c.FormParams(); err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+	}
 	var out []uint
 	for _, s := range c.Request().PostForm[name] {
 		n, err := strconv.ParseUint(s, 10, 32)

@@ -102,6 +102,8 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.GET("/meetings/:id/run/events", h.runEvents, h.allow(models.MeetingRead, "id"))
 	in.POST("/meetings/:id/run", h.applyRun, h.allow(models.MeetingRun, "id"))
 	in.POST("/meetings/:id/run/notes", h.saveRunNotes, h.allow(models.MeetingNotesWrite, "id"))
+	in.POST("/meetings/:id/run/attendance", h.saveRunAttendance, h.allow(models.MeetingMentor, "id"))
+	in.POST("/meetings/:id/run/actions", h.addRunAction, h.allow(models.MeetingActionAdd, "id"))
 	in.POST("/meetings/:id/entries/:person", h.saveEntry, h.allow(models.MeetingRead, "id"))
 	in.POST("/actions/:id/toggle", h.toggleAction, h.allow(models.ActionToggle, "id"))
 	in.GET("/one-on-ones", h.listOneOnOnes)

@@ -237,6 +237,58 @@
     window.addEventListener("pagehide", function () { saveNotes(true); });
   }
 
+  // Attendance, ticked by the mentor at the start, is saved a moment after
+  // each tick; action items are added to the list as they are agreed.
+  function post(form, done) {
+    var body = new URLSearchParams(new FormData(form));
+    return fetch(form.getAttribute("action"), {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { Accept: "application/json", "X-CSRF-Token": csrf() }
+    }).then(function (r) {
+      return r.json().then(function (data) { done(r.ok, data); });
+    });
+  }
+  var attendance = document.getElementById("attendance-form");
+  var attendanceStatus = document.getElementById("attendance-status");
+  var attendanceTimer = 0;
+  function saveAttendance() {
+    window.clearTimeout(attendanceTimer);
+    post(attendance, function (ok) {
+      attendanceStatus.textContent = ok ? text("attendance-saved") : text("not-saved-short");
+    }).catch(function () { attendanceStatus.textContent = text("not-saved-short"); });
+  }
+  if (attendance) {
+    attendance.addEventListener("change", function () {
+      window.clearTimeout(attendanceTimer);
+      attendanceTimer = window.setTimeout(saveAttendance, 600);
+    });
+    attendance.addEventListener("submit", function (event) { event.preventDefault(); saveAttendance(); });
+  }
+  var actionForm = document.getElementById("action-form");
+  if (actionForm) {
+    var actionStatus = document.getElementById("action-status");
+    actionForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      post(actionForm, function (ok, data) {
+        if (!ok) {
+          var errors = data.errors || {};
+          actionStatus.textContent = errors.text || errors.due_on || errors.holder_id || data.title || text("not-saved-short");
+          return;
+        }
+        var li = document.createElement("li");
+        li.textContent = data.text + " ";
+        var meta = document.createElement("span");
+        meta.className = "muted";
+        meta.textContent = "\u00b7 " + data.holder_name + (data.due ? " \u00b7 " + data.due : "");
+        li.appendChild(meta);
+        document.getElementById("action-list").appendChild(li);
+        actionForm.querySelector("[name=text]").value = "";
+        actionForm.querySelector("[name=due_on]").value = "";
+        actionStatus.textContent = text("action-added");
+      }).catch(function () { actionStatus.textContent = text("not-saved-short"); });
+    });
+  }
+
   window.setInterval(tick, 250);
   tick();
   connect();
