@@ -141,3 +141,74 @@ func TestBrowserMeetingAccessibility(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserRunBesideTheClock: the mentor turns the chime on, ticks who
+// is there and adds an action item in the run view, starts a meeting whose
+// first part has no minutes (so its time is up at once: the chime sounds,
+// made with WebAudio), and ends it: the meeting page then shows it held,
+// with its real times, the attendance and the action item.
+func TestBrowserRunBesideTheClock(t *testing.T) {
+	db := apptest.Demo(t)
+	srv := apptest.Serve(t, apptest.New(t, db))
+	id := apptest.LiveMeeting(t, db, time.Now())
+	var mentor models.Person
+	if err := db.Where("email = ?", "mentor@demo.test").First(&mentor).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := models.SaveAgenda(context.Background(), db, models.Viewer{PersonID: mentor.ID, Mentor: true}, id,
+		models.AgendaInput{Minutes: []int{0, 10, 25, 10, 35, 20, 10}}); err != nil {
+		t.Fatalf("agenda: %v", err)
+	}
+	ctx := browser(t)
+	signIn(t, ctx, srv.URL, "mentor@demo.test")
+	// Count the tones the page makes instead of playing them.
+	countTones := `window.tones = 0; (() => { const A = window.AudioContext; window.AudioContext = class extends A {
+		createOscillator() { window.tones++; return super.createOscillator(); } }; })();`
+	must(t, "open", chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(fmt.Sprintf("%s/meetings/%d/run", srv.URL, id)),
+		chromedp.WaitVisible(chromedp.CSS("#attendance-form")),
+		script(countTones+`document.getElementById("sound").click();`),
+	))
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.tones`))
+	must(t, "tones", err)
+	if first == 0 {
+		t.Fatal("turning the chime on plays no sample")
+	}
+	must(t, "tick and add", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#attendance-form input[name=present]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#attendance-status:not(:empty)`)),
+		chromedp.SendKeys(chromedp.CSS("#action-text"), "Planning delen met de groep"),
+		chromedp.SetValue(chromedp.CSS("#due_on"), "2027-03-01"),
+		chromedp.Click(chromedp.CSS(`#action-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#action-list li`)),
+		chromedp.Click(chromedp.CSS("#controls button[value=start]")),
+		chromedp.WaitVisible(chromedp.CSS("#signal")),
+	))
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.tones`))
+		must(t, "tones", err)
+		if n > first {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no chime when the part's time ran out")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	must(t, "end", chromedp.Do(ctx,
+		script(`window.confirm = () => true`),
+		chromedp.Click(chromedp.CSS("#controls button[value=end]")),
+		chromedp.WaitVisible(chromedp.CSS("#run.ended")),
+		chromedp.Navigate(fmt.Sprintf("%s/meetings/%d", srv.URL, id)),
+		chromedp.WaitVisible(chromedp.CSS("#ran")),
+	))
+	body := text(t, ctx, "main")
+	for _, want := range []string{"gehouden", "Planning delen met de groep", "aanwezig"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the meeting page after the run lacks %q", want)
+		}
+	}
+	screenshot(t, ctx, "meeting-after-run")
+}
