@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -289,4 +290,114 @@ func (h *Handlers) saveMeetingPage(c echo.Context) error {
 		to += "#" + at
 	}
 	return h.redirect(c, to, "flash.saved")
+}
+
+// meetingData is the meeting page.
+type meetingData struct {
+	models.MeetingPage
+	Methods  []models.Method
+	Kinds    []models.MeetingKind
+	Intros   []string
+	Names    map[uint]string
+	Mentor   bool
+	Member   uint // the viewer
+	Statuses []models.AttendanceStatus
+	Cases    []models.CaseRow
+	// Earlier is the group's open action items from earlier meetings.
+	Earlier []models.ActionItemRow
+	// Editing shows the form: before the meeting, or after "wijzigen".
+	Editing bool
+	// Started is whether the meeting has begun, so attendance can be taken.
+	Started bool
+	// NoteTaker is whether the viewer writes the group notes.
+	NoteTaker bool
+	// RunStart and RunEnd are when the meeting's run really began and
+	// ended; zero when it was not run (or has not ended).
+	RunStart, RunEnd time.Time
+}
+
+func (h *Handlers) loadMeeting(c echo.Context, id uint) (meetingData, error) {
+	v := mustViewer(c)
+	page, err := models.GetMeetingPage(c.Request().Context(), h.DB, v, id)
+	if err != nil {
+		return meetingData{}, err
+	}
+	d := meetingData{MeetingPage: page, Methods: models.Methods(), Kinds: models.MeetingKinds, Intros: models.IntroFormats,
+		Names: map[uint]string{}, Mentor: page.Access.IsMentor(), Member: v.PersonID,
+		Statuses: []models.AttendanceStatus{models.Present, models.Excused, models.Absent}}
+	for _, p := range page.People {
+		d.Names[p.ID] = p.Name
+	}
+	d.Names[page.Group.MentorID] = page.Group.Mentor.Name
+	ctx := c.Request().Context()
+	if d.Cases, err = models.MeetingCases(ctx, h.DB, v, id); err != nil {
+		return d, err
+	}
+	if page.NotesShown {
+		all, err := models.GroupActions(ctx, h.DB, v, page.Group.ID)
+		if err != nil {
+			return d, err
+		}
+		for _, a := range all {
+			if a.DoneAt == nil && (a.MeetingID == nil || *a.MeetingID != id) && a.CreatedAt.Before(page.Meeting.StartsAt) {
+				d.Earlier = append(d.Earlier, a)
+			}
+		}
+	}
+	start, end, err := models.MeetingTimes(ctx, h.DB, v, id)
+	if err != nil {
+		return d, err
+	}
+	if start != nil {
+		d.RunStart = *start
+	}
+	if end != nil {
+		d.RunEnd = *end
+	}
+	d.Started = page.Meeting.Status == models.MeetingHeld || !h.Now().Before(page.Meeting.StartsAt) || start != nil
+	d.NoteTaker = page.NotesShown && models.Authorize(ctx, h.DB, v, models.MeetingNotesWrite, id) == nil
+	return d, nil
+}
+
+func meetingInput(v View, m models.Meeting) models.MeetingInput {
+	return models.MeetingInput{Date: v.LocalDate(m.StartsAt).String(), StartTime: v.Clock(m.StartsAt), DurationMin: m.DurationMin(),
+		Location: m.Location, Kind: string(m.Kind), Method: m.MethodKey, IntroFormat: m.IntroFormat, Host: m.Host,
+		Address: m.Address, Contact: m.Contact, Purpose: m.Purpose, Preparation: m.Preparation, Practical: m.Practical,
+		GuestName: m.GuestName, GuestRole: m.GuestRole, Topic: m.Topic}
+}
+
+// meetingPage renders the meeting page, with a form's errors when err is set.
+func (h *Handlers) meetingPage(c echo.Context, id uint, page string, form any, err error) error {
+	in, ok := form.(models.MeetingInput)
+	if !ok || err == nil {
+		return h.renderMeeting(c, id, page, nil, err)
+	}
+	data, lerr := h.loadMeeting(c, id)
+	if lerr != nil {
+		return lerr
+	}
+	f := formOfMeeting(h.view(c, "", nil), data)
+	f.Details = in
+	return h.renderMeeting(c, id, page, &f, err)
+}
+
+// renderMeeting renders the meeting page (or its print) with form f, the
+// form as the meeting stands when f is nil, and err's messages when set.
+func (h *Handlers) renderMeeting(c echo.Context, id uint, page string, f *meetingForm, err error) error {
+	data, lerr := h.loadMeeting(c, id)
+	if lerr != nil {
+		return lerr
+	}
+	v := h.view(c, "", data)
+	v.Title = v.T("meeting.kind."+string(data.Meeting.Kind)) + " · " + v.Date(v.LocalDate(data.Meeting.StartsAt))
+	if f == nil {
+		cur := formOfMeeting(v, data)
+		f = &cur
+	}
+	data.Editing = editing(c, data.Meeting) || err != nil
+	v.Data, v.Form = data, *f
+	if err != nil {
+		return h.formFailed(c, err, page, "meeting.title", *f, data)
+	}
+	return c.Render(http.StatusOK, page, v)
 }
