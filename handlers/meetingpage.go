@@ -303,8 +303,6 @@ type meetingData struct {
 	Member   uint // the viewer
 	Statuses []models.AttendanceStatus
 	Cases    []models.CaseRow
-	// Earlier is the group's open action items from earlier meetings.
-	Earlier []models.ActionItemRow
 	// Editing shows the form: before the meeting, or after "wijzigen".
 	Editing bool
 	// Started is whether the meeting has begun, so attendance can be taken.
@@ -329,33 +327,19 @@ func (h *Handlers) loadMeeting(c echo.Context, id uint) (meetingData, error) {
 		d.Names[p.ID] = p.Name
 	}
 	d.Names[page.Group.MentorID] = page.Group.Mentor.Name
-	ctx := c.Request().Context()
-	if d.Cases, err = models.MeetingCases(ctx, h.DB, v, id); err != nil {
+	if d.Cases, err = models.MeetingCases(c.Request().Context(), h.DB, v, id); err != nil {
 		return d, err
 	}
-	if page.NotesShown {
-		all, err := models.GroupActions(ctx, h.DB, v, page.Group.ID)
-		if err != nil {
-			return d, err
-		}
-		for _, a := range all {
-			if a.DoneAt == nil && (a.MeetingID == nil || *a.MeetingID != id) && a.CreatedAt.Before(page.Meeting.StartsAt) {
-				d.Earlier = append(d.Earlier, a)
-			}
-		}
+	m := page.Meeting
+	if page.Run.StartedAt != nil {
+		d.RunStart = *page.Run.StartedAt
 	}
-	start, end, err := models.MeetingTimes(ctx, h.DB, v, id)
-	if err != nil {
-		return d, err
+	if page.Run.EndedAt != nil {
+		d.RunEnd = *page.Run.EndedAt
 	}
-	if start != nil {
-		d.RunStart = *start
-	}
-	if end != nil {
-		d.RunEnd = *end
-	}
-	d.Started = page.Meeting.Status == models.MeetingHeld || !h.Now().Before(page.Meeting.StartsAt) || start != nil
-	d.NoteTaker = page.NotesShown && models.Authorize(ctx, h.DB, v, models.MeetingNotesWrite, id) == nil
+	d.Started = m.Status == models.MeetingHeld || !h.Now().Before(m.StartsAt) || page.Run.StartedAt != nil
+	d.NoteTaker = page.NotesShown && models.Decide(page.Access, models.MeetingNotesWrite,
+		models.Subject{At: m.StartsAt, NoteTaker: slices.Contains(page.Roles[models.RoleNoteTaker], v.PersonID)})
 	return d, nil
 }
 

@@ -83,6 +83,16 @@ func TestMeetingPageOneForm(t *testing.T) {
 	if actions != 1 {
 		t.Fatalf("action items: %d", actions)
 	}
+	// An open action of an earlier meeting is on the next meeting's agenda.
+	prev := ms[len(ms)-2]
+	if r := member.PostForm(fmt.Sprintf("/meetings/%d/page", prev.ID), url.Values{"part": {"actions"}, "text": {"Open punt van eerder"},
+		"holder_id": {fmt.Sprint(sanne)}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("action at the earlier meeting: %d", r.Status)
+	}
+	body := mentor.Get(path).Body
+	if i := strings.Index(body, `id="earlier"`); i < 0 || !strings.Contains(body[i:], "Open punt van eerder") {
+		t.Fatal("the open action of the earlier meeting is not under open actions")
+	}
 }
 
 // TestMeetingPageKinds: a work visit shows its details as multi-line
