@@ -406,12 +406,11 @@ func TestBrowserFirstMeetingAndSeries(t *testing.T) {
 	}
 	// The mentor fills in a mentee's part of the agenda, as said at the meeting.
 	must(t, "fill the agenda", chromedp.Do(ctx,
-		script(`document.querySelector('details.card').open = true`),
-		chromedp.WaitVisible(css("details.card textarea[name=goal]")),
-		chromedp.SendKeys(css("details.card textarea[name=goal]"), "Leren presenteren voor het MT"),
-		chromedp.Click(css("details.card input[name=conduct_agreed]")),
+		chromedp.WaitVisible(css("#entries textarea[name$=_goal]")),
+		chromedp.SendKeys(css("#entries textarea[name$=_goal]"), "Leren presenteren voor het MT"),
+		chromedp.Click(css("#entries input[name$=_conduct_agreed]")),
 		script(`document.querySelector('.flash')?.remove()`), // the next flash is the one of this save
-		chromedp.Click(css("details.card button[type=submit]")),
+		chromedp.Click(css("#entries button[value=entries]")),
 		chromedp.WaitVisible(css(".flash")),
 	))
 	if s := text(t, ctx, "section[aria-labelledby=h-first]"); !strings.Contains(s, "Leren presenteren voor het MT") || !strings.Contains(s, "akkoord") {

@@ -136,6 +136,8 @@ func benchMeetings(b *testing.B, db *gorm.DB, n int) []uint {
 	for i := 1; i < n; i++ {
 		c := m
 		c.ID, c.Seq = 0, 1000+i
+		// One planned meeting per slot: each copy starts a second later.
+		c.StartsAt, c.EndsAt = m.StartsAt.Add(time.Duration(i)*time.Second), m.EndsAt.Add(time.Duration(i)*time.Second)
 		if err := db.Create(&c).Error; err != nil {
 			b.Fatal(err)
 		}

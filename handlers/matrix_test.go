@@ -75,7 +75,7 @@ var matrix = map[string][]string{
 	"POST /groups/:id/poll/pick": mentorOf, "GET /groups/:id/goals": noord, "POST /groups/:id/goals": members,
 	"POST /groups/:id/one-on-ones": noord,
 	"GET /meetings/:id":            noord, "GET /meetings/:id/print": noord, "POST /meetings/:id": mentorOf,
-	"POST /meetings/:id/status": mentorOf, "POST /meetings/:id/agenda": mentorOf, "POST /meetings/:id/roles": mentorOf,
+	"POST /meetings/:id/page": noord, "POST /meetings/:id/run/attendance": mentorOf, "POST /meetings/:id/run/actions": noord, "POST /meetings/:id/status": mentorOf, "POST /meetings/:id/agenda": mentorOf, "POST /meetings/:id/roles": mentorOf,
 	"POST /meetings/:id/attendance": mentorOf, "POST /meetings/:id/notes": noteTaker, "POST /meetings/:id/actions": noord,
 	"GET /meetings/:id/run": noord, "GET /meetings/:id/run/state": noord, "GET /meetings/:id/run/events": noord,
 	"POST /meetings/:id/run": {mentor, menteeB} /* Ahmed has a running role there */, "POST /meetings/:id/run/notes": noteTaker,

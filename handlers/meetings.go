@@ -198,61 +198,6 @@ func (h *Handlers) extendSeries(c echo.Context) error {
 	return h.redirect(c, "/groups/"+itoa(id)+"/calendar", "flash.series_extended")
 }
 
-// meetingData is the meeting page.
-type meetingData struct {
-	models.MeetingPage
-	Methods  []models.Method
-	Kinds    []models.MeetingKind
-	Intros   []string
-	Names    map[uint]string
-	Mentor   bool
-	Member   uint // the viewer
-	Statuses []models.AttendanceStatus
-	Cases    []models.CaseRow
-}
-
-func (h *Handlers) loadMeeting(c echo.Context, id uint) (meetingData, error) {
-	v := mustViewer(c)
-	page, err := models.GetMeetingPage(c.Request().Context(), h.DB, v, id)
-	if err != nil {
-		return meetingData{}, err
-	}
-	d := meetingData{MeetingPage: page, Methods: models.Methods(), Kinds: models.MeetingKinds, Intros: models.IntroFormats,
-		Names: map[uint]string{}, Mentor: page.Access.IsMentor(), Member: v.PersonID,
-		Statuses: []models.AttendanceStatus{models.Present, models.Excused, models.Absent}}
-	for _, p := range page.People {
-		d.Names[p.ID] = p.Name
-	}
-	d.Names[page.Group.MentorID] = page.Group.Mentor.Name
-	d.Cases, err = models.MeetingCases(c.Request().Context(), h.DB, v, id)
-	return d, err
-}
-
-func meetingInput(v View, m models.Meeting) models.MeetingInput {
-	return models.MeetingInput{Date: v.LocalDate(m.StartsAt).String(), StartTime: v.Clock(m.StartsAt), DurationMin: m.DurationMin(),
-		Location: m.Location, Kind: string(m.Kind), Method: m.MethodKey, IntroFormat: m.IntroFormat, Host: m.Host,
-		Address: m.Address, Contact: m.Contact, Purpose: m.Purpose, Preparation: m.Preparation, Practical: m.Practical,
-		GuestName: m.GuestName, GuestRole: m.GuestRole, Topic: m.Topic}
-}
-
-// meetingPage renders the meeting page, with a form's errors when err is set.
-func (h *Handlers) meetingPage(c echo.Context, id uint, page string, form any, err error) error {
-	data, lerr := h.loadMeeting(c, id)
-	if lerr != nil {
-		return lerr
-	}
-	v := h.view(c, "", data)
-	v.Title = v.T("meeting.kind."+string(data.Meeting.Kind)) + " · " + v.Date(v.LocalDate(data.Meeting.StartsAt))
-	if form == nil {
-		form = meetingInput(v, data.Meeting)
-	}
-	v.Form = form
-	if err != nil {
-		return h.formFailed(c, err, page, "meeting.title", form, data)
-	}
-	return c.Render(http.StatusOK, page, v)
-}
-
 // showMeeting shows one meeting.
 func (h *Handlers) showMeeting(c echo.Context) error {
 	id, err := idParam(c, "id")

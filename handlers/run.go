@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"strings"
@@ -196,7 +197,11 @@ func (h *Handlers) runEvents(c echo.Context) error {
 	if err := sendState(state); err != nil || !state.Live {
 		return nil
 	}
-	beat := time.NewTicker(runHeartbeat)
+	// The first heartbeat falls at a random moment in the second half of
+	// the period, so streams opened together (a restart, a whole group
+	// joining) do not all read the database in the same instant.
+	// #nosec G404 -- a spread in time, not a secret
+	beat := time.NewTimer(runHeartbeat/2 + rand.N(runHeartbeat/2))
 	defer beat.Stop()
 	for {
 		select {
@@ -213,6 +218,7 @@ func (h *Handlers) runEvents(c echo.Context) error {
 				continue
 			}
 		case <-beat.C:
+			beat.Reset(runHeartbeat)
 		}
 		// A heartbeat or a resync: read the state again, as the viewer.
 		if state, err = models.GetRunState(ctx, h.DB, v, id, h.Now()); err != nil || sendState(state) != nil {

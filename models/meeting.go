@@ -138,6 +138,10 @@ type MeetingPage struct {
 	Actions    []ActionItemRow
 	Entries    []FirstMeetingEntry // first meeting only
 	Frozen     map[uint]bool
+	// Earlier is the group's open action items from before this meeting.
+	Earlier []ActionItemRow
+	// Run is the meeting's live run: when it really began and ended.
+	Run LiveRun
 }
 
 // meetingFor loads a meeting and the viewer's access to its group, and
@@ -187,6 +191,9 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		}
 	}
 	page.Agenda = agendaOf(m)
+	if page.Run, err = loadRun(tx, m.ID); err != nil {
+		return page, err
+	}
 	var roles []MeetingRoleAssignment
 	if err := tx.Where("meeting_id = ?", id).Order("id").Find(&roles).Error; err != nil {
 		return page, err
@@ -221,8 +228,19 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	if !page.NotesShown {
 		return page, nil
 	}
-	if page.Actions, err = actionRows(tx, g.ID, &m.ID, nil); err != nil {
+	// One read of the group's action items in the viewer's tenure: this
+	// meeting's, and the open ones of earlier meetings.
+	all, err := actionRows(tx, g.ID, nil, nil)
+	if err != nil {
 		return page, err
+	}
+	for _, r := range all {
+		switch {
+		case r.MeetingID != nil && *r.MeetingID == m.ID:
+			page.Actions = append(page.Actions, r)
+		case r.DoneAt == nil && r.CreatedAt.Before(m.StartsAt) && (a.Since == nil || !r.CreatedAt.Before(*a.Since)):
+			page.Earlier = append(page.Earlier, r)
+		}
 	}
 	if m.Kind == KindFirstMeeting {
 		page.Entries, err = firstMeetingEntries(tx, m.ID, ids)

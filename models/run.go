@@ -187,13 +187,8 @@ func GetRunPage(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Ti
 	if err != nil {
 		return RunPage{}, err
 	}
-	tx := db.WithContext(ctx)
 	rp := RunPage{MeetingPage: page, Blocks: runAgenda(page.Meeting)}
-	run, err := loadRun(tx, id)
-	if err != nil {
-		return rp, err
-	}
-	rp.State = StateOf(page.Meeting, run, rp.Blocks, now)
+	rp.State = StateOf(page.Meeting, page.Run, rp.Blocks, now)
 	rp.CanRun = Authorize(ctx, db, v, MeetingRun, id) == nil
 	rp.CanWrite = page.NotesShown && Authorize(ctx, db, v, MeetingNotesWrite, id) == nil
 	return rp, nil

@@ -2,7 +2,8 @@
 // first error summary, so keyboard and screen-reader users land on it.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var question = form.getAttribute("data-confirm");
+  var question = form.getAttribute("data-confirm") ||
+    (event.submitter && event.submitter.getAttribute("data-confirm"));
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }
@@ -39,12 +40,12 @@ document.addEventListener("input", function (event) {
       .catch(function () {});
   }, 200);
 });
-// The meeting form shows the work-visit and guest fields only for a meeting
-// of that kind; without script every field shows.
+// The meeting form shows the method, work-visit and guest fields only for a
+// meeting of that kind.
 function showFieldsOfKind() {
   var kind = document.getElementById("kind");
   if (!kind) { return; }
-  document.querySelectorAll("fieldset[data-kind]").forEach(function (set) {
+  document.querySelectorAll("[data-kind]").forEach(function (set) {
     set.hidden = set.getAttribute("data-kind") !== kind.value;
   });
 }
@@ -52,3 +53,18 @@ document.addEventListener("DOMContentLoaded", showFieldsOfKind);
 document.addEventListener("change", function (event) {
   if (event.target.id === "kind") { showFieldsOfKind(); }
 });
+// The meeting page is one form: leaving it with typed text unsaved (a link,
+// the language switch) asks first; saving it does not.
+(function () {
+  var form = null, dirty = false;
+  document.addEventListener("DOMContentLoaded", function () { form = document.getElementById("meeting-form"); });
+  document.addEventListener("input", function (event) {
+    if (form && form.contains(event.target)) { dirty = true; }
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target === form && !event.defaultPrevented) { dirty = false; }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();

@@ -61,6 +61,46 @@
 
   function step(i) { return steps[i] || steps[0]; }
 
+  // An optional, gentle chime at the end of a part, made on the spot with
+  // WebAudio (no sound file). Each person turns it on for their own device;
+  // browsers allow sound only after a click, so the switch makes the
+  // audio context.
+  var soundBox = document.getElementById("sound");
+  var audio = null;
+  var chimedFor = "";
+  function chime() {
+    if (!audio || !soundBox || !soundBox.checked) { return; }
+    var now = audio.currentTime;
+    [659.25, 880].forEach(function (freq, i) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.type = "sine";
+      osc.frequency.value = freq;
+      var at = now + i * 0.35;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.2, at + 0.04);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 1.2);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + 1.25);
+    });
+  }
+  if (soundBox && (window.AudioContext || window.webkitAudioContext)) {
+    document.getElementById("sound-choice").hidden = false;
+    try { soundBox.checked = window.localStorage.getItem("crossmentor.run.sound") === "on"; } catch (e) { /* storage off */ }
+    var makeAudio = function () {
+      if (!audio) { audio = new (window.AudioContext || window.webkitAudioContext)(); }
+      if (audio.state === "suspended") { audio.resume(); }
+    };
+    soundBox.addEventListener("change", function () {
+      try { window.localStorage.setItem("crossmentor.run.sound", soundBox.checked ? "on" : "off"); } catch (e) { /* storage off */ }
+      if (soundBox.checked) { makeAudio(); chime(); }
+    });
+    // A remembered choice needs one touch of the page before it may sound.
+    document.addEventListener("pointerdown", function () { if (soundBox.checked) { makeAudio(); } }, { once: true });
+    document.addEventListener("keydown", function () { if (soundBox.checked) { makeAudio(); } }, { once: true });
+  }
+
   function tick() {
     var left = remaining();
     var shown = format(left);
@@ -69,6 +109,12 @@
     var over = active && left < 0;
     root.classList.toggle("over", over);
     if (signal) { signal.hidden = !over; }
+    // The chime sounds once, as the time of a running part runs out.
+    var chimeKey = state.phase + ":" + state.planned;
+    if (state.status === "running" && left <= 0 && left > -3 && chimedFor !== chimeKey) {
+      chimedFor = chimeKey;
+      chime();
+    }
     // The last minute is said once per part (and again after "+1 minute").
     var key = state.phase + ":" + state.planned;
     if (state.status === "running" && left <= 60 && left > 55 && lastMinuteSaid !== key) {
@@ -235,6 +281,58 @@
       if (document.visibilityState === "hidden") { saveNotes(true); }
     });
     window.addEventListener("pagehide", function () { saveNotes(true); });
+  }
+
+  // Attendance, ticked by the mentor at the start, is saved a moment after
+  // each tick; action items are added to the list as they are agreed.
+  function post(form, done) {
+    var body = new URLSearchParams(new FormData(form));
+    return fetch(form.getAttribute("action"), {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { Accept: "application/json", "X-CSRF-Token": csrf() }
+    }).then(function (r) {
+      return r.json().then(function (data) { done(r.ok, data); });
+    });
+  }
+  var attendance = document.getElementById("attendance-form");
+  var attendanceStatus = document.getElementById("attendance-status");
+  var attendanceTimer = 0;
+  function saveAttendance() {
+    window.clearTimeout(attendanceTimer);
+    post(attendance, function (ok) {
+      attendanceStatus.textContent = ok ? text("attendance-saved") : text("not-saved-short");
+    }).catch(function () { attendanceStatus.textContent = text("not-saved-short"); });
+  }
+  if (attendance) {
+    attendance.addEventListener("change", function () {
+      window.clearTimeout(attendanceTimer);
+      attendanceTimer = window.setTimeout(saveAttendance, 600);
+    });
+    attendance.addEventListener("submit", function (event) { event.preventDefault(); saveAttendance(); });
+  }
+  var actionForm = document.getElementById("action-form");
+  if (actionForm) {
+    var actionStatus = document.getElementById("action-status");
+    actionForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      post(actionForm, function (ok, data) {
+        if (!ok) {
+          var errors = data.errors || {};
+          actionStatus.textContent = errors.text || errors.due_on || errors.holder_id || data.title || text("not-saved-short");
+          return;
+        }
+        var li = document.createElement("li");
+        li.textContent = data.text + " ";
+        var meta = document.createElement("span");
+        meta.className = "muted";
+        meta.textContent = "\u00b7 " + data.holder_name + (data.due ? " \u00b7 " + data.due : "");
+        li.appendChild(meta);
+        document.getElementById("action-list").appendChild(li);
+        actionForm.querySelector("[name=text]").value = "";
+        actionForm.querySelector("[name=due_on]").value = "";
+        actionStatus.textContent = text("action-added");
+      }).catch(function () { actionStatus.textContent = text("not-saved-short"); });
+    });
   }
 
   window.setInterval(tick, 250);
