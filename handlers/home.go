@@ -79,7 +79,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {
 			return err
 		}
-		data.ReportFor = periodLabel(h.view(c, "home.title", nil), data.Report.Period)
+		data.ReportFor = periodLabel(View{Lang: lang(c), catalog: h.Catalog}, data.Report.Period)
 	}
 	return h.page(c, "home", "home.title", data)
 }
