@@ -182,7 +182,7 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 			return err
 		}
 		var m Meeting
-		if err := tx.Select("id", "group_id", "kind").Where("group_id = ?", c.GroupID).First(&m, in.MeetingID).Error; err != nil {
+		if err := tx.Select("id", "group_id", "kind", "starts_at").Where("group_id = ?", c.GroupID).First(&m, in.MeetingID).Error; err != nil {
 			return fieldErr("meeting_id", "unknown_choice")
 		}
 		if c.MeetingID != nil && *c.MeetingID != m.ID {
@@ -193,7 +193,7 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 			return err
 		}
 		if err := Notify(tx, NoticeCasePlaced, NoticeAbout{Type: "case", ID: c.ID, GroupID: c.GroupID, Path: "/cases/" + itoaU(c.ID),
-			Occurrence: time.Unix(int64(m.ID), 0)}, without([]uint{c.AuthorID}, v.PersonID)); err != nil {
+			Occurrence: m.StartsAt}, without([]uint{c.AuthorID}, v.PersonID)); err != nil {
 			return err
 		}
 		var n int64
