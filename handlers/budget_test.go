@@ -51,8 +51,8 @@ func TestStatementBudget(t *testing.T) {
 		{"admin@demo.test", "/", 6},
 		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 6},
 		{"mentor@demo.test", fmt.Sprintf("/groups/%d", noord), 12},
-		{"mentee@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 13},
-		{"mentor@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 15},
+		{"mentee@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 14},
+		{"mentor@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 16},
 	} {
 		c := as(t, srv, page.who)
 		if r := c.Get(page.path); r.Status != http.StatusOK { // a first visit fills what is cached

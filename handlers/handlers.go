@@ -279,10 +279,7 @@ func (h *Handlers) view(c echo.Context, titleID string, data any) View {
 		v.OrgName, v.Demo, v.Zone = org.Name, org.Demo, org.Location()
 	}
 	if vw, ok := viewer(c); ok {
-		v.Viewer, v.MeName = &vw, vw.Name
-		if n, err := models.UnreadNotices(ctx, h.DB, vw); err == nil {
-			v.Unread = n
-		}
+		v.Viewer, v.MeName, v.Unread = &vw, vw.Name, vw.Unread
 	}
 	if titleID != "" {
 		v.Title = v.T(titleID)

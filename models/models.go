@@ -72,6 +72,7 @@ type Viewer struct {
 	Mentee   bool
 	Manager  bool
 	Language string
+	Unread   int64 // unread notices when the viewer was read, for the header
 }
 
 // Roles lists the viewer's roles by name.

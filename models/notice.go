@@ -168,13 +168,6 @@ func ListNotices(ctx context.Context, db *gorm.DB, v Viewer, limit int) ([]Notic
 	return out, err
 }
 
-// UnreadNotices counts the viewer's unread notices.
-func UnreadNotices(ctx context.Context, db *gorm.DB, v Viewer) (int64, error) {
-	var n int64
-	err := db.WithContext(ctx).Model(&Notice{}).Where("recipient_id = ? AND read_at IS NULL", v.PersonID).Count(&n).Error
-	return n, err
-}
-
 // OpenNotice marks one of the viewer's notices read and returns where it
 // leads; another person's notice is ErrNotFound.
 func OpenNotice(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Time) (string, error) {

@@ -67,7 +67,8 @@ func ViewerFor(ctx context.Context, db *gorm.DB, personID uint) (Viewer, error) 
 const viewerColumns = `p.id AS person_id, p.name, p.admin, p.language,
 		EXISTS (SELECT 1 FROM mentor_groups g WHERE g.mentor_id = p.id) AS mentor,
 		EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = p.id) AS mentee,
-		EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) AS manager`
+		EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id) AS manager,
+		(SELECT count(*) FROM notices n WHERE n.recipient_id = p.id AND n.read_at IS NULL) AS unread`
 
 // viewerRow is one row of viewerColumns, with the session's times when
 // read together with the session (SignedIn).
@@ -79,13 +80,14 @@ type viewerRow struct {
 	Mentor     bool
 	Mentee     bool
 	Manager    bool
+	Unread     int64
 	ExpiresAt  time.Time
 	LastSeenAt time.Time
 }
 
 func (r viewerRow) viewer() Viewer {
 	return Viewer{PersonID: r.PersonID, Name: r.Name, Admin: r.Admin, Mentor: r.Mentor, Mentee: r.Mentee,
-		Manager: r.Manager, Language: r.Language}
+		Manager: r.Manager, Language: r.Language, Unread: r.Unread}
 }
 
 // visiblePeople limits a query on people to those the viewer may see by name:
