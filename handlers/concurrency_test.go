@@ -82,6 +82,12 @@ func TestParallelIdenticalWrites(t *testing.T) {
 		models.MeetingPlanned, time.Now()).Order("starts_at").Limit(2).Find(&future).Error; err != nil || len(future) < 2 {
 		t.Fatalf("future meetings: %v", err)
 	}
+	// Attendance is taken from a meeting's start: a past meeting of the group.
+	var past models.Meeting
+	if err := db.Where("group_id = ? AND kind = ? AND starts_at < ?", noord, models.KindIntervision, time.Now()).
+		Order("starts_at DESC").First(&past).Error; err != nil {
+		t.Fatalf("past meeting: %v", err)
+	}
 	planned := rowsOf(t, db, &models.Meeting{}, "group_id = ? AND status <> ?", noord, models.MeetingCancelled)
 	roles := map[string]any{"facilitator": sanne, "timekeeper": sanne, "case_bringers": []uint{sanne}}
 	cases := []struct {
@@ -97,10 +103,10 @@ func TestParallelIdenticalWrites(t *testing.T) {
 			}
 		}},
 		{"PUT attendance", func() int {
-			return mentor.JSON("PUT", fmt.Sprintf("/api/v1/meetings/%d/attendance", future[0].ID), "",
+			return mentor.JSON("PUT", fmt.Sprintf("/api/v1/meetings/%d/attendance", past.ID), "",
 				map[string]any{"attendance": map[string]string{fmt.Sprint(sanne): "present"}}).Status
 		}, func(t *testing.T) {
-			if n := rowsOf(t, db, &models.Attendance{}, "meeting_id = ?", future[0].ID); n != 1 {
+			if n := rowsOf(t, db, &models.Attendance{}, "meeting_id = ? AND person_id = ?", past.ID, sanne); n != 1 {
 				t.Errorf("%d attendance rows, want 1", n)
 			}
 		}},

@@ -241,7 +241,7 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 		if err != nil {
 			return err
 		}
-		active, formerMentor := len(before.active()), g.MentorID
+		active, formerMentor, fromStatus := len(before.active()), g.MentorID, g.Status
 		if err := applyGroupInput(tx, &g, in, active); err != nil {
 			return err
 		}
@@ -261,6 +261,12 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 		}
 		if err := settleRules(tx, g, checked); err != nil {
 			return err
+		}
+		if g.Status != fromStatus {
+			if err := tx.Create(&GroupStatusChange{GroupID: g.ID, FromStatus: fromStatus, ToStatus: g.Status, Cause: CauseStaff,
+				ByID: v.PersonID, At: nowOf(tx)}).Error; err != nil {
+				return err
+			}
 		}
 		if g.MentorID != formerMentor {
 			return changeMentor(tx, v, g, formerMentor)

@@ -26,6 +26,7 @@ func All() []*gormigrate.Migration {
 		publishedFigures(),
 		inputRequests(),
 		meetingRuns(),
+		lifecycle(),
 	}
 }
 
