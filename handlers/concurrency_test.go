@@ -58,10 +58,7 @@ func TestParallelIdenticalWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An open date poll for the poll answers.
-	if r := mentor.PostForm(fmt.Sprintf("/groups/%d/poll", noord), url.Values{"option": {"2027-05-11T14:00", "2027-05-13T10:00"},
-		"duration_min": {"120"}, "location": {"Utrecht"}}); r.Status >= 400 {
-		t.Fatalf("open poll: %d", r.Status)
-	}
+	openPoll(t, db, noord)
 	var poll models.DatePoll
 	if err := db.Where("group_id = ? AND status = 'open'", noord).Order("id DESC").First(&poll).Error; err != nil {
 		t.Fatal(err)

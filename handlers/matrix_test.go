@@ -168,10 +168,8 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 		PersonID: personID(t, db, "ahmed.elamrani@demo.test")}).Error; err != nil {
 		t.Fatal(err)
 	}
-	mv := models.Viewer{PersonID: personID(t, db, "mentor@demo.test"), Mentor: true}
-	if _, err := models.CreatePoll(ctx, db, mv, noordID, models.PollInput{Options: []string{"2027-05-01T10:00", "2027-05-02T10:00"}}); err != nil {
-		t.Fatal(err)
-	}
+	// An open poll (the group has its first meeting, so it stands in as rows).
+	openPoll(t, db, noordID)
 	var talkRow models.OneOnOne
 	db.Where("notes <> ''").First(&talkRow)
 	var privateGoal models.LearningGoal

@@ -185,3 +185,25 @@ func membershipHistories(tx *gorm.DB, groupID uint) (map[uint]MembershipHistory,
 	}
 	return out, err
 }
+
+// LifecycleResult says what one pass of the lifecycle job did.
+type LifecycleResult struct {
+	StatusChanges int // membership status changes applied on their date
+	GroupsClosed  int // groups closed at the end of their last meeting
+}
+
+// RunLifecycle applies the membership status changes whose date has come
+// (the organisation's date at now) and closes the groups whose last meeting
+// is over. It is safe to run again.
+func RunLifecycle(ctx context.Context, db *gorm.DB, now time.Time) (LifecycleResult, error) {
+	var res LifecycleResult
+	zone, err := organisationZone(db.WithContext(ctx))
+	if err != nil {
+		return res, err
+	}
+	if res.StatusChanges, err = ApplyDueStatusChanges(ctx, db, DateOf(now.In(zone))); err != nil {
+		return res, err
+	}
+	res.GroupsClosed, err = CloseEndedGroups(ctx, db, now)
+	return res, err
+}
