@@ -71,6 +71,9 @@ func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Memb
 			return err
 		}
 		g := a.Group
+		if g.Status == GroupClosed {
+			return errGroupClosed
+		}
 		var person Person
 		if err := tx.First(&person, in.PersonID).Error; err != nil {
 			return fieldErr("person_id", "unknown_choice")
@@ -141,6 +144,9 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	g := a.Group
 	if m.Status == StatusLeft {
 		return m, errErased
+	}
+	if g.Status == GroupClosed {
+		return m, errGroupClosed
 	}
 	since := today
 	if in.Since != "" {

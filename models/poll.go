@@ -150,6 +150,11 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 		return PollPage{}, err
 	}
 	page := PollPage{Group: a.Group, Access: a}
+	first, err := firstMeetingOf(tx, groupID)
+	if err != nil {
+		return page, err
+	}
+	page.HasFirst = first != nil
 	var poll DatePoll
 	if err := tx.Where("group_id = ?", groupID).Order("id DESC").First(&poll).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -163,11 +168,7 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 		return page, err
 	}
 	page.Members = len(members)
-	first, err := firstMeetingOf(tx, groupID)
-	if err != nil {
-		return page, err
-	}
-	page.HasFirst = first != nil
+
 	var options []PollOption
 	if err := tx.Where("poll_id = ?", poll.ID).Order("starts_at").Find(&options).Error; err != nil {
 		return page, err
