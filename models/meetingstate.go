@@ -127,7 +127,8 @@ func addRecorded(tx *gorm.DB, meetingID uint, set map[uint]bool) error {
 // excused or absent; "" leaves a person unrecorded. Attendance is taken from
 // the meeting's start on and never for a cancelled meeting; the meeting is
 // held while any attendance is recorded and planned again when it is
-// cleared. A former member's record stays unless the form names them.
+// cleared (a meeting still to come can only be cleared). A former
+// member's record stays unless the form names them.
 // People outside the group are refused.
 func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -141,8 +142,20 @@ func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuse
 		if m.Status == MeetingCancelled {
 			return fieldErr("attendance", "meeting_cancelled")
 		}
+		clearing := true
+		for _, s := range statuses {
+			clearing = clearing && s == ""
+		}
 		if !attendanceOpen(m, nowOf(tx)) {
-			return fieldErr("attendance", "meeting_not_started")
+			if !clearing {
+				return fieldErr("attendance", "meeting_not_started")
+			}
+			// A meeting still to come holds no attendance: clearing it
+			// (recorded before this rule, or moved since) plans it again.
+			if err := tx.Where("meeting_id = ?", m.ID).Delete(&Attendance{}).Error; err != nil {
+				return err
+			}
+			return tx.Model(&m).Update("status", MeetingPlanned).Error
 		}
 		current, err := memberSet(tx, g.ID)
 		if err != nil {
