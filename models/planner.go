@@ -28,8 +28,9 @@ type HolidayPolicy string
 
 // Holiday policies.
 const (
-	PolicySkip  HolidayPolicy = "skip"  // the meeting is left out
-	PolicyShift HolidayPolicy = "shift" // the meeting moves to the next workday
+	PolicySkip    HolidayPolicy = "skip"    // the meeting is left out
+	PolicyShift   HolidayPolicy = "shift"   // the meeting moves to the same weekday of the next free week
+	PolicyWorkday HolidayPolicy = "workday" // the meeting moves to the next working day
 )
 
 // Blackout is a period in which the organisation plans no meetings, such
@@ -131,7 +132,7 @@ func (p SeriesParams) check() error {
 	if p.Weekday < time.Sunday || p.Weekday > time.Saturday {
 		ve.Add("weekday", "unknown_choice", nil)
 	}
-	if p.Policy != PolicySkip && p.Policy != PolicyShift {
+	if p.Policy != PolicySkip && p.Policy != PolicyShift && p.Policy != PolicyWorkday {
 		ve.Add("policy", "unknown_choice", nil)
 	}
 	if len(p.Location) > 200 {
@@ -188,8 +189,9 @@ func (p SeriesParams) isWorkday(d Date) bool {
 
 // PlanSeries proposes the meetings of a series: every CadenceWeeks weeks on
 // Weekday at StartTime local time, from the first such day on or after From
-// up to Until. A regular date on a holiday or in a blackout is skipped or
-// moved to the next workday before the following regular date, by Policy.
+// up to Until. A regular date on a holiday or in a blackout is skipped, or
+// moved before the following regular date: to the same weekday of the next
+// free week (shift) or to the next working day (workday), by Policy.
 // Instants are UTC; the wall-clock time stays the same across DST changes.
 func PlanSeries(p SeriesParams) (SeriesPlan, error) {
 	var plan SeriesPlan
@@ -220,9 +222,15 @@ func PlanSeries(p SeriesParams) (SeriesPlan, error) {
 				continue
 			}
 			next := Date{regular.AddDate(0, 0, step)}
-			day = Date{regular.AddDate(0, 0, 1)}
+			// Shift keeps the weekday: the same day of the next free week.
+			// Workday takes the next working day.
+			by := 7
+			if p.Policy == PolicyWorkday {
+				by = 1
+			}
+			day = Date{regular.AddDate(0, 0, by)}
 			for !p.isWorkday(day) && day.Before(next) {
-				day = Date{day.AddDate(0, 0, 1)}
+				day = Date{day.AddDate(0, 0, by)}
 			}
 			if !day.Before(next) || day.After(p.Until) {
 				plan.Skipped = append(plan.Skipped, SkippedDate{Date: regular, Reason: reason})

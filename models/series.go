@@ -41,7 +41,7 @@ type SeriesInput struct {
 	DurationMin  int    `form:"duration_min" json:"duration_min"`
 	CadenceWeeks int    `form:"cadence_weeks" json:"cadence_weeks"`
 	Location     string `form:"location" json:"location" validate:"max=200"`
-	Policy       string `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift"`
+	Policy       string `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift workday"`
 	WorkVisits   string `form:"work_visits" json:"work_visits" validate:"max=100"` // slot numbers, "3, 7"
 	Guests       string `form:"guests" json:"guests" validate:"max=100"`
 	VisitsWanted bool   `form:"visits_wanted" json:"visits_wanted"`
