@@ -40,11 +40,26 @@ type Blackout struct {
 	Name      string `gorm:"size:100;not null" json:"name"`
 	StartsOn  Date   `gorm:"not null" json:"starts_on"`
 	EndsOn    Date   `gorm:"not null" json:"ends_on"`
+	Yearly    bool   `gorm:"not null;default:false" json:"yearly"` // the same days every year
 	CreatedAt time.Time
 }
 
-// Covers reports whether d lies in the period.
-func (b Blackout) Covers(d Date) bool { return !d.Before(b.StartsOn) && !d.After(b.EndsOn) }
+// Covers reports whether d lies in the period; a yearly period covers the
+// same days of every year (a period across New Year wraps).
+func (b Blackout) Covers(d Date) bool {
+	if !b.Yearly {
+		return !d.Before(b.StartsOn) && !d.After(b.EndsOn)
+	}
+	if b.EndsOn.Sub(b.StartsOn.Time) >= 365*24*time.Hour {
+		return true
+	}
+	md := func(x Date) int { return int(x.Month())*100 + x.Day() }
+	from, to, day := md(b.StartsOn), md(b.EndsOn), md(d)
+	if from <= to {
+		return day >= from && day <= to
+	}
+	return day >= from || day <= to
+}
 
 // SeriesParams is everything the series planner needs.
 type SeriesParams struct {

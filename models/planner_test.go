@@ -347,3 +347,32 @@ func TestPlanShiftKeepsWeekday(t *testing.T) {
 		})
 	}
 }
+
+// TestYearlyBlackoutAndLiberationDay: a yearly blackout covers the same
+// days every year, across New Year too; Liberation Day is off every year,
+// every five years or never, by the organisation's choice.
+func TestYearlyBlackoutAndLiberationDay(t *testing.T) {
+	christmas := Blackout{Name: "Kerstvakantie", StartsOn: d("2025-12-20"), EndsOn: d("2026-01-04"), Yearly: true}
+	for day, want := range map[string]bool{"2027-12-25": true, "2028-01-03": true, "2027-12-19": false, "2028-01-05": false, "2027-07-01": false} {
+		if christmas.Covers(d(day)) != want {
+			t.Errorf("yearly Christmas break covers %s: %v, want %v", day, !want, want)
+		}
+	}
+	once := christmas
+	once.Yearly = false
+	if once.Covers(d("2027-12-25")) {
+		t.Error("a one-off break covers the next year")
+	}
+	for _, c := range []struct {
+		policy LiberationDay
+		day    string
+		want   bool
+	}{
+		{LiberationYearly, "2027-05-05", true}, {LiberationLustrum, "2027-05-05", false}, {LiberationLustrum, "2030-05-05", true},
+		{LiberationNever, "2030-05-05", false}, {LiberationLustrum, "2030-05-06", false},
+	} {
+		if _, got := NewDutchHolidaysFor(false, c.policy).Holiday(d(c.day)); got != c.want {
+			t.Errorf("%s on %s: %v, want %v", c.policy, c.day, got, c.want)
+		}
+	}
+}

@@ -114,7 +114,7 @@ func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, Gro
 	p := SeriesParams{From: first, Until: until, Weekday: weekday, StartTime: strings.TrimSpace(in.StartTime),
 		DurationMin: in.DurationMin, CadenceWeeks: in.CadenceWeeks, Location: CleanText(in.Location),
 		Policy: HolidayPolicy(in.Policy), Zone: org.Location(), Blackouts: blackouts,
-		Holidays: NewDutchHolidays(org.GoodFridayOff, org.LiberationDayOff), Kinds: map[int]MeetingKind{}}
+		Holidays: NewDutchHolidaysFor(org.GoodFridayOff, org.Liberation()), Kinds: map[int]MeetingKind{}}
 	if p.DurationMin == 0 {
 		p.DurationMin = DefaultDurationMin
 	}

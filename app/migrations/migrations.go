@@ -27,6 +27,7 @@ func All() []*gormigrate.Migration {
 		inputRequests(),
 		meetingRuns(),
 		lifecycle(),
+		calendars(),
 	}
 }
 
