@@ -73,6 +73,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/account/password", h.changePassword)
 	in.GET("/groups/:id", h.showGroup, h.allow(models.GroupRead, "id"))
 	in.POST("/memberships/:id/status", h.changeStatus, h.allow(models.MembershipStaff, "id"))
+	in.POST("/groups/:id/close", h.closeGroup, h.allow(models.GroupRead, "id"))
 	in.GET("/memberships/:id/intake", h.showIntake, h.allow(models.MembershipMentor, "id"))
 	in.POST("/memberships/:id/intake", h.saveIntake, h.allow(models.MembershipMentor, "id"))
 	in.GET("/groups/:id/calendar", h.showCalendar, h.allow(models.GroupRosterRead, "id"))

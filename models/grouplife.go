@@ -129,9 +129,9 @@ func firstMeetingHeld(tx *gorm.DB, g MentorGroup, m Meeting) error {
 	return setGroupStatus(tx, &g, GroupActive, CauseFirstMeeting, 0)
 }
 
-// CloseGroup closes a group; its mentor or L&D. Its meetings still to come
-// are cancelled.
-func CloseGroup(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) error {
+// CloseGroup closes a group, once confirmed; its mentor or L&D. Its
+// meetings still to come are cancelled and an open date poll is closed.
+func CloseGroup(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, confirmed bool) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
 			return err
@@ -151,6 +151,9 @@ func CloseGroup(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) error 
 		g := a.Group
 		if g.Status == GroupClosed {
 			return errGroupClosed
+		}
+		if !confirmed {
+			return fieldErr("confirm", "required")
 		}
 		now := nowOf(tx)
 		if err := tx.Model(&Meeting{}).Where("group_id = ? AND status = ? AND starts_at > ?", groupID, MeetingPlanned, now).

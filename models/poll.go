@@ -246,20 +246,21 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 		if err != nil {
 			return err
 		}
-		now := nowOf(tx)
+		now, zone := nowOf(tx), org.Location()
 		seen := map[time.Time]bool{}
 		var starts []time.Time
 		for _, s := range in.Options {
 			if CleanText(s) == "" {
 				continue
 			}
-			t, err := time.ParseInLocation("2006-01-02T15:04", CleanText(s), org.Location())
+			t, err := time.ParseInLocation("2006-01-02T15:04", CleanText(s), zone)
 			if err != nil {
 				return fieldErr("option", "datetime")
 			}
 			if !t.After(now) {
 				return fieldErr("option", "poll_past")
 			}
+			t = t.UTC() // one zone for every key: the same moment is the same date
 			if seen[t] {
 				return fieldErr("option", "poll_duplicate")
 			}

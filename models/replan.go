@@ -16,6 +16,10 @@ import (
 // or lets them go, their cases back on the list. Nothing is left pointing
 // at a meeting that is gone.
 
+// meetingMoving marks, inside the saving transaction only, a meeting that
+// is moving to its new slot.
+const meetingMoving MeetingStatus = "moving"
+
 // SlotMove is a future meeting that moves to another date or time.
 type SlotMove struct {
 	Meeting Meeting
@@ -222,6 +226,17 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 			}
 		}
 		var ch SeriesChange
+		// Moving meetings step out of their slots first (one planned meeting
+		// per group and moment), so that one may take another's old time.
+		if len(sp.moves) > 0 {
+			ids := make([]uint, len(sp.moves))
+			for i, mv := range sp.moves {
+				ids[i] = mv.Meeting.ID
+			}
+			if err := tx.Model(&Meeting{}).Where("id IN ?", ids).Update("status", meetingMoving).Error; err != nil {
+				return err
+			}
+		}
 		for _, mv := range sp.moves {
 			m := mv.Meeting
 			moved := !mv.To.StartsAt.Equal(m.StartsAt) || !mv.To.EndsAt.Equal(m.EndsAt) || mv.To.Location != m.Location
@@ -235,7 +250,8 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 			if k, ok := sp.explicitKind(in, mv.To.Seq); ok && m.Kind == KindIntervision && !m.hasDetails() {
 				m.Kind = k
 			}
-			if err := tx.Model(&m).Select("seq", "starts_at", "ends_at", "location", "kind", "agenda", "sequence").Updates(&m).Error; err != nil {
+			m.Status = MeetingPlanned
+			if err := tx.Model(&m).Select("seq", "starts_at", "ends_at", "location", "kind", "agenda", "sequence", "status").Updates(&m).Error; err != nil {
 				return conflict(err)
 			}
 			if moved {
