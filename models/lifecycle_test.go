@@ -430,3 +430,29 @@ func TestAttendanceFollowsState(t *testing.T) {
 		t.Errorf("a future meeting with cleared attendance is %s", status(later.ID))
 	}
 }
+
+// TestIntakeSuggestsOutcome: the kind of mentee suggests the handbook's
+// outcome; left open, it applies; "must but won't" freezes.
+func TestIntakeSuggestsOutcome(t *testing.T) {
+	for kind, want := range map[models.MenteeKind]models.IntakeOutcome{models.KindShopper: models.OutcomeAdmit,
+		models.KindNothingWrong: models.OutcomeStop, models.KindMustButWont: models.OutcomeFreeze, models.KindNeedsReferral: models.OutcomeRefer} {
+		if got := models.SuggestedOutcome(kind); got != want {
+			t.Errorf("%s suggests %s, want %s", kind, got, want)
+		}
+	}
+	db := apptest.Demo(t)
+	var west models.MentorGroup
+	db.Where("name = ?", "Groep West").First(&west)
+	iris := models.Viewer{PersonID: demoPerson(t, db, "iris.vanleeuwen@demo.test"), Mentor: true}
+	var koen models.Membership
+	db.Where("group_id = ? AND person_id = ?", west.ID, demoPerson(t, db, "koen.brouwer@demo.test")).First(&koen)
+	it, err := models.SaveIntake(context.Background(), db, iris, koen.ID, models.IntakeInput{HeldOn: "2026-11-20",
+		Kind: string(models.KindMustButWont)}, models.NewDate(2026, 11, 25))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.First(&koen, koen.ID)
+	if it.Outcome != models.OutcomeFreeze || koen.Status != models.StatusFrozen {
+		t.Fatalf("must but won't: outcome %s, status %s", it.Outcome, koen.Status)
+	}
+}
