@@ -110,3 +110,19 @@ func ToggleAction(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.
 	})
 	return a, err
 }
+
+// carriedActions are the open action items of a group's meetings before m,
+// from the viewer's tenure on (since), oldest due first: what the meeting
+// carries forward.
+func carriedActions(tx *gorm.DB, groupID uint, m Meeting, since *time.Time) ([]ActionItemRow, error) {
+	var out []ActionItemRow
+	q := tx.Model(&ActionItem{}).Select("action_items.*, p.name AS holder_name").
+		Joins("JOIN people p ON p.id = action_items.holder_id").
+		Joins("JOIN meetings mt ON mt.id = action_items.meeting_id").
+		Where("action_items.group_id = ? AND action_items.done_at IS NULL AND mt.starts_at < ? AND mt.id <> ?", groupID, m.StartsAt, m.ID)
+	if since != nil {
+		q = q.Where("action_items.created_at >= ?", *since)
+	}
+	err := q.Order("action_items.due_on, action_items.id").Find(&out).Error
+	return out, err
+}

@@ -456,3 +456,37 @@ func TestIntakeSuggestsOutcome(t *testing.T) {
 		t.Fatalf("must but won't: outcome %s, status %s", it.Outcome, koen.Status)
 	}
 }
+
+// TestActionsCarriedForward: a later meeting shows the open action items of
+// earlier ones; an overdue one is marked on the holder's to-do list.
+func TestActionsCarriedForward(t *testing.T) {
+	f := newLifeFixture(t)
+	var next models.Meeting
+	f.db.Where("group_id = ? AND starts_at > ?", f.noord.ID, f.now).Order("starts_at").First(&next)
+	page, err := models.GetMeetingPage(f.ctx, f.db, f.mentor, next.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range page.Carried {
+		found = found || a.Text == "Werkbezoek bij het Klant Contact Centrum regelen"
+		if a.DoneAt != nil {
+			t.Errorf("a done action is carried: %q", a.Text)
+		}
+	}
+	if !found {
+		t.Fatalf("the first meeting's open action is not carried forward: %+v", page.Carried)
+	}
+	sanne := models.Viewer{PersonID: demoPerson(t, f.db, "mentee@demo.test"), Mentee: true}
+	items, err := models.MenteeTodo(f.ctx, f.db, sanne, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overdue := false
+	for _, it := range items {
+		overdue = overdue || (it.Kind == models.TodoAction && it.Overdue)
+	}
+	if !overdue {
+		t.Errorf("the overdue action is not marked: %+v", items)
+	}
+}

@@ -136,8 +136,10 @@ type MeetingPage struct {
 	People     []PersonChoice            // active and frozen members, for roles and attendance
 	Attendance map[uint]AttendanceStatus // all for the mentor, own for a member
 	Actions    []ActionItemRow
-	Entries    []FirstMeetingEntry // first meeting only
-	Frozen     map[uint]bool
+	// Carried are the open action items of the group's earlier meetings.
+	Carried []ActionItemRow
+	Entries []FirstMeetingEntry // first meeting only
+	Frozen  map[uint]bool
 	// Former are people in People who are no longer admitted members but
 	// attended or held a role at this meeting: the record keeps them.
 	Former map[uint]bool
@@ -237,6 +239,9 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		return page, nil
 	}
 	if page.Actions, err = actionRows(tx, g.ID, &m.ID, nil); err != nil {
+		return page, err
+	}
+	if page.Carried, err = carriedActions(tx, g.ID, m, a.Since); err != nil {
 		return page, err
 	}
 	if m.Kind == KindFirstMeeting {

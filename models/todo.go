@@ -31,6 +31,7 @@ type TodoItem struct {
 	When      time.Time // attendance: the meeting's start
 	Text      string    // action: its text
 	DueOn     Date      // action
+	Overdue   bool      // action: its date has passed
 	Count     int64     // intake: candidates; cases: waiting; poll: answered
 	Of        int64     // poll: members asked
 	Link      string
@@ -177,7 +178,7 @@ func actionsDue(tx *gorm.DB, names map[uint]string, v Viewer, now time.Time) ([]
 	out := make([]TodoItem, len(actions))
 	for i, a := range actions {
 		out[i] = TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
-			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
+			Text: a.Text, DueOn: a.DueOn, Overdue: a.DueOn.Before(DateOf(now)), Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
 	}
 	return out, nil
 }
