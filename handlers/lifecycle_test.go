@@ -164,3 +164,15 @@ func TestYearlyBlackoutRoute(t *testing.T) {
 		t.Fatalf("stored blackout: %+v %v", b, err)
 	}
 }
+
+// TestDashboardMentorTime: L&D sees hours per mentor; a mentor does not.
+func TestDashboardMentorTime(t *testing.T) {
+	_, _, srv := demo(t)
+	r := as(t, srv, "admin@demo.test").Get("/mentor-time")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="mentor-time"`) || !strings.Contains(r.Body, "Marieke") {
+		t.Fatalf("mentor time: %d, shown %v", r.Status, strings.Contains(r.Body, `id="mentor-time"`))
+	}
+	if r := as(t, srv, "mentor@demo.test").Get("/mentor-time"); r.Status != http.StatusNotFound && r.Status != http.StatusForbidden {
+		t.Fatalf("a mentor sees mentors' time: %d", r.Status)
+	}
+}

@@ -89,7 +89,7 @@ var matrix = map[string][]string{
 	"GET /input": signedIn, "POST /input": signedIn, "GET /input/:id": talk, "POST /input/:id/draft": mentorOf,
 	"POST /input/:id/changes": {menteeA}, "POST /input/:id/approve": {menteeA}, "POST /input/:id/refuse": {menteeA},
 	"POST /input/:id/withdraw": {menteeA}, "POST /input/:id/revoke": {menteeA}, "POST /goals/:id": {menteeA}, "POST /goals/:id/progress": talk,
-	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": ldGate, "POST /mailbox/:id/retry": ldOnly,
+	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mentor-time": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": ldGate, "POST /mailbox/:id/retry": ldOnly,
 	"POST /account/reminders": signedIn, "POST /settings": ldOnly, "POST /settings/blackouts": ldOnly,
 	"POST /settings/blackouts/:id/delete": ldOnly,
 	"GET /people/import/runs/:id":         ldOnly,

@@ -144,6 +144,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	admin.GET("/people/search", h.searchPeople)
 	admin.GET("/settings", h.showSettings)
 	admin.GET("/audit", h.showAudit)
+	admin.GET("/mentor-time", h.showMentorTime)
 	admin.GET("/mailbox", h.showMailbox)
 	admin.GET("/jobs", h.showJobs)
 	admin.POST("/jobs/:id/retry", h.retryJob)

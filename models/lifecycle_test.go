@@ -490,3 +490,56 @@ func TestActionsCarriedForward(t *testing.T) {
 		t.Errorf("the overdue action is not marked: %+v", items)
 	}
 }
+
+// TestMentorTime: intakes count, held meetings count by their real length
+// when run, and L&D sees hours per mentor with a warning far above the
+// guideline, and nobody else does.
+func TestMentorTime(t *testing.T) {
+	f := newLifeFixture(t)
+	ams, _ := time.LoadLocation("Europe/Amsterdam")
+	sept := time.Date(2026, 9, 20, 12, 0, 0, 0, ams)
+	h, err := models.PlannedMentorHours(f.ctx, f.db, f.mentor, sept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// September: the intake with Sanne (0.75) and the first meeting (2 hours and preparation).
+	if h.Intakes != 0.75 || h.Meetings != 2 || h.Actual != 0.75+2+0.5 {
+		t.Fatalf("September: %+v", h)
+	}
+	var first models.Meeting
+	f.db.Where("group_id = ? AND kind = ?", f.noord.ID, models.KindFirstMeeting).First(&first)
+	started, ended := first.StartsAt.Add(-10*time.Minute), first.StartsAt.Add(150*time.Minute)
+	if err := f.db.Create(&models.LiveRun{MeetingID: first.ID, StartedAt: &started, EndedAt: &ended}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if h, _ = models.PlannedMentorHours(f.ctx, f.db, f.mentor, sept); h.Actual != 0.75+160.0/60+0.5 || h.Total != 0.75+2+0.5 {
+		t.Errorf("actual hours from the run: %+v", h)
+	}
+	if _, err := models.MentorLoads(f.ctx, f.db, f.mentor, sept); err != models.ErrNotFound {
+		t.Errorf("a mentor sees others' hours: %v", err)
+	}
+	// Far above: many one-on-ones in November.
+	sanne := demoPerson(t, f.db, "mentee@demo.test")
+	for day := 2; day <= 12; day++ {
+		f.db.Create(&models.OneOnOne{GroupID: f.noord.ID, MentorID: f.mentor.PersonID, MenteeID: sanne, Status: "planned",
+			StartsAt: time.Date(2026, 11, day, 9, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 11, day, 10, 0, 0, 0, time.UTC), Theme: "balance"})
+	}
+	loads, err := models.MentorLoads(f.ctx, f.db, f.admin, time.Date(2026, 11, 15, 12, 0, 0, 0, ams))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range loads {
+		if l.MentorID == f.mentor.PersonID {
+			found = true
+			if !l.FarAbove || l.Planned < 11 {
+				t.Errorf("the busy mentor: %+v", l)
+			}
+		} else if l.FarAbove {
+			t.Errorf("%s is marked far above: %+v", l.Name, l)
+		}
+	}
+	if !found {
+		t.Fatal("the mentor is not in the list")
+	}
+}
