@@ -217,4 +217,3 @@ func AddProgress(ctx context.Context, db *gorm.DB, v Viewer, goalID uint, in Pro
 	})
 	return p, err
 }
-
