@@ -184,8 +184,21 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 		if err := tx.Model(&c).Select("meeting_id", "status").Updates(&CaseQuestion{MeetingID: c.MeetingID, Status: c.Status}).Error; err != nil {
 			return err
 		}
+		// The author brings the case: they take the place of a case-bringer
+		// without a case placed here, and do not chair their own case.
+		authors := tx.Model(&CaseQuestion{}).Select("author_id").Where("meeting_id = ? AND status = ?", m.ID, CasePlanned)
+		if err := tx.Where("meeting_id = ? AND role = ? AND person_id NOT IN (?)", m.ID, RoleCaseBringer, authors).
+			Delete(&MeetingRoleAssignment{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleFacilitator, c.AuthorID).
+			Delete(&MeetingRoleAssignment{}).Error; err != nil {
+			return err
+		}
 		var n int64
-		tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).Count(&n)
+		if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).Count(&n).Error; err != nil {
+			return err
+		}
 		if n > 0 {
 			return nil
 		}

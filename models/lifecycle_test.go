@@ -543,3 +543,53 @@ func TestMentorTime(t *testing.T) {
 		t.Fatal("the mentor is not in the list")
 	}
 }
+
+// TestRoundsThatFit: the agenda never runs over the meeting; nobody chairs
+// the case they bring; a placed case's author replaces the case-bringer
+// proposed before.
+func TestRoundsThatFit(t *testing.T) {
+	f := newLifeFixture(t)
+	var m models.Meeting
+	f.db.Where("group_id = ? AND kind = ? AND starts_at > ?", f.noord.ID, models.KindIntervision, f.now).Order("starts_at DESC").First(&m)
+	page, err := models.GetMeetingPage(f.ctx, f.db, f.mentor, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := make([]int, len(page.Agenda))
+	for i := range long {
+		long[i] = 60
+	}
+	if err := models.SaveAgenda(f.ctx, f.db, f.mentor, m.ID, models.AgendaInput{Minutes: long}); fieldCode(err) != "agenda_too_long" {
+		t.Errorf("%d×60 minutes in a %d-minute meeting: %v", len(long), m.DurationMin(), err)
+	}
+	ahmed := demoPerson(t, f.db, "ahmed.elamrani@demo.test")
+	lotte := demoPerson(t, f.db, "lotte.visser@demo.test")
+	if err := models.SaveRoles(f.ctx, f.db, f.mentor, m.ID, models.RolesInput{Facilitator: ahmed, CaseBringers: []uint{ahmed}}); fieldCode(err) != "facilitator_brings_case" {
+		t.Errorf("facilitator and case-bringer at once: %v", err)
+	}
+	if err := models.SaveRoles(f.ctx, f.db, f.mentor, m.ID, models.RolesInput{Facilitator: ahmed, CaseBringers: []uint{lotte}}); err != nil {
+		t.Fatal(err)
+	}
+	var c models.CaseQuestion
+	f.db.Where("group_id = ? AND author_id = ?", f.noord.ID, ahmed).First(&c)
+	if _, err := models.PlaceCase(f.ctx, f.db, f.mentor, c.ID, models.PlaceInput{MeetingID: m.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var roles []models.MeetingRoleAssignment
+	f.db.Where("meeting_id = ?", m.ID).Find(&roles)
+	bringers := 0
+	for _, r := range roles {
+		if r.Role == models.RoleCaseBringer {
+			bringers++
+			if r.PersonID != ahmed {
+				t.Errorf("the proposed case-bringer %d stays beside the case's author", r.PersonID)
+			}
+		}
+		if r.Role == models.RoleFacilitator && r.PersonID == ahmed {
+			t.Error("the case's author still chairs the meeting")
+		}
+	}
+	if bringers != 1 {
+		t.Errorf("%d case-bringers, want the author only", bringers)
+	}
+}

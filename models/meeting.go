@@ -406,6 +406,10 @@ func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaIn
 			items[i].Start, items[i].Minutes = start, in.Minutes[i]
 			start += in.Minutes[i]
 		}
+		if start > m.DurationMin() {
+			return &ValidationError{Fields: []FieldError{{Field: "minutes", Code: "agenda_too_long",
+				Args: map[string]any{"Total": start, "Max": m.DurationMin()}}}}
+		}
 		data, _ := json.Marshal(items)
 		return tx.Model(&m).Update("agenda", string(data)).Error
 	})
@@ -468,6 +472,9 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 			if err := add("case_bringer", RoleCaseBringer, pid); err != nil {
 				ve.Fields = append(ve.Fields, err.(*ValidationError).Fields...)
 			}
+		}
+		if in.Facilitator != 0 && seen[in.Facilitator] {
+			ve.Add("facilitator", "facilitator_brings_case", nil)
 		}
 		if err := ve.OrNil(); err != nil {
 			return err
