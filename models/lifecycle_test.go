@@ -430,4 +430,3 @@ func TestAttendanceFollowsState(t *testing.T) {
 		t.Errorf("a future meeting with cleared attendance is %s", status(later.ID))
 	}
 }
-
