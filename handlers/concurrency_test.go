@@ -86,7 +86,8 @@ func TestParallelIdenticalWrites(t *testing.T) {
 		t.Fatalf("past meeting: %v", err)
 	}
 	planned := rowsOf(t, db, &models.Meeting{}, "group_id = ? AND status <> ?", noord, models.MeetingCancelled)
-	roles := map[string]any{"facilitator": sanne, "timekeeper": sanne, "case_bringers": []uint{sanne}}
+	// Nobody chairs the case they bring: Ahmed brings it.
+	roles := map[string]any{"facilitator": sanne, "timekeeper": sanne, "case_bringers": []uint{personID(t, db, "ahmed.elamrani@demo.test")}}
 	cases := []struct {
 		name  string
 		send  func() int
