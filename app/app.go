@@ -142,7 +142,8 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	}
 	if cfg.Jobs {
 		cleanup := jobs.Cleanup{DB: db, Log: log, Sessions: h.Sessions, Limits: h.SignInLimits, RetentionMonths: cfg.RetentionMonths, Now: now}
-		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention, Import: imports.Run,
+		lifecycle := jobs.Lifecycle{DB: db, Log: log, Now: now}
+		work := jobs.Work{Mail: mail.Run, Cleanup: cleanup.Run, Retention: cleanup.Retention, Import: imports.Run, Lifecycle: lifecycle.Run,
 			OnRun: func(kind string, ok bool) {
 				outcome := "ok"
 				if !ok {

@@ -24,8 +24,9 @@ func (d *demoLoader) year() {
 	_, err = models.AddBlackout(d.ctx, d.tx, admin, models.BlackoutInput{Name: "Zomervakantie", StartsOn: "2027-07-17", EndsOn: "2027-08-29"})
 	d.fail(err)
 
-	// The first meeting, picked by date poll.
-	_, err = models.CreatePoll(d.ctx, d.tx, mentor, noord, models.PollInput{Options: []string{"2026-09-15T14:00", "2026-09-17T10:00", "2026-09-22T14:00"},
+	// The first meeting, picked by date poll at the start of September.
+	september := models.WithRequest(d.ctx, "", func() time.Time { return time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC) })
+	_, err = models.CreatePoll(september, d.tx, mentor, noord, models.PollInput{Options: []string{"2026-09-15T14:00", "2026-09-17T10:00", "2026-09-22T14:00"},
 		DurationMin: 120, Location: "Stadskantoor, zaal 3.12"})
 	d.fail(err)
 	poll, err := models.GetPoll(d.ctx, d.tx, mentor, noord)

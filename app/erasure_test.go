@@ -223,7 +223,14 @@ func TestEraseDemoMentee(t *testing.T) {
 	if shared != 0 {
 		t.Errorf("%d shares of hers left", shared)
 	}
-	changedOutside(t, before, snapshot(t, db), allowed, "audit_events")
+	// Each membership's history records that she left; nothing else is added.
+	var left int64
+	db.Model(&models.MembershipStatusChange{}).Where("status = ? AND reason = '' AND membership_id IN (SELECT id FROM memberships WHERE person_id = ?)",
+		models.StatusLeft, sanne.ID).Count(&left)
+	if left != int64(len(statuses)) {
+		t.Errorf("%d histories record leaving, want %d", left, len(statuses))
+	}
+	changedOutside(t, before, snapshot(t, db), allowed, "audit_events", "membership_status_changes")
 }
 
 // TestRetentionPurgesClosedGroup: retention of a closed group removes all

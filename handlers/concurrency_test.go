@@ -58,10 +58,7 @@ func TestParallelIdenticalWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An open date poll for the poll answers.
-	if r := mentor.PostForm(fmt.Sprintf("/groups/%d/poll", noord), url.Values{"option": {"2027-05-11T14:00", "2027-05-13T10:00"},
-		"duration_min": {"120"}, "location": {"Utrecht"}}); r.Status >= 400 {
-		t.Fatalf("open poll: %d", r.Status)
-	}
+	openPoll(t, db, noord)
 	var poll models.DatePoll
 	if err := db.Where("group_id = ? AND status = 'open'", noord).Order("id DESC").First(&poll).Error; err != nil {
 		t.Fatal(err)
@@ -82,8 +79,15 @@ func TestParallelIdenticalWrites(t *testing.T) {
 		models.MeetingPlanned, time.Now()).Order("starts_at").Limit(2).Find(&future).Error; err != nil || len(future) < 2 {
 		t.Fatalf("future meetings: %v", err)
 	}
+	// Attendance is taken from a meeting's start: a past meeting of the group.
+	var past models.Meeting
+	if err := db.Where("group_id = ? AND kind = ? AND starts_at < ?", noord, models.KindIntervision, time.Now()).
+		Order("starts_at DESC").First(&past).Error; err != nil {
+		t.Fatalf("past meeting: %v", err)
+	}
 	planned := rowsOf(t, db, &models.Meeting{}, "group_id = ? AND status <> ?", noord, models.MeetingCancelled)
-	roles := map[string]any{"facilitator": sanne, "timekeeper": sanne, "case_bringers": []uint{sanne}}
+	// Nobody chairs the case they bring: Ahmed brings it.
+	roles := map[string]any{"facilitator": sanne, "timekeeper": sanne, "case_bringers": []uint{personID(t, db, "ahmed.elamrani@demo.test")}}
 	cases := []struct {
 		name  string
 		send  func() int
@@ -97,10 +101,10 @@ func TestParallelIdenticalWrites(t *testing.T) {
 			}
 		}},
 		{"PUT attendance", func() int {
-			return mentor.JSON("PUT", fmt.Sprintf("/api/v1/meetings/%d/attendance", future[0].ID), "",
+			return mentor.JSON("PUT", fmt.Sprintf("/api/v1/meetings/%d/attendance", past.ID), "",
 				map[string]any{"attendance": map[string]string{fmt.Sprint(sanne): "present"}}).Status
 		}, func(t *testing.T) {
-			if n := rowsOf(t, db, &models.Attendance{}, "meeting_id = ?", future[0].ID); n != 1 {
+			if n := rowsOf(t, db, &models.Attendance{}, "meeting_id = ? AND person_id = ?", past.ID, sanne); n != 1 {
 				t.Errorf("%d attendance rows, want 1", n)
 			}
 		}},

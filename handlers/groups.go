@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -112,6 +113,30 @@ func (h *Handlers) changeStatus(c echo.Context) error {
 		return h.groupFailed(c, m.GroupID, err, nil)
 	}
 	return h.redirect(c, "/groups/"+itoa(m.GroupID), "flash.saved")
+}
+
+// closeForm confirms closing a group.
+type closeForm struct {
+	Confirm bool `form:"confirm"`
+}
+
+// closeGroup closes a group, for its mentor or L&D, once confirmed.
+func (h *Handlers) closeGroup(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in closeForm
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	if err := models.CloseGroup(c.Request().Context(), h.DB, mustViewer(c), id, in.Confirm); err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		return h.groupFailed(c, id, err, nil)
+	}
+	return h.redirect(c, "/groups/"+itoa(id), "flash.group_closed")
 }
 
 // removeMember deletes a membership that has not started.

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -71,3 +72,18 @@ func groupID(t *testing.T, db *gorm.DB, name string) uint {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// openPoll stores an open date poll with two options for a group, as rows:
+// a group that has its first meeting can no longer start one.
+func openPoll(t *testing.T, db *gorm.DB, groupID uint) models.DatePoll {
+	t.Helper()
+	poll := models.DatePoll{GroupID: groupID, DurationMin: 120, Location: "Utrecht", Status: "open"}
+	if err := db.Create(&poll).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(&[]models.PollOption{{PollID: poll.ID, StartsAt: time.Date(2027, 5, 11, 12, 0, 0, 0, time.UTC)},
+		{PollID: poll.ID, StartsAt: time.Date(2027, 5, 13, 8, 0, 0, 0, time.UTC)}}).Error; err != nil {
+		t.Fatal(err)
+	}
+	return poll
+}

@@ -35,7 +35,7 @@ func TestIntakeOutcome(t *testing.T) {
 	for field, bad := range map[string]url.Values{
 		"held_on": {"held_on": {"15-09-2026"}, "kind": {"shopper"}, "outcome": {"not_now"}},
 		"kind":    {"held_on": {"2026-09-15"}, "kind": {"difficult"}, "outcome": {"not_now"}},
-		"outcome": {"held_on": {"2026-09-15"}, "kind": {"shopper"}},
+		"outcome": {"held_on": {"2026-09-15"}, "kind": {"shopper"}, "outcome": {"maybe"}},
 	} {
 		if r := mentor.PostForm(path, bad); r.Status != http.StatusUnprocessableEntity || !contains(r.Body, `href="#`+field+`"`) {
 			t.Errorf("bad %s: %d, want 422 with the field named", field, r.Status)

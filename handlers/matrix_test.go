@@ -67,7 +67,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/people/:id/invitation": ldOnly, "POST /api/v1/people/:id/reset-access": ldOnly,
 	"GET /": signedIn, "POST /signout": signedIn, "GET /account": signedIn, "POST /account/tokens": signedIn,
 	"POST /account/tokens/:id/revoke": ldOnly, "GET /account/export": signedIn, "POST /account/erase": signedIn,
-	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin},
+	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin}, "POST /groups/:id/close": {mentor, admin},
 	"GET /memberships/:id/intake": mentorOf, "POST /memberships/:id/intake": mentorOf,
 	"GET /groups/:id/calendar": noordL, "GET /groups/:id/series": mentorOf,
 	"POST /groups/:id/series/preview": mentorOf, "POST /groups/:id/series": mentorOf, "POST /groups/:id/series/extend": mentorOf,
@@ -90,7 +90,7 @@ var matrix = map[string][]string{
 	"GET /input": signedIn, "POST /input": signedIn, "GET /input/:id": talk, "POST /input/:id/draft": mentorOf,
 	"POST /input/:id/changes": {menteeA}, "POST /input/:id/approve": {menteeA}, "POST /input/:id/refuse": {menteeA},
 	"POST /input/:id/withdraw": {menteeA}, "POST /input/:id/revoke": {menteeA}, "POST /goals/:id": {menteeA}, "POST /goals/:id/progress": talk,
-	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": ldGate, "POST /mailbox/:id/retry": ldOnly,
+	"GET /settings": ldOnly, "GET /audit": ldOnly, "GET /mentor-time": ldOnly, "GET /mailbox": ldOnly, "GET /jobs": ldOnly, "POST /jobs/:id/retry": ldGate, "POST /mailbox/:id/retry": ldOnly,
 	"POST /account/reminders": signedIn, "POST /settings": ldOnly, "POST /settings/blackouts": ldOnly,
 	"POST /settings/blackouts/:id/delete": ldOnly,
 	"GET /people/import/runs/:id":         ldOnly,
@@ -169,10 +169,8 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 		PersonID: personID(t, db, "ahmed.elamrani@demo.test")}).Error; err != nil {
 		t.Fatal(err)
 	}
-	mv := models.Viewer{PersonID: personID(t, db, "mentor@demo.test"), Mentor: true}
-	if _, err := models.CreatePoll(ctx, db, mv, noordID, models.PollInput{Options: []string{"2027-05-01T10:00", "2027-05-02T10:00"}}); err != nil {
-		t.Fatal(err)
-	}
+	// An open poll (the group has its first meeting, so it stands in as rows).
+	openPoll(t, db, noordID)
 	var talkRow models.OneOnOne
 	db.Where("notes <> ''").First(&talkRow)
 	var privateGoal models.LearningGoal

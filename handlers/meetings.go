@@ -172,7 +172,12 @@ func (h *Handlers) saveSeries(c echo.Context) error {
 		return h.seriesPage(c, id, 0, in, nil, err)
 	}
 	if _, err := models.SaveSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now()); err != nil {
-		return h.seriesPage(c, id, 0, in, nil, err)
+		// The preview again, so that what loses its meeting can be chosen.
+		var preview *models.SeriesPreview
+		if pv, perr := models.PreviewSeries(c.Request().Context(), h.DB, mustViewer(c), id, in, h.Now()); perr == nil {
+			preview = &pv
+		}
+		return h.seriesPage(c, id, 0, in, preview, err)
 	}
 	return h.redirect(c, "/groups/"+itoa(id)+"/calendar", "flash.series_saved")
 }

@@ -53,15 +53,16 @@ func NewRenderer(fsys fs.FS) (*Renderer, error) {
 			}
 			return "/static/" + h, nil
 		},
-		"join":      strings.Join,
-		"splitList": func(s string) []string { return strings.Split(s, ",") },
-		"add":       func(a, b int) int { return a + b },
-		"pct":       func(f float64) float64 { return f * 100 },
-		"has":       func(list []string, s string) bool { return contains(list, s) },
-		"pairs":     pairs,
-		"list":      func(s ...string) []string { return s },
-		"mins":      func(n int) time.Duration { return time.Duration(n) * time.Minute },
-		"role":      func(s string) models.MeetingRole { return models.MeetingRole(s) },
+		"join":             strings.Join,
+		"splitList":        func(s string) []string { return strings.Split(s, ",") },
+		"add":              func(a, b int) int { return a + b },
+		"pct":              func(f float64) float64 { return f * 100 },
+		"has":              func(list []string, s string) bool { return contains(list, s) },
+		"pairs":            pairs,
+		"list":             func(s ...string) []string { return s },
+		"suggestedOutcome": models.SuggestedOutcome,
+		"mins":             func(n int) time.Duration { return time.Duration(n) * time.Minute },
+		"role":             func(s string) models.MeetingRole { return models.MeetingRole(s) },
 		"hasID": func(ids []uint, id uint) bool {
 			for _, x := range ids {
 				if x == id {

@@ -28,7 +28,8 @@ func (h *Handlers) settingsPage(c echo.Context, form any, blackout models.Blacko
 			return err
 		}
 		form = models.OrganisationInput{Name: org.Name, TimeZone: org.TimeZone, DefaultLanguage: org.DefaultLanguage,
-			GoodFridayOff: org.GoodFridayOff, LiberationDayOff: org.LiberationDayOff, RemindersOn: org.RemindersOn()}
+			GoodFridayOff: org.GoodFridayOff, LiberationDayOff: org.LiberationDayOff, RemindersOn: org.RemindersOn(),
+			LiberationDay: string(org.Liberation())}
 	}
 	if err != nil {
 		return h.formFailed(c, err, "settings", "settings.title", form, data)

@@ -252,6 +252,17 @@ func TestDatePollToFirstMeeting(t *testing.T) {
 			t.Fatalf("%s answers: %d", email, r.Status)
 		}
 	}
+	// The mentor is asked too: without their answer no date suits everyone.
+	if page := mentor.Get(path); strings.Contains(page.Body, "<strong>· iedereen kan") {
+		t.Fatal("a date is marked as suiting everyone before the mentor answered")
+	}
+	mine := url.Values{}
+	for _, o := range options {
+		mine.Set(fmt.Sprintf("answer_%d", o.ID), "yes")
+	}
+	if r := mentor.PostForm(path+"/answers", mine); r.Status != http.StatusSeeOther {
+		t.Fatalf("mentor answers: %d", r.Status)
+	}
 	// An outsider cannot see or answer the poll.
 	if r := as(t, srv, "mentee@demo.test").PostForm(path+"/answers", url.Values{fmt.Sprintf("answer_%d", options[1].ID): {"no"}}); r.Status != http.StatusNotFound {
 		t.Fatalf("outsider answers: %d", r.Status)
@@ -264,11 +275,11 @@ func TestDatePollToFirstMeeting(t *testing.T) {
 		}
 	}
 	api.Decode(t, &poll)
-	if len(poll.Options) != 3 || poll.Options[0].Option.ID != options[1].ID || poll.Options[0].Yes != 5 {
+	if len(poll.Options) != 3 || poll.Options[0].Option.ID != options[1].ID || poll.Options[0].Yes != 6 {
 		t.Fatalf("best date first: %+v", poll.Options)
 	}
 	page := mentor.Get(path)
-	if !strings.Contains(page.Body, "iedereen kan") {
+	if !strings.Contains(page.Body, "<strong>· iedereen kan") {
 		t.Fatal("the date everyone can make is not marked")
 	}
 	if r := mentor.PostForm(path+"/pick", url.Values{"option_id": {fmt.Sprint(options[1].ID)}}); r.Status != http.StatusSeeOther {

@@ -27,6 +27,7 @@ const (
 	mailSpec      = "* * * * *"    // reminders and the mail queue, every minute
 	cleanupSpec   = "*/10 * * * *" // expired sessions and sign-in failures
 	retentionSpec = "15 4 * * *"   // confidential text of long-closed groups
+	lifecycleSpec = "5 * * * *"    // status changes on their date, groups whose last meeting is over
 )
 
 // Work is the periodic work, as small Run(ctx) funcs.
@@ -34,6 +35,7 @@ type Work struct {
 	Mail      func(context.Context) error
 	Cleanup   func(context.Context) error
 	Retention func(context.Context) error
+	Lifecycle func(context.Context) error                 // nil: not scheduled here
 	Import    func(ctx context.Context, runID uint) error // applies one import run; nil: imports are not worked here
 	OnRun     func(kind string, ok bool)                  // for metrics; may be nil
 }
@@ -68,6 +70,10 @@ func (cleanupArgs) Kind() string { return "cleanup" }
 type retentionArgs struct{}
 
 func (retentionArgs) Kind() string { return "retention" }
+
+type lifecycleArgs struct{}
+
+func (lifecycleArgs) Kind() string { return "lifecycle" }
 
 // worker runs one Run func as a River worker, with a timeout and slog fields.
 type worker[T river.JobArgs] struct {
@@ -117,11 +123,21 @@ func config(work Work, zone string, log *slog.Logger) (*river.Config, error) {
 			return nil, err
 		}
 	}
-	var periodic []*river.PeriodicJob
-	for _, p := range []struct {
+	specs := []struct {
 		spec string
 		args river.JobArgs
-	}{{mailSpec, mailArgs{}}, {cleanupSpec, cleanupArgs{}}, {retentionSpec, retentionArgs{}}} {
+	}{{mailSpec, mailArgs{}}, {cleanupSpec, cleanupArgs{}}, {retentionSpec, retentionArgs{}}}
+	if work.Lifecycle != nil {
+		if err := river.AddWorkerSafely(workers, &worker[lifecycleArgs]{run: work.Lifecycle, log: log, timeout: 10 * time.Minute, onRun: work.OnRun}); err != nil {
+			return nil, err
+		}
+		specs = append(specs, struct {
+			spec string
+			args river.JobArgs
+		}{lifecycleSpec, lifecycleArgs{}})
+	}
+	var periodic []*river.PeriodicJob
+	for _, p := range specs {
 		s, err := schedule(p.spec, zone)
 		if err != nil {
 			return nil, err

@@ -35,6 +35,7 @@ const (
 	AuditErasure        = "erasure"
 	AuditPurge          = "retention_purge"
 	AuditMentorChange   = "mentor_changed"
+	AuditGroupStatus    = "group_status_changed"
 	auditAddressMaxSize = 64
 )
 

@@ -11,6 +11,7 @@ type BlackoutInput struct {
 	Name     string `form:"name" json:"name" validate:"required,max=100"`
 	StartsOn string `form:"starts_on" json:"starts_on" validate:"required,date"`
 	EndsOn   string `form:"ends_on" json:"ends_on" validate:"required,date"`
+	Yearly   bool   `form:"yearly" json:"yearly"`
 }
 
 // ListBlackouts returns the organisation's blackout periods; admins only.
@@ -29,7 +30,7 @@ func AddBlackout(ctx context.Context, db *gorm.DB, v Viewer, in BlackoutInput) (
 	if !v.Can(OrgManage) {
 		return Blackout{}, ErrNotFound
 	}
-	b := Blackout{Name: CleanText(in.Name)}
+	b := Blackout{Name: CleanText(in.Name), Yearly: in.Yearly}
 	var err error
 	if b.StartsOn, err = ParseDate(in.StartsOn); err != nil {
 		return b, fieldErr("starts_on", "date")

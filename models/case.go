@@ -186,7 +186,10 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 			return fieldErr("meeting_id", "unknown_choice")
 		}
 		if c.MeetingID != nil && *c.MeetingID != m.ID {
-			tx.Where("meeting_id = ? AND role = ? AND person_id = ?", *c.MeetingID, RoleCaseBringer, c.AuthorID).Delete(&MeetingRoleAssignment{})
+			if err := tx.Where("meeting_id = ? AND role = ? AND person_id = ?", *c.MeetingID, RoleCaseBringer, c.AuthorID).
+				Delete(&MeetingRoleAssignment{}).Error; err != nil {
+				return err
+			}
 		}
 		c.MeetingID, c.Status = &m.ID, CasePlanned
 		if err := tx.Model(&c).Select("meeting_id", "status").Updates(&CaseQuestion{MeetingID: c.MeetingID, Status: c.Status}).Error; err != nil {
@@ -196,9 +199,19 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 			Occurrence: m.StartsAt}, without([]uint{c.AuthorID}, v.PersonID)); err != nil {
 			return err
 		}
+		// The author brings the case: they take the place of a case-bringer
+		// without a case placed here, and do not chair their own case.
+		authors := tx.Model(&CaseQuestion{}).Select("author_id").Where("meeting_id = ? AND status = ?", m.ID, CasePlanned)
+		if err := tx.Where("meeting_id = ? AND role = ? AND person_id NOT IN (?)", m.ID, RoleCaseBringer, authors).
+			Delete(&MeetingRoleAssignment{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleFacilitator, c.AuthorID).
+			Delete(&MeetingRoleAssignment{}).Error; err != nil {
+			return err
+		}
 		var n int64
-		if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).
-			Count(&n).Error; err != nil {
+		if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {

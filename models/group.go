@@ -105,6 +105,8 @@ type GroupPage struct {
 	Roster      []string
 	Checklist   Checklist
 	MentorTerms []MentorTerm // the group's mentors over time, when it had more than one
+	History     []GroupStatusChange
+	Pending     map[uint]*MembershipStatusChange // membership id → change waiting for its date
 }
 
 // MemberRow is a membership as the mentor and L&D see it.
@@ -131,6 +133,9 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 	} else if len(terms) > 1 || (len(terms) == 1 && terms[0].EndsAt != nil) {
 		page.MentorTerms = terms
 	}
+	if err := tx.Where("group_id = ?", id).Order("at, id").Find(&page.History).Error; err != nil {
+		return page, err
+	}
 	if !page.Staff {
 		page.Group.Mentor = Person{ID: g.Mentor.ID, Name: g.Mentor.Name}
 		if !a.IsMember() {
@@ -154,6 +159,14 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 		if !Decide(a, MembershipReason, Subject{OwnerID: page.Members[i].PersonID}) {
 			page.Members[i].StatusReason = ""
 		}
+	}
+	histories, err := membershipHistories(tx, id)
+	if err != nil {
+		return page, err
+	}
+	page.Pending = map[uint]*MembershipStatusChange{}
+	for mid, h := range histories {
+		page.Pending[mid] = h.Pending
 	}
 	comp, err := loadComposition(tx, g)
 	if err != nil {
@@ -242,7 +255,7 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 		if err != nil {
 			return err
 		}
-		active, formerMentor := len(before.active()), g.MentorID
+		active, formerMentor, fromStatus := len(before.active()), g.MentorID, g.Status
 		if err := applyGroupInput(tx, &g, in, active); err != nil {
 			return err
 		}
@@ -262,6 +275,12 @@ func UpdateGroup(ctx context.Context, db *gorm.DB, v Viewer, id uint, in GroupIn
 		}
 		if err := settleRules(tx, g, checked); err != nil {
 			return err
+		}
+		if g.Status != fromStatus {
+			if err := tx.Create(&GroupStatusChange{GroupID: g.ID, FromStatus: fromStatus, ToStatus: g.Status, Cause: CauseStaff,
+				ByID: v.PersonID, At: nowOf(tx)}).Error; err != nil {
+				return err
+			}
 		}
 		if g.MentorID != formerMentor {
 			return changeMentor(tx, v, g, formerMentor)

@@ -31,10 +31,27 @@ const (
 	OutcomeNotNow IntakeOutcome = "not_now"
 	OutcomeStop   IntakeOutcome = "stop"
 	OutcomeRefer  IntakeOutcome = "refer"
+	OutcomeFreeze IntakeOutcome = "freeze" // taking part paused for a while
 )
 
 // IntakeOutcomes lists the outcomes in their natural order.
-var IntakeOutcomes = []IntakeOutcome{OutcomeAdmit, OutcomeNotNow, OutcomeStop, OutcomeRefer}
+var IntakeOutcomes = []IntakeOutcome{OutcomeAdmit, OutcomeNotNow, OutcomeFreeze, OutcomeStop, OutcomeRefer}
+
+// SuggestedOutcome is the outcome the handbook gives for a kind of mentee:
+// a shopper is admitted; "nothing wrong" stops when a few talks bring no
+// learning goal; "must but won't" is frozen for a while; someone who needs
+// other help is referred. The mentor may choose otherwise.
+func SuggestedOutcome(k MenteeKind) IntakeOutcome {
+	switch k {
+	case KindNothingWrong:
+		return OutcomeStop
+	case KindMustButWont:
+		return OutcomeFreeze
+	case KindNeedsReferral:
+		return OutcomeRefer
+	}
+	return OutcomeAdmit
+}
 
 // Intake is the mentor's record of the intake talk with one mentee. It is
 // visible to the group's mentor only.
@@ -62,7 +79,7 @@ type IntakeInput struct {
 	HasGoal    bool   `form:"has_goal" json:"has_goal"`
 	CanReflect bool   `form:"can_reflect" json:"can_reflect"`
 	Kind       string `form:"kind" json:"kind" validate:"required,oneof=nothing_wrong must_but_wont shopper needs_referral"`
-	Outcome    string `form:"outcome" json:"outcome" validate:"required,oneof=admit not_now stop refer"`
+	Outcome    string `form:"outcome" json:"outcome" validate:"omitempty,oneof=admit not_now freeze stop refer"` // empty: the kind's suggestion
 	Notes      string `form:"notes" json:"notes" validate:"max=10000"`
 }
 
@@ -115,6 +132,7 @@ func GetIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) (I
 // outcomeStatus maps an intake outcome to the membership status it leads to.
 var outcomeStatus = map[IntakeOutcome]MembershipStatus{
 	OutcomeAdmit: StatusActive, OutcomeNotNow: StatusIntake, OutcomeStop: StatusStopped, OutcomeRefer: StatusReferred,
+	OutcomeFreeze: StatusFrozen,
 }
 
 // SaveIntake records the intake and applies its outcome to the membership.
@@ -140,6 +158,9 @@ func SaveIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, i
 		it.MembershipID, it.HeldOn = m.ID, held
 		it.Click, it.Learnable, it.HasGoal, it.CanReflect = in.Click, in.Learnable, in.HasGoal, in.CanReflect
 		it.Kind, it.Outcome, it.Notes = MenteeKind(in.Kind), IntakeOutcome(in.Outcome), CleanText(in.Notes)
+		if it.Outcome == "" {
+			it.Outcome = SuggestedOutcome(it.Kind)
+		}
 		if err := tx.Save(&it).Error; err != nil {
 			return err
 		}

@@ -46,14 +46,16 @@ type InventoryEntry struct {
 
 // Row conditions shared by several entries.
 const (
-	ofPerson          = "person_id = ?"
-	ofGroups          = "group_id IN ?"
-	ofPersonsIntakes  = "membership_id IN (SELECT id FROM memberships WHERE person_id = ?)"
-	ofGroupsIntakes   = "membership_id IN (SELECT id FROM memberships WHERE group_id IN ?)"
-	ofPersonsGoals    = "goal_id IN (SELECT id FROM learning_goals WHERE person_id = ?)"
-	ofGroupsGoals     = "goal_id IN (SELECT id FROM learning_goals WHERE group_id IN ?)"
-	ofGroupsMeetings  = "meeting_id IN (SELECT id FROM meetings WHERE group_id IN ?)"
-	ofPlannedMeetings = "person_id = ? AND meeting_id IN (SELECT id FROM meetings WHERE status = 'planned')"
+	ofPerson             = "person_id = ?"
+	ofGroups             = "group_id IN ?"
+	ofPersonsIntakes     = "membership_id IN (SELECT id FROM memberships WHERE person_id = ?)"
+	ofGroupsIntakes      = "membership_id IN (SELECT id FROM memberships WHERE group_id IN ?)"
+	ofPersonsMemberships = ofPersonsIntakes
+	ofGroupsMemberships  = ofGroupsIntakes
+	ofPersonsGoals       = "goal_id IN (SELECT id FROM learning_goals WHERE person_id = ?)"
+	ofGroupsGoals        = "goal_id IN (SELECT id FROM learning_goals WHERE group_id IN ?)"
+	ofGroupsMeetings     = "meeting_id IN (SELECT id FROM meetings WHERE group_id IN ?)"
+	ofPlannedMeetings    = "person_id = ? AND meeting_id IN (SELECT id FROM meetings WHERE status = 'planned')"
 )
 
 // Inventory lists every personal and confidential column, in the order
@@ -75,6 +77,7 @@ func Inventory() []InventoryEntry {
 	add("intakes", []string{"notes", "kind", "outcome", "assessment"}, Confidential, Clear, ofPersonsIntakes, ofGroupsIntakes)
 	add("one_on_ones", []string{"notes", "follow_ups", "theme", "flags"}, Confidential, Clear, "mentee_id = ?", ofGroups)
 	add("memberships", []string{"status_reason", "discipline_exception"}, Confidential, Clear, ofPerson, ofGroups)
+	add("membership_status_changes", []string{"reason"}, Confidential, Clear, ofPersonsMemberships, ofGroupsMemberships)
 	add("evaluation_answers", []string{"open"}, Confidential, Clear, ofPerson, ofGroups)
 	add("applications", []string{"learning_need", "themes"}, Confidential, DeleteRow, ofPerson, ofGroups)
 	add("consents", []string{"purpose", "text", "wording"}, Confidential, DeleteRow, "owner_id = ?", "")
@@ -168,9 +171,19 @@ func EraseSelf(ctx context.Context, db *gorm.DB, v Viewer) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		id := v.PersonID
 		today := DateOf(nowOf(tx))
-		if err := tx.Model(&Membership{}).Where("person_id = ? AND status <> ?", id, StatusLeft).
-			Updates(map[string]any{"status": StatusLeft, "status_since": today}).Error; err != nil {
+		var memberships []Membership
+		if err := tx.Where("person_id = ? AND status <> ?", id, StatusLeft).Find(&memberships).Error; err != nil {
 			return err
+		}
+		for i := range memberships {
+			// Held meetings keep a former member; the ones to come lose them.
+			if err := tx.Model(&MembershipStatusChange{}).Where("membership_id = ? AND applied_at IS NULL AND cancelled_at IS NULL",
+				memberships[i].ID).Update("cancelled_at", nowOf(tx)).Error; err != nil {
+				return err
+			}
+			if err := applyStatus(tx, &memberships[i], StatusLeft, today, "", id, 0); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&Consent{}).Where("recipient_id = ? AND revoked_at IS NULL", id).
 			Update("revoked_at", nowOf(tx)).Error; err != nil {

@@ -142,6 +142,12 @@ type MeetingPage struct {
 	Earlier []ActionItemRow
 	// Run is the meeting's live run: when it really began and ended.
 	Run LiveRun
+	// Former are people in People who are no longer admitted members but
+	// attended or held a role at this meeting: the record keeps them.
+	Former map[uint]bool
+	// AttendanceOpen says whether attendance can be recorded: from the
+	// meeting's start on, unless it was cancelled.
+	AttendanceOpen bool
 }
 
 // meetingFor loads a meeting and the viewer's access to its group, and
@@ -206,7 +212,16 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		return page, err
 	}
 	page.Frozen = frozen
-	if err := tx.Model(&Person{}).Select("id, name").Where("id IN ?", append(ids, 0)).Order("name").Scan(&page.People).Error; err != nil {
+	page.AttendanceOpen = attendanceOpen(m, nowOf(tx))
+	former, err := formerAt(tx, m.ID, ids)
+	if err != nil {
+		return page, err
+	}
+	page.Former = map[uint]bool{}
+	for _, id := range former {
+		page.Former[id] = true
+	}
+	if err := tx.Model(&Person{}).Select("id, name").Where("id IN ?", append(append(ids, former...), 0)).Order("name").Scan(&page.People).Error; err != nil {
 		return page, err
 	}
 	var att []Attendance
@@ -339,6 +354,13 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 			}
 		}
 		end := start.Add(time.Duration(in.DurationMin) * time.Minute)
+		if start.After(nowOf(tx)) && !start.Equal(m.StartsAt) {
+			if n, err := attendanceCount(tx, m.ID); err != nil {
+				return err
+			} else if n > 0 {
+				return fieldErr("date", "attended_meeting_to_future")
+			}
+		}
 		if !start.Equal(m.StartsAt) || !end.Equal(m.EndsAt) || CleanText(in.Location) != m.Location {
 			m.EditedByHand = true
 			m.Sequence++
@@ -362,40 +384,6 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 			return err
 		}
 		if moved {
-			return notifyMeetingChange(tx, m, nowOf(tx))
-		}
-		return nil
-	})
-	return m, err
-}
-
-// StatusChange cancels a meeting or marks it held.
-type StatusChange struct {
-	Status string `form:"status" json:"status" validate:"required,oneof=planned held cancelled"`
-	Reason string `form:"reason" json:"reason" validate:"max=500"`
-}
-
-// SetMeetingStatus cancels a meeting (a reason is required), marks it held,
-// or plans it again; mentor only.
-func SetMeetingStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in StatusChange) (Meeting, error) {
-	var m Meeting
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if m, _, err = mentorsMeeting(tx, v, id); err != nil {
-			return err
-		}
-		if in.Status == string(MeetingCancelled) && CleanText(in.Reason) == "" {
-			return fieldErr("reason", "required")
-		}
-		if MeetingStatus(in.Status) != m.Status {
-			m.Sequence++
-		}
-		cancelled := MeetingStatus(in.Status) == MeetingCancelled && m.Status != MeetingCancelled
-		m.Status, m.StatusReason, m.EditedByHand = MeetingStatus(in.Status), CleanText(in.Reason), true
-		if err := tx.Model(&m).Select("status", "status_reason", "edited_by_hand", "sequence").Updates(&m).Error; err != nil {
-			return err
-		}
-		if cancelled {
 			return notifyMeetingChange(tx, m, nowOf(tx))
 		}
 		return nil
@@ -431,6 +419,10 @@ func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaIn
 			items[i].Start, items[i].Minutes = start, in.Minutes[i]
 			start += in.Minutes[i]
 		}
+		if start > m.DurationMin() {
+			return &ValidationError{Fields: []FieldError{{Field: "minutes", Code: "agenda_too_long",
+				Args: map[string]any{"Total": start, "Max": m.DurationMin()}}}}
+		}
 		data, _ := json.Marshal(items)
 		return tx.Model(&m).Update("agenda", string(data)).Error
 	})
@@ -458,6 +450,9 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 		}
 		member, err := memberSet(tx, g.ID)
 		if err != nil {
+			return err
+		}
+		if err := addRecorded(tx, m.ID, member); err != nil {
 			return err
 		}
 		var rows []MeetingRoleAssignment
@@ -491,6 +486,9 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 				ve.Fields = append(ve.Fields, err.(*ValidationError).Fields...)
 			}
 		}
+		if in.Facilitator != 0 && seen[in.Facilitator] {
+			ve.Add("facilitator", "facilitator_brings_case", nil)
+		}
 		if err := ve.OrNil(); err != nil {
 			return err
 		}
@@ -501,50 +499,6 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 			return nil
 		}
 		return tx.Create(&rows).Error
-	})
-}
-
-// SaveAttendance records who came; mentor only. Statuses are present,
-// excused or absent; people outside the group are refused.
-func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "meetings", id); err != nil {
-			return err
-		}
-		m, g, err := mentorsMeeting(tx, v, id)
-		if err != nil {
-			return err
-		}
-		member, err := memberSet(tx, g.ID)
-		if err != nil {
-			return err
-		}
-		var rows []Attendance
-		for pid, s := range statuses {
-			switch AttendanceStatus(s) {
-			case Present, Excused, Absent:
-			case "":
-				continue
-			default:
-				return fieldErr("attendance", "unknown_choice")
-			}
-			if !member[pid] {
-				return fieldErr("attendance", "unknown_choice")
-			}
-			rows = append(rows, Attendance{MeetingID: m.ID, PersonID: pid, Status: AttendanceStatus(s)})
-		}
-		if err := tx.Where("meeting_id = ?", m.ID).Delete(&Attendance{}).Error; err != nil {
-			return err
-		}
-		if len(rows) > 0 {
-			if err := tx.Create(&rows).Error; err != nil {
-				return err
-			}
-		}
-		if m.Status == MeetingPlanned && len(rows) > 0 {
-			return tx.Model(&m).Update("status", MeetingHeld).Error
-		}
-		return nil
 	})
 }
 

@@ -71,6 +71,9 @@ func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Memb
 			return err
 		}
 		g := a.Group
+		if g.Status == GroupClosed {
+			return errGroupClosed
+		}
 		var person Person
 		if err := tx.First(&person, in.PersonID).Error; err != nil {
 			return fieldErr("person_id", "unknown_choice")
@@ -106,6 +109,11 @@ func AddMember(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Memb
 		if err := memberTenureFor(tx, m, StatusCandidate, nowOf(tx)); err != nil {
 			return err
 		}
+		now := nowOf(tx)
+		if err := tx.Create(&MembershipStatusChange{MembershipID: m.ID, Status: m.Status, Since: m.StatusSince,
+			ByID: v.PersonID, AppliedAt: &now}).Error; err != nil {
+			return err
+		}
 		return audit(tx, v.PersonID, AuditMembership, "membership", m.ID)
 	})
 	return m, err
@@ -133,7 +141,13 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	if err != nil {
 		return Membership{}, err
 	}
-	g, from := a.Group, m.Status
+	g := a.Group
+	if m.Status == StatusLeft {
+		return m, errErased
+	}
+	if g.Status == GroupClosed {
+		return m, errGroupClosed
+	}
 	since := today
 	if in.Since != "" {
 		if since, err = ParseDate(in.Since); err != nil {
@@ -169,11 +183,17 @@ func changeStatus(tx *gorm.DB, v Viewer, membershipID uint, in StatusInput, toda
 	if broken := NewlyBroken(before.Check(), after.Check()); len(broken) > 0 {
 		return m, &RuleViolation{Results: broken}
 	}
-	m.Status, m.StatusSince, m.StatusReason, m.DisciplineException = MembershipStatus(in.Status), since, CleanText(in.Reason), exception
-	if err = tx.Model(&m).Select("status", "status_since", "status_reason", "discipline_exception").Updates(&m).Error; err != nil {
-		return m, err
+	if since.After(today) {
+		// Dated ahead: it takes effect on its date, by the job.
+		if exception != m.DisciplineException {
+			if err := tx.Model(&m).Update("discipline_exception", exception).Error; err != nil {
+				return m, err
+			}
+		}
+		return m, scheduleStatus(tx, v, m, MembershipStatus(in.Status), since, CleanText(in.Reason))
 	}
-	if err := memberTenureFor(tx, m, from, tenureMoment(tx, since)); err != nil {
+	m.DisciplineException = exception
+	if err := applyStatus(tx, &m, MembershipStatus(in.Status), since, CleanText(in.Reason), v.PersonID, 0); err != nil {
 		return m, err
 	}
 	return m, audit(tx, v.PersonID, AuditMembership, "membership", m.ID)

@@ -129,6 +129,9 @@ func CreateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in
 			return err
 		}
 		g, mentee := a.Group, in.MenteeID
+		if g.Status == GroupClosed {
+			return errGroupClosed
+		}
 		if a.IsMember() {
 			mentee = v.PersonID
 		}

@@ -20,6 +20,9 @@ type Organisation struct {
 	// GoodFridayOff and LiberationDayOff add these days to the holidays.
 	GoodFridayOff    bool `gorm:"not null;default:false"`
 	LiberationDayOff bool `gorm:"not null;default:false"`
+	// LiberationLustrum makes Liberation Day a day off every five years,
+	// when it is not one every year.
+	LiberationLustrum bool `gorm:"not null;default:false"`
 	// RemindersOff lists the mail kinds switched off for everyone, comma-separated.
 	RemindersOff string `gorm:"size:300;not null;default:''"`
 	CreatedAt    time.Time
@@ -36,6 +39,8 @@ type OrganisationInput struct {
 	DefaultLanguage  string `form:"default_language" json:"default_language" validate:"required,oneof=nl en"`
 	GoodFridayOff    bool   `form:"good_friday_off" json:"good_friday_off"`
 	LiberationDayOff bool   `form:"liberation_day_off" json:"liberation_day_off"`
+	// LiberationDay is never, lustrum or yearly; when empty LiberationDayOff decides.
+	LiberationDay string `form:"liberation_day" json:"liberation_day" validate:"omitempty,oneof=never lustrum yearly"`
 	// RemindersOn are the mail kinds sent in this organisation; the others are off for everyone.
 	RemindersOn []string `form:"reminders_on" json:"reminders_on" validate:"max=20"`
 }
@@ -81,10 +86,17 @@ func UpdateOrganisation(ctx context.Context, db *gorm.DB, v Viewer, in Organisat
 	if err := knownReminderKinds("reminders_on", in.RemindersOn); err != nil {
 		return err
 	}
+	switch LiberationDay(in.LiberationDay) {
+	case LiberationYearly:
+		in.LiberationDayOff = true
+	case LiberationNever, LiberationLustrum:
+		in.LiberationDayOff = false
+	}
 	return db.WithContext(ctx).Model(&Organisation{ID: OrganisationID}).Updates(map[string]any{
 		"name": CleanText(in.Name), "time_zone": in.TimeZone, "default_language": in.DefaultLanguage,
 		"good_friday_off": in.GoodFridayOff, "liberation_day_off": in.LiberationDayOff,
-		"reminders_off": remindersOff(in.RemindersOn),
+		"liberation_lustrum": LiberationDay(in.LiberationDay) == LiberationLustrum,
+		"reminders_off":      remindersOff(in.RemindersOn),
 	}).Error
 }
 
@@ -146,4 +158,15 @@ func reminderOff(off, kind string) bool {
 		}
 	}
 	return false
+}
+
+// Liberation says when Liberation Day is off in this organisation.
+func (o Organisation) Liberation() LiberationDay {
+	switch {
+	case o.LiberationDayOff:
+		return LiberationYearly
+	case o.LiberationLustrum:
+		return LiberationLustrum
+	}
+	return LiberationNever
 }

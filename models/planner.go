@@ -28,8 +28,9 @@ type HolidayPolicy string
 
 // Holiday policies.
 const (
-	PolicySkip  HolidayPolicy = "skip"  // the meeting is left out
-	PolicyShift HolidayPolicy = "shift" // the meeting moves to the next workday
+	PolicySkip    HolidayPolicy = "skip"    // the meeting is left out
+	PolicyShift   HolidayPolicy = "shift"   // the meeting moves to the same weekday of the next free week
+	PolicyWorkday HolidayPolicy = "workday" // the meeting moves to the next working day
 )
 
 // Blackout is a period in which the organisation plans no meetings, such
@@ -39,11 +40,26 @@ type Blackout struct {
 	Name      string `gorm:"size:100;not null" json:"name"`
 	StartsOn  Date   `gorm:"not null" json:"starts_on"`
 	EndsOn    Date   `gorm:"not null" json:"ends_on"`
+	Yearly    bool   `gorm:"not null;default:false" json:"yearly"` // the same days every year
 	CreatedAt time.Time
 }
 
-// Covers reports whether d lies in the period.
-func (b Blackout) Covers(d Date) bool { return !d.Before(b.StartsOn) && !d.After(b.EndsOn) }
+// Covers reports whether d lies in the period; a yearly period covers the
+// same days of every year (a period across New Year wraps).
+func (b Blackout) Covers(d Date) bool {
+	if !b.Yearly {
+		return !d.Before(b.StartsOn) && !d.After(b.EndsOn)
+	}
+	if b.EndsOn.Sub(b.StartsOn.Time) >= 365*24*time.Hour {
+		return true
+	}
+	md := func(x Date) int { return int(x.Month())*100 + x.Day() }
+	from, to, day := md(b.StartsOn), md(b.EndsOn), md(d)
+	if from <= to {
+		return day >= from && day <= to
+	}
+	return day >= from || day <= to
+}
 
 // SeriesParams is everything the series planner needs.
 type SeriesParams struct {
@@ -131,7 +147,7 @@ func (p SeriesParams) check() error {
 	if p.Weekday < time.Sunday || p.Weekday > time.Saturday {
 		ve.Add("weekday", "unknown_choice", nil)
 	}
-	if p.Policy != PolicySkip && p.Policy != PolicyShift {
+	if p.Policy != PolicySkip && p.Policy != PolicyShift && p.Policy != PolicyWorkday {
 		ve.Add("policy", "unknown_choice", nil)
 	}
 	if len(p.Location) > 200 {
@@ -188,8 +204,9 @@ func (p SeriesParams) isWorkday(d Date) bool {
 
 // PlanSeries proposes the meetings of a series: every CadenceWeeks weeks on
 // Weekday at StartTime local time, from the first such day on or after From
-// up to Until. A regular date on a holiday or in a blackout is skipped or
-// moved to the next workday before the following regular date, by Policy.
+// up to Until. A regular date on a holiday or in a blackout is skipped, or
+// moved before the following regular date: to the same weekday of the next
+// free week (shift) or to the next working day (workday), by Policy.
 // Instants are UTC; the wall-clock time stays the same across DST changes.
 func PlanSeries(p SeriesParams) (SeriesPlan, error) {
 	var plan SeriesPlan
@@ -220,9 +237,15 @@ func PlanSeries(p SeriesParams) (SeriesPlan, error) {
 				continue
 			}
 			next := Date{regular.AddDate(0, 0, step)}
-			day = Date{regular.AddDate(0, 0, 1)}
+			// Shift keeps the weekday: the same day of the next free week.
+			// Workday takes the next working day.
+			by := 7
+			if p.Policy == PolicyWorkday {
+				by = 1
+			}
+			day = Date{regular.AddDate(0, 0, by)}
 			for !p.isWorkday(day) && day.Before(next) {
-				day = Date{day.AddDate(0, 0, 1)}
+				day = Date{day.AddDate(0, 0, by)}
 			}
 			if !day.Before(next) || day.After(p.Until) {
 				plan.Skipped = append(plan.Skipped, SkippedDate{Date: regular, Reason: reason})

@@ -40,7 +40,7 @@ func dates(ms []PlannedMeeting) string {
 
 func TestPlanEverySixWeeks(t *testing.T) {
 	p := params(t)
-	p.Policy = PolicyShift
+	p.Policy = PolicyWorkday
 	plan, err := PlanSeries(p)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestPlanHolidays2027(t *testing.T) {
 		{"New Year", "2026-11-20", "2027-01-01", "2027-01-04", "Nieuwjaarsdag", time.Friday},
 	}
 	for _, tc := range cases {
-		for _, policy := range []HolidayPolicy{PolicySkip, PolicyShift} {
+		for _, policy := range []HolidayPolicy{PolicySkip, PolicyWorkday} {
 			t.Run(tc.name+" "+string(policy), func(t *testing.T) {
 				p := params(t)
 				p.From, p.Weekday, p.Policy = d(tc.from), tc.weekday, policy
@@ -109,7 +109,7 @@ func TestPlanHolidays2027(t *testing.T) {
 					if len(plan.Skipped) == 0 || plan.Skipped[0].Date != d(tc.moved) || plan.Skipped[0].Reason != tc.holiday {
 						t.Fatalf("skipped: %+v", plan.Skipped)
 					}
-				case PolicyShift:
+				case PolicyWorkday:
 					if !strings.Contains(got, tc.to) {
 						t.Fatalf("no meeting on %s: %s", tc.to, got)
 					}
@@ -151,7 +151,7 @@ func TestPlanBlackout(t *testing.T) {
 	if !found {
 		t.Fatalf("blackout skip not reported: %+v", plan.Skipped)
 	}
-	p.Policy = PolicyShift
+	p.Policy = PolicyWorkday
 	plan, _ = PlanSeries(p)
 	if !strings.Contains(dates(plan.Meetings), "2027-08-30") {
 		t.Fatalf("shift after the blackout: %s", dates(plan.Meetings))
@@ -304,5 +304,75 @@ func TestOverlaps(t *testing.T) {
 	at := func(h int) time.Time { return time.Date(2027, 1, 1, h, 0, 0, 0, time.UTC) }
 	if !Overlaps(at(10), at(12), at(11), at(13)) || Overlaps(at(10), at(12), at(12), at(14)) {
 		t.Fatal("overlap wrong")
+	}
+}
+
+// TestPlanShiftKeepsWeekday: shifting around a holiday or break keeps the
+// weekday, the same day of the next free week; "workday" takes the next
+// working day, whatever its weekday.
+func TestPlanShiftKeepsWeekday(t *testing.T) {
+	summer := Blackout{Name: "Zomervakantie", StartsOn: d("2027-07-17"), EndsOn: d("2027-08-29")}
+	christmas := Blackout{Name: "Kerstvakantie", StartsOn: d("2026-12-19"), EndsOn: d("2027-01-03")}
+	for _, c := range []struct {
+		name      string
+		from      string
+		weekday   time.Weekday
+		blackouts []Blackout
+		policy    HolidayPolicy
+		regular   string
+		want      string
+	}{
+		{"Thursday in the Christmas break", "2026-11-19", time.Thursday, []Blackout{christmas}, PolicyShift, "2026-12-31", "2027-01-07"},
+		{"Thursday in the Christmas break, next working day", "2026-11-19", time.Thursday, []Blackout{christmas}, PolicyWorkday, "2026-12-31", "2027-01-04"},
+		{"Tuesday in the summer", "2027-06-15", time.Tuesday, []Blackout{summer}, PolicyShift, "2027-07-27", "2027-08-31"},
+		{"Whit Monday", "2027-04-05", time.Monday, nil, PolicyShift, "2027-05-17", "2027-05-24"},
+		{"King's Day", "2027-03-16", time.Tuesday, nil, PolicyShift, "2027-04-27", "2027-05-04"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := params(t)
+			p.From, p.Weekday, p.Blackouts, p.Policy = d(c.from), c.weekday, c.blackouts, c.policy
+			plan, err := PlanSeries(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := dates(plan.Meetings)
+			if strings.Contains(got, c.regular) || !strings.Contains(got, c.want) {
+				t.Fatalf("want %s instead of %s: %s", c.want, c.regular, got)
+			}
+			for _, m := range plan.Meetings {
+				if c.policy == PolicyShift && m.Date.Weekday() != c.weekday {
+					t.Errorf("%s is a %s", m.Date, m.Date.Weekday())
+				}
+			}
+		})
+	}
+}
+
+// TestYearlyBlackoutAndLiberationDay: a yearly blackout covers the same
+// days every year, across New Year too; Liberation Day is off every year,
+// every five years or never, by the organisation's choice.
+func TestYearlyBlackoutAndLiberationDay(t *testing.T) {
+	christmas := Blackout{Name: "Kerstvakantie", StartsOn: d("2025-12-20"), EndsOn: d("2026-01-04"), Yearly: true}
+	for day, want := range map[string]bool{"2027-12-25": true, "2028-01-03": true, "2027-12-19": false, "2028-01-05": false, "2027-07-01": false} {
+		if christmas.Covers(d(day)) != want {
+			t.Errorf("yearly Christmas break covers %s: %v, want %v", day, !want, want)
+		}
+	}
+	once := christmas
+	once.Yearly = false
+	if once.Covers(d("2027-12-25")) {
+		t.Error("a one-off break covers the next year")
+	}
+	for _, c := range []struct {
+		policy LiberationDay
+		day    string
+		want   bool
+	}{
+		{LiberationYearly, "2027-05-05", true}, {LiberationLustrum, "2027-05-05", false}, {LiberationLustrum, "2030-05-05", true},
+		{LiberationNever, "2030-05-05", false}, {LiberationLustrum, "2030-05-06", false},
+	} {
+		if _, got := NewDutchHolidaysFor(false, c.policy).Holiday(d(c.day)); got != c.want {
+			t.Errorf("%s on %s: %v, want %v", c.policy, c.day, got, c.want)
+		}
 	}
 }

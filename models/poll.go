@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,10 +50,13 @@ type PollAnswer struct {
 }
 
 // PollInput proposes candidate dates: each "2027-01-18T14:00" local time.
+// Replace asks for a new first meeting: the current one (not yet held) is
+// cancelled; without it a group that has a first meeting gets no poll.
 type PollInput struct {
 	Options     []string `form:"option" json:"options"`
 	DurationMin int      `form:"duration_min" json:"duration_min"`
 	Location    string   `form:"location" json:"location" validate:"max=200"`
+	Replace     bool     `form:"replace" json:"replace"`
 }
 
 // OptionTally is a candidate date with the group's answers.
@@ -67,16 +71,54 @@ type OptionTally struct {
 	Names   map[string][]string      `json:"-"`
 }
 
-// AllCan reports whether every member said yes.
-func (t OptionTally) AllCan() bool { return t.No == 0 && t.Maybe == 0 && t.Missing == 0 }
+// AllCan reports whether everyone asked (the mentor and the active
+// mentees) can make it: nobody said no or left it open. Some may have said
+// "if need be" (IfNeedBe).
+func (t OptionTally) AllCan() bool { return t.No == 0 && t.Missing == 0 }
+
+// IfNeedBe reports whether everyone can make it, some only if need be.
+func (t OptionTally) IfNeedBe() bool { return t.AllCan() && t.Maybe > 0 }
 
 // PollPage is a group's open (or last) poll with its tallies, best first.
+// Members counts everyone asked: the mentor and the active mentees (frozen
+// ones are not asked); Answered how many of them answered.
 type PollPage struct {
-	Group   MentorGroup
-	Access  Access
-	Poll    *DatePoll
-	Options []OptionTally
-	Members int
+	Group    MentorGroup
+	Access   Access
+	Poll     *DatePoll
+	Options  []OptionTally
+	Members  int
+	Answered int
+	// NoneFits says that no date suits everyone who answered or is still
+	// to answer; Best are then the options that come closest.
+	NoneFits bool
+	Best     []OptionTally
+	// HasFirst says that the group has a first meeting (not cancelled): a
+	// new poll replaces it.
+	HasFirst bool
+}
+
+// pollPeople are the people a group's poll asks: the mentor and the active
+// mentees, not the frozen ones.
+func pollPeople(tx *gorm.DB, g MentorGroup) ([]uint, error) {
+	ids, frozen, err := activeMembers(tx, g.ID)
+	out := []uint{g.MentorID}
+	for _, id := range ids {
+		if !frozen[id] {
+			out = append(out, id)
+		}
+	}
+	return out, err
+}
+
+// firstMeetingOf returns the group's first meeting that is not cancelled.
+func firstMeetingOf(tx *gorm.DB, groupID uint) (*Meeting, error) {
+	var ms []Meeting
+	if err := tx.Where("group_id = ? AND kind = ? AND status <> ?", groupID, KindFirstMeeting, MeetingCancelled).
+		Order("starts_at").Limit(1).Find(&ms).Error; err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	return &ms[0], nil
 }
 
 // RankOptions orders candidate dates: those everyone can make first, then
@@ -108,6 +150,11 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 		return PollPage{}, err
 	}
 	page := PollPage{Group: a.Group, Access: a}
+	first, err := firstMeetingOf(tx, groupID)
+	if err != nil {
+		return page, err
+	}
+	page.HasFirst = first != nil
 	var poll DatePoll
 	if err := tx.Where("group_id = ?", groupID).Order("id DESC").First(&poll).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -116,11 +163,12 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 		return page, err
 	}
 	page.Poll = &poll
-	members, _, err := activeMembers(tx, groupID)
+	members, err := pollPeople(tx, a.Group)
 	if err != nil {
 		return page, err
 	}
 	page.Members = len(members)
+
 	var options []PollOption
 	if err := tx.Where("poll_id = ?", poll.ID).Order("starts_at").Find(&options).Error; err != nil {
 		return page, err
@@ -137,6 +185,7 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 	for _, id := range members {
 		isMember[id] = true
 	}
+	answered := map[uint]bool{}
 	for _, o := range options {
 		t := OptionTally{Option: o, Answers: map[uint]PollAnswerValue{}, Names: map[string][]string{}}
 		for _, a := range answers {
@@ -144,6 +193,7 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 				continue
 			}
 			t.Answers[a.PersonID] = a.Answer
+			answered[a.PersonID] = true
 			t.Names[string(a.Answer)] = append(t.Names[string(a.Answer)], a.Name)
 			switch a.Answer {
 			case AnswerYes:
@@ -159,6 +209,11 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 		page.Options = append(page.Options, t)
 	}
 	RankOptions(page.Options)
+	page.Answered = len(answered)
+	if len(page.Options) > 0 && !page.Options[0].AllCan() {
+		page.NoneFits = true
+		page.Best = page.Options[:min(2, len(page.Options))]
+	}
 	return page, nil
 }
 
@@ -167,28 +222,50 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in PollInput) (DatePoll, error) {
 	var poll DatePoll
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
+			return err
+		}
 		g, err := mentorsGroup(tx, v, groupID)
 		if err != nil {
 			return err
+		}
+		if g.Status == GroupClosed {
+			return errGroupClosed
+		}
+		first, err := firstMeetingOf(tx, g.ID)
+		if err != nil {
+			return err
+		}
+		if first != nil && !in.Replace {
+			return fieldErr("option", "poll_has_first")
+		}
+		if first != nil && first.Status == MeetingHeld {
+			return fieldErr("option", "poll_first_held")
 		}
 		org, err := GetOrganisation(ctx, tx)
 		if err != nil {
 			return err
 		}
+		now, zone := nowOf(tx), org.Location()
 		seen := map[time.Time]bool{}
 		var starts []time.Time
 		for _, s := range in.Options {
 			if CleanText(s) == "" {
 				continue
 			}
-			t, err := time.ParseInLocation("2006-01-02T15:04", CleanText(s), org.Location())
+			t, err := time.ParseInLocation("2006-01-02T15:04", CleanText(s), zone)
 			if err != nil {
 				return fieldErr("option", "datetime")
 			}
-			if !seen[t] {
-				seen[t] = true
-				starts = append(starts, t.UTC())
+			if !t.After(now) {
+				return fieldErr("option", "poll_past")
 			}
+			t = t.UTC() // one zone for every key: the same moment is the same date
+			if seen[t] {
+				return fieldErr("option", "poll_duplicate")
+			}
+			seen[t] = true
+			starts = append(starts, t.UTC())
 		}
 		if len(starts) < pollMinDates || len(starts) > pollMaxDates {
 			return &ValidationError{Fields: []FieldError{{Field: "option", Code: "poll_dates", Args: map[string]any{"Min": pollMinDates, "Max": pollMaxDates}}}}
@@ -215,6 +292,17 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 				return err
 			}
 		}
+		if first != nil {
+			// The explicit replacement: the old first meeting is cancelled.
+			first.Status, first.StatusReason, first.EditedByHand = MeetingCancelled, "", true
+			first.Sequence++
+			if err := tx.Model(first).Select("status", "status_reason", "edited_by_hand", "sequence").Updates(first).Error; err != nil {
+				return err
+			}
+			if err := notifyMeetingChange(tx, *first, now); err != nil {
+				return err
+			}
+		}
 		poll = DatePoll{GroupID: g.ID, DurationMin: in.DurationMin, Location: CleanText(in.Location), Status: "open"}
 		if err := tx.Create(&poll).Error; err != nil {
 			return err
@@ -235,8 +323,16 @@ func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Pol
 // the group's open poll; members of the group only (the mentor too).
 func AnswerPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, answers map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, err := requireGroup(tx, v, GroupContent, groupID); err != nil {
+		a, err := requireGroup(tx, v, GroupContent, groupID)
+		if err != nil {
 			return err
+		}
+		asked, err := pollPeople(tx, a.Group)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(asked, v.PersonID) {
+			return fieldErr("answer", "poll_not_asked")
 		}
 		var poll DatePoll
 		if err := tx.Where("group_id = ? AND status = 'open'", groupID).Order("id DESC").First(&poll).Error; err != nil {
@@ -280,13 +376,24 @@ func AnswerPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, answer
 func PickPollDate(ctx context.Context, db *gorm.DB, v Viewer, groupID, optionID uint) (Meeting, error) {
 	var m Meeting
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
+			return err
+		}
 		g, err := mentorsGroup(tx, v, groupID)
 		if err != nil {
 			return err
 		}
+		if g.Status == GroupClosed {
+			return errGroupClosed
+		}
 		var poll DatePoll
 		if err := tx.Where("group_id = ? AND status = 'open'", g.ID).Order("id DESC").First(&poll).Error; err != nil {
 			return notFound(err)
+		}
+		if first, err := firstMeetingOf(tx, g.ID); err != nil {
+			return err
+		} else if first != nil {
+			return fieldErr("option_id", "poll_has_first")
 		}
 		var o PollOption
 		if err := tx.Where("poll_id = ?", poll.ID).First(&o, optionID).Error; err != nil {

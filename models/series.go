@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // GroupSeries holds how a group's meetings are planned: what the group
@@ -71,11 +70,17 @@ type SeriesInput struct {
 	DurationMin  int          `form:"duration_min" json:"duration_min"`
 	CadenceWeeks int          `form:"cadence_weeks" json:"cadence_weeks"`
 	Location     string       `form:"location" json:"location" validate:"max=200"`
-	Policy       string       `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift"`
+	Policy       string       `form:"policy" json:"policy" validate:"omitempty,oneof=skip shift workday"`
 	WorkVisits   string       `form:"work_visits" json:"work_visits" validate:"max=100"` // slot numbers, "3, 7"
 	Guests       string       `form:"guests" json:"guests" validate:"max=100"`
 	VisitsWanted bool         `form:"visits_wanted" json:"visits_wanted"`
 	VisitsWith   string       `form:"visits_with" json:"visits_with" validate:"max=500"`
+	// Keep lists meetings that lose their slot but stay on their own date,
+	// outside the rhythm; ReleaseLost lets the others go, their cases back
+	// on the list of cases to place. A replan that takes the slot of a
+	// meeting with something on it needs one or the other.
+	Keep        []uint `form:"keep" json:"keep"`
+	ReleaseLost bool   `form:"release_lost" json:"release_lost"`
 }
 
 // DefaultDurationMin is the usual length of a meeting.
@@ -84,9 +89,11 @@ const DefaultDurationMin = 120
 // SeriesPreview is what saving the series form would do.
 type SeriesPreview struct {
 	Plan     SeriesPlan
-	Replaced int       // future meetings that would be replaced
-	Kept     []Meeting // meetings kept: held, cancelled or changed by hand
-	Overlaps []Overlap // clashes with the mentor's other groups
+	Replaced int           // future meetings that lose their date and have nothing on them
+	Kept     []Meeting     // meetings kept: held, cancelled or changed by hand
+	Moved    []SlotMove    // future meetings that move to another date with all on them
+	Lost     []LostMeeting // future meetings with something on them that lose their slot
+	Overlaps []Overlap     // clashes with the mentor's other groups
 }
 
 // Overlap is a planned meeting that clashes with one of another group of
@@ -136,7 +143,7 @@ func seriesParams(tx *gorm.DB, g MentorGroup, in SeriesInput) (SeriesParams, Gro
 	p := SeriesParams{From: first, Until: until, Weekday: weekday, StartTime: strings.TrimSpace(in.StartTime),
 		DurationMin: in.DurationMin, CadenceWeeks: in.CadenceWeeks, Location: CleanText(in.Location),
 		Policy: HolidayPolicy(in.Policy), Zone: org.Location(), Blackouts: blackouts,
-		Holidays: NewDutchHolidays(org.GoodFridayOff, org.LiberationDayOff), Kinds: map[int]MeetingKind{}}
+		Holidays: NewDutchHolidaysFor(org.GoodFridayOff, org.Liberation()), Kinds: map[int]MeetingKind{}}
 	if p.DurationMin == 0 {
 		p.DurationMin = DefaultDurationMin
 	}
@@ -190,46 +197,6 @@ func fixedOf(ms []Meeting) []FixedMeeting {
 	return out
 }
 
-// planFor computes what saving the series would do at the moment now.
-func planFor(tx *gorm.DB, g MentorGroup, in SeriesInput, now time.Time) (SeriesPreview, Replan, GroupSeries, error) {
-	var pv SeriesPreview
-	p, s, err := seriesParams(tx, g, in)
-	if err != nil {
-		return pv, Replan{}, s, err
-	}
-	future, fixed, err := seriesMeetings(tx, g.ID, now)
-	if err != nil {
-		return pv, Replan{}, s, err
-	}
-	today := DateOf(now.In(p.Zone))
-	// Numbering goes on after the last meeting that stays.
-	for _, f := range fixed {
-		p.FirstSeq = max(p.FirstSeq, f.Seq+1)
-	}
-	var r Replan
-	if len(future)+len(fixed) == 0 {
-		plan, err := PlanSeries(p)
-		if err != nil {
-			return pv, r, s, err
-		}
-		r.Add = plan.Meetings
-		pv.Plan = plan
-	} else {
-		if r, err = ReplanFuture(p, today, fixedOf(future), fixedOf(fixed)); err != nil {
-			return pv, r, s, err
-		}
-		pv.Plan.Meetings = r.Add
-		pv.Replaced = len(r.Remove)
-		for _, f := range fixed {
-			if f.StartsAt.After(now) {
-				pv.Kept = append(pv.Kept, f)
-			}
-		}
-	}
-	pv.Overlaps, err = mentorOverlaps(tx, g, r.Add)
-	return pv, r, s, err
-}
-
 // mentorOverlaps finds planned meetings that clash with meetings of the
 // mentor's other groups.
 func mentorOverlaps(tx *gorm.DB, g MentorGroup, planned []PlannedMeeting) ([]Overlap, error) {
@@ -256,58 +223,10 @@ func mentorOverlaps(tx *gorm.DB, g MentorGroup, planned []PlannedMeeting) ([]Ove
 	return out, err
 }
 
-// PreviewSeries shows what saving the series form would plan; the group's
-// mentor only. It writes nothing.
-func PreviewSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in SeriesInput, now time.Time) (SeriesPreview, error) {
-	tx := db.WithContext(ctx)
-	g, err := mentorsGroup(tx, v, groupID)
-	if err != nil {
-		return SeriesPreview{}, err
-	}
-	pv, _, _, err := planFor(tx, g, in, now)
-	return pv, err
-}
-
-// SaveSeries plans the group's series, in one transaction. When meetings
-// exist, only future ones that were not held, cancelled or changed by hand
-// are replaced; the preview says which were kept.
-func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in SeriesInput, now time.Time) (SeriesPreview, error) {
-	var pv SeriesPreview
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
-			return err
-		}
-		g, err := mentorsGroup(tx, v, groupID)
-		if err != nil {
-			return err
-		}
-		var r Replan
-		var s GroupSeries
-		if pv, r, s, err = planFor(tx, g, in, now); err != nil {
-			return err
-		}
-		if len(r.Remove) > 0 {
-			if err := tx.Where("group_id = ? AND id IN ?", g.ID, r.Remove).Delete(&Meeting{}).Error; err != nil {
-				return err
-			}
-		}
-		if err := insertPlanned(tx, g.ID, r.Add); err != nil {
-			return conflict(err)
-		}
-		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "group_id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"weekday", "start_time", "duration_min", "cadence_weeks", "location",
-				"policy", "first_on", "until", "visits_wanted", "visits_with", "updated_at"})}).Create(&s).Error; err != nil {
-			return err
-		}
-		return SeriesSaved(tx, g.ID)
-	})
-	return pv, err
-}
-
-// insertPlanned stores planned meetings.
-func insertPlanned(tx *gorm.DB, groupID uint, planned []PlannedMeeting) error {
+// insertPlanned stores planned meetings and returns them.
+func insertPlanned(tx *gorm.DB, groupID uint, planned []PlannedMeeting) ([]Meeting, error) {
 	if len(planned) == 0 {
-		return nil
+		return nil, nil
 	}
 	rows := make([]Meeting, len(planned))
 	for i, p := range planned {
@@ -317,7 +236,7 @@ func insertPlanned(tx *gorm.DB, groupID uint, planned []PlannedMeeting) error {
 			rows[i].MethodKey = "incident"
 		}
 	}
-	return tx.CreateInBatches(rows, 200).Error
+	return rows, tx.CreateInBatches(rows, 200).Error
 }
 
 // GetSeries returns the group's series settings, if planned; mentor only.
@@ -357,6 +276,9 @@ func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, mont
 		if err != nil {
 			return err
 		}
+		if g.Status == GroupClosed {
+			return errGroupClosed
+		}
 		var s GroupSeries
 		if err := tx.Where("group_id = ?", groupID).First(&s).Error; err != nil {
 			return fieldErr("months", "no_series")
@@ -380,15 +302,17 @@ func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, mont
 		if err != nil {
 			return err
 		}
-		if err := insertPlanned(tx, groupID, plan.Meetings); err != nil {
+		if _, err := insertPlanned(tx, groupID, plan.Meetings); err != nil {
 			return err
 		}
 		added = len(plan.Meetings)
 		if err := tx.Model(&s).Update("until", p.Until).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&MentorGroup{}).Where("id = ?", groupID).Update("status", GroupExtended).Error; err != nil {
-			return err
+		if p.Until.After(g.Programme.EndsOn) && g.Status != GroupForming {
+			if err := setGroupStatus(tx, &g, GroupExtended, CauseExtended, v.PersonID); err != nil {
+				return err
+			}
 		}
 		return SeriesSaved(tx, groupID)
 	})

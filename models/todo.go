@@ -31,6 +31,7 @@ type TodoItem struct {
 	When      time.Time // attendance: the meeting's start
 	Text      string    // action: its text
 	DueOn     Date      // action
+	Overdue   bool      // action: its date has passed
 	Count     int64     // intake: candidates; cases: waiting; poll: answered
 	Of        int64     // poll: members asked
 	Link      string
@@ -65,8 +66,9 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 		(SELECT COUNT(*) FROM case_questions c WHERE c.group_id = mentor_groups.id AND c.status = 'submitted') AS cases,
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open') AS polls,
 		(SELECT COUNT(DISTINCT a.person_id) FROM date_polls p JOIN poll_options o ON o.poll_id = p.id JOIN poll_answers a ON a.option_id = o.id
-			WHERE p.group_id = mentor_groups.id AND p.status = 'open') AS answered,
-		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS asked,
+			WHERE p.group_id = mentor_groups.id AND p.status = 'open' AND (a.person_id = mentor_groups.mentor_id OR a.person_id IN
+				(SELECT m.person_id FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active'))) AS answered,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') + 1 AS asked,
 		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at > ? AND mt.status <> ?) AS ahead`,
 		now, MeetingCancelled).
 		Where("mentor_groups.mentor_id = ? AND mentor_groups.status <> ?", v.PersonID, GroupClosed).
@@ -176,7 +178,7 @@ func actionsDue(tx *gorm.DB, names map[uint]string, v Viewer, now time.Time) ([]
 	out := make([]TodoItem, len(actions))
 	for i, a := range actions {
 		out[i] = TodoItem{Kind: TodoAction, GroupID: a.GroupID, GroupName: names[a.GroupID],
-			Text: a.Text, DueOn: a.DueOn, Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
+			Text: a.Text, DueOn: a.DueOn, Overdue: a.DueOn.Before(DateOf(now)), Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
 	}
 	return out, nil
 }

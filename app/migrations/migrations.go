@@ -28,6 +28,8 @@ func All() []*gormigrate.Migration {
 		meetingRuns(),
 		notices(),
 		installation(),
+		lifecycle(),
+		calendars(),
 	}
 }
 
