@@ -69,7 +69,10 @@ func TestMigrationNotices(t *testing.T) {
 func TestInstallationMailID(t *testing.T) {
 	ids := map[string]bool{}
 	for range 2 {
-		db := apptest.DB(t)
+		db := apptest.Empty(t) // a new installation each, not a copy of the test template
+		if err := app.Migrate(context.Background(), db); err != nil {
+			t.Fatal(err)
+		}
 		id, err := models.InstallationMailID(context.Background(), db)
 		if err != nil || len(id) != 16 || ids[id] {
 			t.Fatalf("installation mail id %q (%v), seen before: %v", id, err, ids[id])

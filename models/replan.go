@@ -46,8 +46,8 @@ type SeriesChange struct {
 }
 
 // seriesChanged is called in the transaction that saves a series, with
-// what changed; it is where the group is told. For now each moved meeting
-// gets the usual change notice.
+// what changed; it is where the group is told: each moved meeting gets the
+// usual change mail, and the mentor and members a notice of the new series.
 func seriesChanged(tx *gorm.DB, g MentorGroup, ch SeriesChange, now time.Time) error {
 	for _, m := range ch.Moved {
 		if err := notifyMeetingChange(tx, m, now); err != nil {
