@@ -416,18 +416,17 @@ func fillMenteeContexts(tx *gorm.DB, mentees []CompositionMentee, g MentorGroup)
 		Order("mentor_groups.name").Scan(&others).Error; err != nil {
 		return err
 	}
+	byPerson := map[uint][]Assignment{}
+	for _, a := range assignments {
+		byPerson[a.PersonID] = append(byPerson[a.PersonID], a)
+	}
+	groupsOf := map[uint][]string{}
+	for _, o := range others {
+		groupsOf[o.PersonID] = append(groupsOf[o.PersonID], o.Name)
+	}
 	for i := range mentees {
-		mentees[i].Assignments, mentees[i].OtherGroups = nil, nil
-		for _, a := range assignments {
-			if a.PersonID == mentees[i].PersonID {
-				mentees[i].Assignments = append(mentees[i].Assignments, a)
-			}
-		}
-		for _, o := range others {
-			if o.PersonID == mentees[i].PersonID {
-				mentees[i].OtherGroups = append(mentees[i].OtherGroups, o.Name)
-			}
-		}
+		m := &mentees[i]
+		m.Assignments, m.OtherGroups = byPerson[m.PersonID], groupsOf[m.PersonID]
 	}
 	return nil
 }
