@@ -46,13 +46,13 @@ func TestStatementBudget(t *testing.T) {
 		budget    int64
 	}{
 		{"mentee@demo.test", "/", 6},
-		{"mentor@demo.test", "/", 9},
+		{"mentor@demo.test", "/", 10},
 		{"manager@demo.test", "/", 3},
 		{"admin@demo.test", "/", 6},
-		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 6},
-		{"mentor@demo.test", fmt.Sprintf("/groups/%d", noord), 12},
-		{"mentee@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 14},
-		{"mentor@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 16},
+		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 7},
+		{"mentor@demo.test", fmt.Sprintf("/groups/%d", noord), 14},
+		{"mentee@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 15},
+		{"mentor@demo.test", fmt.Sprintf("/meetings/%d", meeting.ID), 17},
 	} {
 		c := as(t, srv, page.who)
 		if r := c.Get(page.path); r.Status != http.StatusOK { // a first visit fills what is cached
