@@ -42,4 +42,15 @@ func TestPrintServesTheMeeting(t *testing.T) {
 	if held.Notes != "" && !strings.Contains(record, held.Notes[:20]) {
 		t.Fatal("the record of the held meeting lacks the group's notes")
 	}
+	if strings.Contains(record, "attendance-counts") {
+		t.Fatal("a member's print counts the group's attendance")
+	}
+	var present int64
+	if err := db.Model(&models.Attendance{}).Where("meeting_id = ? AND status = ?", held.ID, models.Present).Count(&present).Error; err != nil {
+		t.Fatal(err)
+	}
+	mentor := html.UnescapeString(as(t, srv, "mentor@demo.test").Get(fmt.Sprintf("/meetings/%d/print", held.ID)).Body)
+	if want := fmt.Sprintf("%d aanwezig", present); present == 0 || !strings.Contains(mentor, want) {
+		t.Fatalf("the mentor's record does not say %q", want)
+	}
 }
