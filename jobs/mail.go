@@ -164,7 +164,12 @@ func (j Mail) deliverOne(ctx context.Context, d models.MailDelivery, lease time.
 		}
 		// A mail once begun is finished even when the runner is stopping:
 		// cutting it off halfway could leave the server with it unrecorded.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), j.sendTimeout())
+		// Each step of the conversation is bounded by the send timeout; the
+		// whole of it by three, so a server that was slow to accept the
+		// sender still gets its time to confirm the message (cut off then,
+		// the server keeps the mail and the queue sends it again). Three for
+		// the send and two for recording it stay within the lease of six.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*j.sendTimeout())
 		err = j.Sender.Send(sctx, msg)
 		cancel()
 	}
