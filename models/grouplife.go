@@ -214,3 +214,19 @@ func GroupHistory(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) ([]G
 	err := tx.Where("group_id = ?", groupID).Order("at, id").Find(&out).Error
 	return out, err
 }
+
+// mentorsOpenGroup locks the group's row for a change and loads it for its
+// mentor; a closed group takes no change (errGroupClosed).
+func mentorsOpenGroup(tx *gorm.DB, v Viewer, groupID uint) (MentorGroup, error) {
+	if err := lockRow(tx, "mentor_groups", groupID); err != nil {
+		return MentorGroup{}, err
+	}
+	g, err := mentorsGroup(tx, v, groupID)
+	if err != nil {
+		return g, err
+	}
+	if g.Status == GroupClosed {
+		return g, errGroupClosed
+	}
+	return g, nil
+}

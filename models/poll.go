@@ -222,15 +222,9 @@ func GetPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint) (PollPage
 func CreatePoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in PollInput) (DatePoll, error) {
 	var poll DatePoll
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
-			return err
-		}
-		g, err := mentorsGroup(tx, v, groupID)
+		g, err := mentorsOpenGroup(tx, v, groupID)
 		if err != nil {
 			return err
-		}
-		if g.Status == GroupClosed {
-			return errGroupClosed
 		}
 		first, err := firstMeetingOf(tx, g.ID)
 		if err != nil {
@@ -376,15 +370,9 @@ func AnswerPoll(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, answer
 func PickPollDate(ctx context.Context, db *gorm.DB, v Viewer, groupID, optionID uint) (Meeting, error) {
 	var m Meeting
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
-			return err
-		}
-		g, err := mentorsGroup(tx, v, groupID)
+		g, err := mentorsOpenGroup(tx, v, groupID)
 		if err != nil {
 			return err
-		}
-		if g.Status == GroupClosed {
-			return errGroupClosed
 		}
 		var poll DatePoll
 		if err := tx.Where("group_id = ? AND status = 'open'", g.ID).Order("id DESC").First(&poll).Error; err != nil {

@@ -201,15 +201,9 @@ func PreviewSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in 
 func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in SeriesInput, now time.Time) (SeriesPreview, error) {
 	var pv SeriesPreview
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
-			return err
-		}
-		g, err := mentorsGroup(tx, v, groupID)
+		g, err := mentorsOpenGroup(tx, v, groupID)
 		if err != nil {
 			return err
-		}
-		if g.Status == GroupClosed {
-			return errGroupClosed
 		}
 		sp, err := planFor(tx, g, in, now)
 		pv = sp.preview

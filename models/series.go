@@ -269,15 +269,9 @@ func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, mont
 	}
 	added := 0
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
-			return err
-		}
-		g, err := mentorsGroup(tx, v, groupID)
+		g, err := mentorsOpenGroup(tx, v, groupID)
 		if err != nil {
 			return err
-		}
-		if g.Status == GroupClosed {
-			return errGroupClosed
 		}
 		var s GroupSeries
 		if err := tx.Where("group_id = ?", groupID).First(&s).Error; err != nil {
