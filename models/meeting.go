@@ -236,7 +236,7 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		page.Attendance[a.PersonID] = a.Status
 	}
 	if mentor && m.Kind != KindFirstMeeting {
-		if page.Proposed, err = proposedRoles(tx, g.ID, m); err != nil {
+		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen); err != nil {
 			return page, err
 		}
 	}
@@ -275,14 +275,11 @@ func agendaOf(m Meeting) []AgendaItem {
 	return nil
 }
 
-// proposedRoles proposes roles for a meeting from the group's earlier turns.
-func proposedRoles(tx *gorm.DB, groupID uint, m Meeting) (map[MeetingRole]uint, error) {
-	roster, frozen, err := activeMembers(tx, groupID)
-	if err != nil {
-		return nil, err
-	}
+// proposedRoles proposes roles for a meeting from the group's earlier turns
+// among its admitted mentees (roster, in name order; frozen ones marked).
+func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen map[uint]bool) (map[MeetingRole]uint, error) {
 	var turns []RoleTurn
-	err = tx.Model(&MeetingRoleAssignment{}).Select("meetings.seq, meeting_roles.role, meeting_roles.person_id").
+	err := tx.Model(&MeetingRoleAssignment{}).Select("meetings.seq, meeting_roles.role, meeting_roles.person_id").
 		Joins("JOIN meetings ON meetings.id = meeting_roles.meeting_id").
 		Where("meetings.group_id = ? AND meetings.starts_at < ? AND meetings.status <> ?", groupID, m.StartsAt, MeetingCancelled).
 		Scan(&turns).Error
