@@ -173,7 +173,7 @@ func TestNoticeOccasions(t *testing.T) {
 				Order("starts_at").First(&m)
 			_, err := models.PlaceCase(ctx, b.db, mentor, submitted.ID, models.PlaceInput{MeetingID: m.ID})
 			return err
-		}, map[string][]string{models.NoticeCasePlaced: {"mentee@demo.test"}}, []string{"mentee@demo.test"}, "agenda"},
+		}, map[string][]string{models.NoticeCasePlaced: {"mentee@demo.test"}}, []string{"mentee@demo.test"}, "ingepland"},
 		{"text shared", func() error {
 			_, err := models.GrantConsent(ctx, b.db, sanne, models.ConsentInput{RecipientID: b.person("manager@demo.test"), Text: "Wat ik wil delen",
 				Purpose: "jaargesprek", Until: models.DateOf(time.Now()).AddMonths(1).String(), Agreed: true}, "akkoord", models.DateOf(time.Now()))

@@ -20,14 +20,19 @@ var Languages = []string{"nl", "en"}
 type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 	ids        map[string]map[string]bool
+	glossary   *Glossary
 }
 
 // Load reads locales/<lang>.json and locales/<topic>.<lang>.json for every
-// language from fsys.
+// language from fsys, and the glossary (locales/glossary.json).
 func Load(fsys fs.FS) (*Catalog, error) {
+	glossary, err := LoadGlossary(fsys)
+	if err != nil {
+		return nil, err
+	}
 	bundle := goi18n.NewBundle(language.Dutch)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}}
+	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}, glossary: glossary}
 	for _, lang := range Languages {
 		// nl.json, plus one file per topic such as accounts.nl.json.
 		paths, err := fs.Glob(fsys, "locales/*"+lang+".json")
@@ -112,6 +117,9 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 	}
 	return s
 }
+
+// Glossary returns the domain words loaded with the catalog.
+func (c *Catalog) Glossary() *Glossary { return c.glossary }
 
 // Has reports whether lang has a message id.
 func (c *Catalog) Has(lang, id string) bool { return c.ids[lang][id] }

@@ -1,0 +1,142 @@
+package i18n_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"crossmentor/app/i18n"
+	"crossmentor/templates"
+)
+
+// templatePart is a {{…}} placeholder or action inside a message.
+var templatePart = regexp.MustCompile(`\{\{.*?\}\}`)
+
+// TestGlossaryHolds: no message of any locale file uses a word the
+// glossary says to avoid in that language. A failure names the file, the
+// message id, the word and the word to use instead.
+func TestGlossaryHolds(t *testing.T) {
+	g, err := i18n.LoadGlossary(templates.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := fs.Glob(templates.FS(), "locales/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, path := range paths {
+		lang := localeLang(path)
+		if lang == "" {
+			continue // the glossary itself
+		}
+		raw, err := fs.ReadFile(templates.FS(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var messages map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &messages); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		ids := make([]string, 0, len(messages))
+		for id := range messages {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		avoided := g.Avoided(lang)
+		for _, id := range ids {
+			for form, text := range messageTexts(t, path, id, messages[id]) {
+				checked++
+				plain := templatePart.ReplaceAllString(text, " ")
+				for _, a := range avoided {
+					if i18n.ContainsWord(plain, a.Word) {
+						t.Errorf("%s: %s%s uses %q; the glossary (term %q) says %q: %q",
+							path, id, form, a.Word, a.Term, a.Use, text)
+					}
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d messages checked", checked)
+	}
+}
+
+// localeLang is the language of a locale file: nl.json and x.nl.json are "nl".
+func localeLang(path string) string {
+	base := strings.TrimPrefix(path, "locales/")
+	for _, lang := range i18n.Languages {
+		if base == lang+".json" || strings.HasSuffix(base, "."+lang+".json") {
+			return lang
+		}
+	}
+	return ""
+}
+
+// messageTexts returns the texts of one message: the string, or each plural
+// form keyed " (one)", " (other)".
+func messageTexts(t *testing.T, path, id string, raw json.RawMessage) map[string]string {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return map[string]string{"": s}
+	}
+	var forms map[string]string
+	if err := json.Unmarshal(raw, &forms); err != nil {
+		t.Errorf("%s: %s is neither a text nor plural forms: %v", path, id, err)
+		return nil
+	}
+	out := map[string]string{}
+	for form, text := range forms {
+		if form != "description" {
+			out[" ("+form+")"] = text
+		}
+	}
+	return out
+}
+
+// TestContainsWord: avoided words are found as whole words only, ignoring case.
+func TestContainsWord(t *testing.T) {
+	for _, c := range []struct {
+		text, word string
+		want       bool
+	}{
+		{"The case-bringer listens.", "case-bringer", true},
+		{"the Case Bringer's question", "case bringer", true},
+		{"On the agenda.", "agenda", true},
+		{"agendas", "agenda", false},
+		{"Self-discipline and time", "discipline", false},
+		{"Alleen L&D leest het", "L&D", true},
+		{"L&Dx", "L&D", false},
+		{"Up to and including 3 May", "up to and including", true},
+		{"vakdisciplines", "vakdiscipline", false},
+		{"uit een andere vakdiscipline.", "vakdiscipline", true},
+		{"Vakdiscipline", "vakdiscipline", true},
+		{"casus", "", false},
+		{"", "agenda", false},
+	} {
+		if got := i18n.ContainsWord(c.text, c.word); got != c.want {
+			t.Errorf("ContainsWord(%q, %q) = %v, want %v", c.text, c.word, got, c.want)
+		}
+	}
+}
+
+// TestGlossaryLoads: the catalog carries the glossary, every shown term
+// has its word and explanation in both languages.
+func TestGlossaryLoads(t *testing.T) {
+	cat, err := i18n.Load(templates.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := cat.Glossary().Shown()
+	if len(shown) < 20 {
+		t.Fatalf("%d terms shown", len(shown))
+	}
+	for _, term := range shown {
+		if term.Wording || term.NL.Explain == "" || term.EN.Explain == "" {
+			t.Errorf("term %s: %+v", term.ID, term)
+		}
+	}
+}
