@@ -62,7 +62,7 @@ var matrix = map[string][]string{
 	"GET /notices": signedIn, "GET /notices/:id": {menteeA}, "POST /notices/read": signedIn, "POST /account/notices": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,
 	"GET /reset/:token": public, "POST /reset/:token": public, "GET /password/forgot": public, "POST /password/forgot": public,
-	"POST /language": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
+	"POST /language": public, "GET /words": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
 	"POST /api/v1/password/forgot": public, "PUT /api/v1/me/password": signedIn,
 	"POST /api/v1/people/:id/invitation": ldOnly, "POST /api/v1/people/:id/reset-access": ldOnly,
 	"GET /": signedIn, "POST /signout": signedIn, "GET /account": signedIn, "POST /account/tokens": signedIn,

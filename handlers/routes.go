@@ -61,6 +61,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	web.GET("/password/forgot", h.forgotPage)
 	web.POST("/password/forgot", h.forgot)
 	web.POST("/language", h.setLanguage)
+	web.GET("/words", h.words)
 
 	in := web.Group("", requireSignIn)
 	in.GET("/", h.home)
