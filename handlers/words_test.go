@@ -3,10 +3,15 @@ package handlers_test
 import (
 	"html"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"crossmentor/app/apptest"
+	"crossmentor/app/i18n"
+	"crossmentor/templates"
 )
 
 // TestWordsPage: the glossary is public, in the page's language, each term
@@ -43,5 +48,66 @@ func TestWordsPage(t *testing.T) {
 	mentee := as(t, srv, "mentee@demo.test")
 	if r := mentee.Get("/"); !strings.Contains(r.Body, `<a href="/words">Woordenlijst</a>`) {
 		t.Error("no link to the glossary in the footer")
+	}
+}
+
+// jobKind finds the kind a River job declares: Kind() string { return "x" }.
+var jobKind = regexp.MustCompile(`Kind\(\) string\s*\{\s*return\s+"([^"]+)"`)
+
+// TestLocaleJobKinds: every job kind the jobs page can show has a label in
+// both languages (jobs.kind.<kind>).
+func TestLocaleJobKinds(t *testing.T) {
+	cat, err := i18n.Load(templates.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob("../jobs/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range jobKind.FindAllStringSubmatch(string(b), -1) {
+			found++
+			for _, lang := range i18n.Languages {
+				if id := "jobs.kind." + m[1]; !cat.Has(lang, id) {
+					t.Errorf("%s: job kind %q has no label %s in %s", f, m[1], id, lang)
+				}
+			}
+		}
+	}
+	if found < 5 {
+		t.Fatalf("found %d job kinds in ../jobs", found)
+	}
+}
+
+// monthWord is an English or Dutch month name written in Go code.
+var monthWord = regexp.MustCompile(`(?i)"(january|february|march|april|may|june|july|august|september|october|november|december|januari|februari|maart|mei|juni|juli|augustus|oktober)"|\.Month\(\)\.String\(\)`)
+
+// TestLocaleMonthNamesFromLocale: the handlers write no month name of their
+// own; they come from the locale files (month.N, finish.date.month.N).
+func TestLocaleMonthNamesFromLocale(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := monthWord.FindString(string(b)); m != "" {
+			t.Errorf("%s writes a month name in Go: %s", f, m)
+		}
 	}
 }

@@ -140,3 +140,41 @@ func TestGlossaryLoads(t *testing.T) {
 		}
 	}
 }
+
+// TestPluralCounts: a count under Count or N chooses the plural form of the
+// messages that show a number of things.
+func TestPluralCounts(t *testing.T) {
+	cat, err := i18n.Load(templates.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		lang, id, key string
+		n             any
+		want          string
+	}{
+		{"nl", "proposal.size", "N", 1, "1 mentee"},
+		{"nl", "proposal.size", "N", 5, "5 mentees"},
+		{"en", "proposal.accept", "N", 1, "Create 1 group"},
+		{"en", "proposal.accept", "N", 3, "Create 3 groups"},
+		{"nl", "people.count", "Count", 1, "1 persoon"},
+		{"nl", "people.count", "Count", int64(40), "40 mensen"},
+		{"en", "people.count", "Count", int64(1), "1 person"},
+		{"nl", "programmes.cadence", "Count", 1, "elke week"},
+		{"en", "programmes.cadence", "Count", 6, "every 6 weeks"},
+		{"nl", "mailbox.attempts", "Count", 1, "1 poging"},
+		{"en", "series.preview_title", "Count", 1, "Preview: 1 meeting"},
+		{"nl", "series.lost", "Count", 1, "1 bijeenkomst verliest haar plek in de reeks, terwijl er al iets op staat:"},
+		{"en", "series.moves", "Count", 2, "2 meetings move to a new date, with everything on them:"},
+		{"nl", "import.run_started", "Count", 1, "Het bestand met 1 regel wordt gecontroleerd…"},
+		// N that is no count leaves a message without plural forms alone.
+		{"nl", "poll.candidate", "N", 1, "Voorstel 1"},
+	} {
+		if got := cat.T(c.lang, c.id, map[string]any{c.key: c.n}); got != c.want {
+			t.Errorf("%s %s %s=%v: %q, want %q", c.lang, c.id, c.key, c.n, got, c.want)
+		}
+	}
+	if got := cat.T("nl", "poll.answered", map[string]any{"Count": 1, "Answered": 1, "Members": 6}); got != "1 van de 6 gevraagden heeft geantwoord (de mentor telt mee)." {
+		t.Errorf("poll.answered: %q", got)
+	}
+}

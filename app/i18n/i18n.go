@@ -91,21 +91,15 @@ func Supported(lang string) string {
 }
 
 // T translates id into lang, filling placeholders from data. A number
-// under "Count" chooses the plural form of a message that has them ("one",
-// "other"). An unknown id is returned as it is, so a gap shows rather than
-// breaking the page.
+// under "Count" (or, without one, under "N") chooses the plural form of a
+// message that has them ("one", "other"). An unknown id is returned as it
+// is, so a gap shows rather than breaking the page.
 func (c *Catalog) T(lang, id string, data map[string]any) string {
 	loc, ok := c.localizers[lang]
 	if !ok {
 		loc = c.localizers[Languages[0]]
 	}
-	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
-	if n, ok := data["Count"]; ok {
-		switch n.(type) {
-		case int, int64, uint, int32, uint32, uint64, float64:
-			cfg.PluralCount = n
-		}
-	}
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: pluralCount(data)}
 	s, err := loc.Localize(cfg)
 	if err != nil && cfg.PluralCount != nil {
 		// A message without plural forms reads the same for every count.
@@ -120,6 +114,18 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 
 // Glossary returns the domain words loaded with the catalog.
 func (c *Catalog) Glossary() *Glossary { return c.glossary }
+
+// pluralCount is the number that chooses a plural form: data's Count, else
+// its N, when that is a number; nil otherwise.
+func pluralCount(data map[string]any) any {
+	for _, key := range []string{"Count", "N"} {
+		switch n := data[key].(type) {
+		case int, int64, uint, int32, uint32, uint64, float64:
+			return n
+		}
+	}
+	return nil
+}
 
 // Has reports whether lang has a message id.
 func (c *Catalog) Has(lang, id string) bool { return c.ids[lang][id] }
