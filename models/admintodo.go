@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -37,61 +38,49 @@ type AdminTodoItem struct {
 // break a composition rule, mails that failed, imports still running,
 // groups still forming in a programme that starts within four weeks or
 // has started, and applications waiting for a group. Only what is there
-// is listed; admins only.
+// is listed, read in one statement; admins only.
 func AdminTodo(ctx context.Context, db *gorm.DB, v Viewer, today Date) ([]AdminTodoItem, error) {
 	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
 	}
-	db = db.WithContext(ctx)
-	var out []AdminTodoItem
-	breaking, err := GroupsBreakingRules(ctx, db, v)
+	// One statement: each kind is a part of the union, ranked by urgency.
+	var rows []struct {
+		Rank  int
+		Kind  AdminTodoKind
+		Ref   uint
+		Name  string
+		Count int64
+		Sort  string
+	}
+	err := db.WithContext(ctx).Raw(`
+		SELECT 0 AS rank, 'rules' AS kind, g.id AS ref, g.name AS name, 1 AS count, g.name AS sort
+		FROM mentor_groups g WHERE g.rules_broken = ?
+		UNION ALL SELECT 1, 'mail', 0, '', COUNT(*), '' FROM mail_deliveries WHERE status = ? HAVING COUNT(*) > 0
+		UNION ALL SELECT 2, 'import', MAX(id), '', COUNT(*), '' FROM import_runs WHERE status = ? HAVING COUNT(*) > 0
+		UNION ALL SELECT 3, 'forming', pr.id, pr.name, COUNT(*), CAST(pr.starts_on AS TEXT)
+		FROM mentor_groups g JOIN programmes pr ON pr.id = g.programme_id
+		WHERE g.status = ? AND pr.status <> ? AND pr.starts_on <= ?
+		GROUP BY pr.id, pr.name, pr.starts_on
+		UNION ALL SELECT 4, 'applications', pr.id, pr.name, COUNT(*), CAST(pr.starts_on AS TEXT)
+		FROM applications a JOIN programmes pr ON pr.id = a.programme_id
+		WHERE a.status = ? AND pr.status <> ?
+		GROUP BY pr.id, pr.name, pr.starts_on
+		ORDER BY 1, 6, 3`,
+		true, DeliveryFailed, ImportRunning,
+		GroupForming, ProgrammeClosed, Date{today.Add(formingHorizon)},
+		ApplicationOpen, ProgrammeClosed).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}
-	for _, g := range breaking {
-		out = append(out, AdminTodoItem{Kind: AdminTodoRules, Count: 1, Name: g.Name, Link: fmt.Sprintf("/groups/%d", g.ID)})
-	}
-	var failed int64
-	if err := db.Model(&MailDelivery{}).Where("status = ?", DeliveryFailed).Count(&failed).Error; err != nil {
-		return nil, err
-	}
-	if failed > 0 {
-		out = append(out, AdminTodoItem{Kind: AdminTodoMail, Count: failed, Link: "/mailbox"})
-	}
-	var running []ImportRun
-	if err := db.Select("id, status, created_at").Where("status = ?", ImportRunning).
-		Order("id DESC").Find(&running).Error; err != nil {
-		return nil, err
-	}
-	if len(running) > 0 {
-		out = append(out, AdminTodoItem{Kind: AdminTodoImport, Count: int64(len(running)),
-			Link: fmt.Sprintf("/people/import/runs/%d", running[0].ID)})
-	}
-	type perProgramme struct {
-		ID    uint
-		Name  string
-		Count int64
-	}
-	var forming []perProgramme
-	if err := db.Table("mentor_groups g").Select("pr.id, pr.name, COUNT(*) AS count").
-		Joins("JOIN programmes pr ON pr.id = g.programme_id").
-		Where("g.status = ? AND pr.status <> ? AND pr.starts_on <= ?", GroupForming, ProgrammeClosed,
-			Date{today.Add(formingHorizon)}).
-		Group("pr.id, pr.name, pr.starts_on").Order("pr.starts_on, pr.id").Scan(&forming).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range forming {
-		out = append(out, AdminTodoItem{Kind: AdminTodoForming, Count: p.Count, Name: p.Name, Link: fmt.Sprintf("/programmes/%d", p.ID)})
-	}
-	var waiting []perProgramme
-	if err := db.Table("applications a").Select("pr.id, pr.name, COUNT(*) AS count").
-		Joins("JOIN programmes pr ON pr.id = a.programme_id").
-		Where("a.status = ? AND pr.status <> ?", ApplicationOpen, ProgrammeClosed).
-		Group("pr.id, pr.name, pr.starts_on").Order("pr.starts_on, pr.id").Scan(&waiting).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range waiting {
-		out = append(out, AdminTodoItem{Kind: AdminTodoApplications, Count: p.Count, Name: p.Name, Link: fmt.Sprintf("/programmes/%d/pool", p.ID)})
+	links := map[AdminTodoKind]string{AdminTodoRules: "/groups/%d", AdminTodoMail: "/mailbox",
+		AdminTodoImport: "/people/import/runs/%d", AdminTodoForming: "/programmes/%d", AdminTodoApplications: "/programmes/%d/pool"}
+	out := make([]AdminTodoItem, 0, len(rows))
+	for _, r := range rows {
+		link := links[r.Kind]
+		if strings.Contains(link, "%d") {
+			link = fmt.Sprintf(link, r.Ref)
+		}
+		out = append(out, AdminTodoItem{Kind: r.Kind, Count: r.Count, Name: r.Name, Link: link})
 	}
 	return out, nil
 }
