@@ -9,7 +9,7 @@ import (
 // homeData holds a section for each role the viewer has.
 type homeData struct {
 	Programmes []models.ProgrammeSummary
-	Breaking   []models.GroupSummary // groups L&D let a change break a rule of
+	AdminTodo  []models.AdminTodoItem // what L&D has to do now
 	Mentored   []models.GroupSummary
 	MemberOf   []models.GroupSummary
 	Report     models.ParticipationReport
@@ -33,7 +33,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.People, err = models.CountPeople(ctx, h.DB); err != nil {
 			return err
 		}
-		if data.Breaking, err = models.GroupsBreakingRules(ctx, h.DB, v); err != nil {
+		if data.AdminTodo, err = models.AdminTodo(ctx, h.DB, v, h.today(c)); err != nil {
 			return err
 		}
 	}

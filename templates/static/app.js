@@ -68,3 +68,17 @@ document.addEventListener("change", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
 })();
+// The header's menu groups close on Escape (focus back on their summary) and
+// when one clicks elsewhere; without JavaScript they open and close as usual.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  var open = document.querySelector(".menu-group[open]");
+  if (!open) { return; }
+  open.removeAttribute("open");
+  open.querySelector("summary").focus();
+});
+document.addEventListener("click", function (event) {
+  document.querySelectorAll(".menu-group[open]").forEach(function (group) {
+    if (!group.contains(event.target)) { group.removeAttribute("open"); }
+  });
+});
