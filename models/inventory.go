@@ -89,6 +89,9 @@ func Inventory() []InventoryEntry {
 	add("input_requests", []string{"shared_text"}, Confidential, Clear, "recipient_id = ?", "")
 	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "? IN (mentee_id, recipient_id)", ofGroups)
 	add("import_runs", []string{"content"}, Confidential, Clear, "created_by_id = ?", "")
+	// One-on-one requests and apologies: the mentee's or member's own.
+	add("one_on_one_requests", []string{"theme", "message", "flags"}, Confidential, DeleteRow, "mentee_id = ?", ofGroups)
+	add("apologies", []string{"reason"}, Confidential, DeleteRow, ofPerson, ofGroupsMeetings)
 	// A group's own records: not one person's to erase, removed by retention.
 	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)
 	// Links to the person: access, calendars, answers, mail.

@@ -119,6 +119,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.StartsAt, out.EndsAt, out.Path = o.StartsAt, o.EndsAt, "/one-on-ones/"+itoaU(o.ID)
 		out.OrganizerName, out.OrganizerEmail, out.Updated = o.MentorName, o.MentorEmail, o.UpdatedAt
 		out.UID, out.Sequence = "one-on-one-"+itoaU(o.ID), o.Sequence
+		if d.Kind == NoticeOneOnOneAgreed {
+			out.Kind = d.Kind + ":one_on_one" // titled as the one-on-one it invites to
+		}
 	case "poll":
 		var p DatePoll
 		if err := tx.First(&p, d.SubjectID).Error; err != nil {
@@ -171,7 +174,7 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
 	case "input":
 		return composeInputMail(tx, d, out)
-	case "case", "consent":
+	case "case", "consent", "talk_request", "apology":
 		return composeNotice(tx, d, out)
 	case "person":
 		if d.Kind == NoticeDigest {

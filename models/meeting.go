@@ -148,6 +148,9 @@ type MeetingPage struct {
 	// AttendanceOpen says whether attendance can be recorded: from the
 	// meeting's start on, unless it was cancelled.
 	AttendanceOpen bool
+	// Apologies are the members' apologies: all with reasons for the
+	// mentor, the viewer's own for a member.
+	Apologies MeetingApologies
 }
 
 // meetingFor loads a meeting and the viewer's access to its group, and
@@ -234,6 +237,9 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	}
 	for _, a := range att {
 		page.Attendance[a.PersonID] = a.Status
+	}
+	if err := fillApologies(tx, v, &page, mentor); err != nil {
+		return page, err
 	}
 	if mentor && m.Kind != KindFirstMeeting {
 		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen); err != nil {

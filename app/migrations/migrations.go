@@ -30,6 +30,8 @@ func All() []*gormigrate.Migration {
 		installation(),
 		lifecycle(),
 		calendars(),
+		oneOnOneRequests(),
+		apologies(),
 		participationRollups(),
 	}
 }
