@@ -151,6 +151,10 @@ type MeetingPage struct {
 	// Apologies are the members' apologies: all with reasons for the
 	// mentor, the viewer's own for a member.
 	Apologies MeetingApologies
+	// Presenters is the case presenters in order: round i is theirs.
+	Presenters []uint
+	// RoundsShort is set when not every case presenter's round fits.
+	RoundsShort *RoundsShort
 }
 
 // meetingFor loads a meeting and the viewer's access to its group, and
@@ -199,7 +203,6 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 			return page, err
 		}
 	}
-	page.Agenda = agendaOf(m)
 	if page.Run, err = loadRun(tx, m.ID); err != nil {
 		return page, err
 	}
@@ -210,6 +213,8 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	for _, r := range roles {
 		page.Roles[r.Role] = append(page.Roles[r.Role], r.PersonID)
 	}
+	page.Presenters = page.Roles[RoleCaseBringer]
+	page.Agenda, page.RoundsShort = agendaFor(m, len(page.Presenters))
 	ids, frozen, err := activeMembers(tx, g.ID)
 	if err != nil {
 		return page, err
@@ -242,7 +247,7 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		return page, err
 	}
 	if mentor && m.Kind != KindFirstMeeting {
-		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen); err != nil {
+		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen, page.Presenters); err != nil {
 			return page, err
 		}
 	}
@@ -283,7 +288,9 @@ func agendaOf(m Meeting) []AgendaItem {
 
 // proposedRoles proposes roles for a meeting from the group's earlier turns
 // among its admitted mentees (roster, in name order; frozen ones marked).
-func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen map[uint]bool) (map[MeetingRole]uint, error) {
+// The meeting's case presenters (authors of placed cases) keep that role
+// and are proposed for no other, so nobody chairs their own round.
+func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen map[uint]bool, presenters []uint) (map[MeetingRole]uint, error) {
 	var turns []RoleTurn
 	err := tx.Model(&MeetingRoleAssignment{}).Select("meetings.seq, meeting_roles.role, meeting_roles.person_id").
 		Joins("JOIN meetings ON meetings.id = meeting_roles.meeting_id").
@@ -304,7 +311,19 @@ func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen m
 	for i := range turns {
 		turns[i].Seq = order[turns[i].Seq]
 	}
-	return ProposeRoles(len(earlier)+1, roster, frozen, turns, nil), nil
+	var fixedRoles map[MeetingRole]uint
+	skip := frozen
+	if len(presenters) > 0 {
+		fixedRoles = map[MeetingRole]uint{RoleCaseBringer: presenters[0]}
+		skip = map[uint]bool{}
+		for id, f := range frozen {
+			skip[id] = f
+		}
+		for _, id := range presenters[1:] {
+			skip[id] = true
+		}
+	}
+	return ProposeRoles(len(earlier)+1, roster, skip, turns, fixedRoles), nil
 }
 
 // MeetingInput changes a meeting's time, place and kind; mentor only.
@@ -357,6 +376,15 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 			}
 		}
 		end := start.Add(time.Duration(in.DurationMin) * time.Minute)
+		if in.Method != "" && (in.Method != m.MethodKey || in.DurationMin != m.DurationMin()) {
+			field := "method"
+			if in.Method == m.MethodKey {
+				field = "duration_min"
+			}
+			if err := fitMethod(in.Method, in.DurationMin, field); err != nil {
+				return err
+			}
+		}
 		if start.After(nowOf(tx)) && !start.Equal(m.StartsAt) {
 			if n, err := attendanceCount(tx, m.ID); err != nil {
 				return err
@@ -386,6 +414,9 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 		if err := tx.Save(&m).Error; err != nil {
 			return err
 		}
+		if err := relayRounds(tx, m.ID); err != nil {
+			return err
+		}
 		if moved {
 			return notifyMeetingChange(tx, m, nowOf(tx))
 		}
@@ -410,7 +441,11 @@ func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaIn
 		if err != nil {
 			return err
 		}
-		items := agendaOf(m)
+		presenters, err := presenterCount(tx, m.ID)
+		if err != nil {
+			return err
+		}
+		items, _ := agendaFor(m, presenters)
 		if len(in.Minutes) != len(items) {
 			return fieldErr("minutes", "invalid")
 		}
@@ -498,10 +533,12 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 		if err := tx.Where("meeting_id = ?", m.ID).Delete(&MeetingRoleAssignment{}).Error; err != nil {
 			return err
 		}
-		if len(rows) == 0 {
-			return nil
+		if len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return err
+			}
 		}
-		return tx.Create(&rows).Error
+		return relayRounds(tx, m.ID)
 	})
 }
 
