@@ -174,7 +174,7 @@ func TestPluralCounts(t *testing.T) {
 			t.Errorf("%s %s %s=%v: %q, want %q", c.lang, c.id, c.key, c.n, got, c.want)
 		}
 	}
-	if got := cat.T("nl", "poll.answered", map[string]any{"Count": 1, "Answered": 1, "Members": 6}); got != "1 van de 6 gevraagden heeft geantwoord (de mentor telt mee)." {
+	if got := cat.T("nl", "poll.answered", map[string]any{"Count": 1, "Answered": 1, "Members": 6}); got != "1 van 6 gevraagden heeft geantwoord (de mentor telt mee)." {
 		t.Errorf("poll.answered: %q", got)
 	}
 }
