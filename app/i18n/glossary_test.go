@@ -174,7 +174,39 @@ func TestPluralCounts(t *testing.T) {
 			t.Errorf("%s %s %s=%v: %q, want %q", c.lang, c.id, c.key, c.n, got, c.want)
 		}
 	}
-	if got := cat.T("nl", "poll.answered", map[string]any{"Count": 1, "Answered": 1, "Members": 6}); got != "1 van de 6 gevraagden heeft geantwoord (de mentor telt mee)." {
+	if got := cat.T("nl", "poll.answered", map[string]any{"Count": 1, "Answered": 1, "Members": 6}); got != "1 van 6 gevraagden heeft geantwoord (de mentor telt mee)." {
 		t.Errorf("poll.answered: %q", got)
+	}
+}
+
+// TestGlossaryNamesLabels: the labels that name a term on their own say
+// exactly the glossary's word for it, in both languages, so the product and
+// the glossary page cannot drift apart.
+func TestGlossaryNamesLabels(t *testing.T) {
+	cat, err := i18n.Load(templates.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := map[string]i18n.Term{}
+	for _, term := range cat.Glossary().Terms {
+		terms[term.ID] = term
+	}
+	for id, term := range map[string]string{
+		"role.case_bringer": "case_presenter", "role.facilitator": "facilitator", "role.timekeeper": "timekeeper",
+		"role.note_taker": "note_taker", "meeting.kind.work_visit": "work_visit", "meeting.kind.first": "first_meeting",
+		"meeting.kind.guest": "guest", "meeting.kind.intervision": "intervision", "poll.title": "date_poll",
+		"meeting.agenda": "running_order", "field.discipline": "field", "oneonone.title": "one_on_one",
+		"intake.title": "intake", "first.goal": "learning_goal", "cases.case": "case", "home.admin": "learning_development",
+	} {
+		g, ok := terms[term]
+		if !ok {
+			t.Errorf("no glossary term %q", term)
+			continue
+		}
+		for _, lang := range i18n.Languages {
+			if got, want := cat.T(lang, id, nil), g.In(lang).Word; !strings.EqualFold(got, want) {
+				t.Errorf("%s %s is %q; the glossary (term %q) says %q", lang, id, got, term, want)
+			}
+		}
 	}
 }
