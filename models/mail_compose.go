@@ -32,6 +32,12 @@ type OutgoingMail struct {
 	// mentor of a one-on-one.
 	OrganizerName, OrganizerEmail string
 	Updated                       time.Time // when the meeting last changed
+	// RecurrenceID names the instance of a series (UID) that a meeting
+	// mail is about; zero for a meeting outside a series.
+	RecurrenceID time.Time
+	// Series is the whole series of a series mail: one invitation with
+	// every meeting in it.
+	Series *SeriesInvitation
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -99,6 +105,18 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		}
 		out.Cancelled = m.Status == MeetingCancelled
 		out.Kind = d.Kind + ":" + string(m.Kind)
+		if m.SeriesUID != "" && m.RecurrenceAt != nil && out.UID != "" {
+			if reminder {
+				// The series invitation put it in the calendar already.
+				out.UID = ""
+				break
+			}
+			seq, err := seriesSequence(tx, m.GroupID, m.SeriesUID)
+			if err != nil {
+				return out, err
+			}
+			out.UID, out.RecurrenceID, out.Sequence = m.SeriesUID, *m.RecurrenceAt, seq
+		}
 	case "one_on_one":
 		var o struct {
 			OneOnOneRow
@@ -160,6 +178,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 			return out, nil
 		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
+		if d.Kind == NoticeSeriesPlanned {
+			return composeSeriesMail(tx, d.SubjectID, out)
+		}
 		if d.Kind == MailEvaluation {
 			out.Path = "/evaluations"
 		}
@@ -211,4 +232,22 @@ func staleIfGone(err error) error {
 		return ErrStale
 	}
 	return err
+}
+
+// composeSeriesMail adds the whole series to a series notice: one
+// invitation with every meeting, from the group's mentor. A series planned
+// before series invitations goes without.
+func composeSeriesMail(tx *gorm.DB, groupID uint, out OutgoingMail) (OutgoingMail, error) {
+	inv, ok, err := loadSeriesInvitation(tx, groupID, out.GroupName)
+	if err != nil || !ok {
+		return out, err
+	}
+	var mentor struct{ Name, Email string }
+	if err := tx.Model(&Person{}).Select("name, email").Where("id = (SELECT mentor_id FROM mentor_groups WHERE id = ?)", groupID).
+		Take(&mentor).Error; err != nil {
+		return out, staleIfGone(err)
+	}
+	out.Series, out.OrganizerName, out.OrganizerEmail = &inv, mentor.Name, mentor.Email
+	out.UID, out.Sequence, out.Updated = inv.Events[0].UID, inv.Events[0].Sequence, inv.Events[0].Updated
+	return out, nil
 }

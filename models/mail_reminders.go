@@ -250,6 +250,10 @@ func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// A meeting of a series changes as one instance of the series.
+	if err := bumpSeries(tx, m); err != nil {
+		return err
+	}
 	kind := MailMeetingChanged
 	if m.Status == MeetingCancelled {
 		kind = MailMeetingCancel

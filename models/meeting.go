@@ -47,9 +47,15 @@ type Meeting struct {
 	// CaseDeadlineDays is how many days before the meeting cases must be in.
 	CaseDeadlineDays int `gorm:"not null;default:7" json:"case_deadline_days"`
 	// Sequence counts the changes calendars must follow (ICS SEQUENCE).
-	Sequence  int       `gorm:"not null;default:0" json:"sequence"`
-	CreatedAt time.Time `json:"-"`
-	UpdatedAt time.Time `json:"-"`
+	Sequence int `gorm:"not null;default:0" json:"sequence"`
+	// SeriesUID is the calendar UID of the recurring event this meeting is
+	// part of ("" for a meeting outside a series, which has its own UID);
+	// RecurrenceAt is the weekly instance of the series' rule it stands in
+	// for (its RECURRENCE-ID).
+	SeriesUID    string     `gorm:"column:series_uid;size:80;not null;default:''" json:"-"`
+	RecurrenceAt *time.Time `json:"-"`
+	CreatedAt    time.Time  `json:"-"`
+	UpdatedAt    time.Time  `json:"-"`
 }
 
 // DurationMin is the meeting's length in minutes.

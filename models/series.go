@@ -28,8 +28,13 @@ type GroupSeries struct {
 	Until        Date          `gorm:"not null" json:"until"`
 	VisitsWanted bool          `gorm:"not null;default:false" json:"visits_wanted"`
 	VisitsWith   string        `gorm:"size:500;not null;default:''" json:"visits_with"`
-	CreatedAt    time.Time     `json:"-"`
-	UpdatedAt    time.Time     `json:"-"`
+	// UID is the series' own calendar UID ("" for a series planned before
+	// series invitations, whose meetings keep their own UIDs); Sequence is
+	// its SEQUENCE, raised on every change calendars must follow.
+	UID       string    `gorm:"column:uid;size:80;not null;default:''" json:"-"`
+	Sequence  int       `gorm:"not null;default:0" json:"-"`
+	CreatedAt time.Time `json:"-"`
+	UpdatedAt time.Time `json:"-"`
 }
 
 // TableName keeps the table name plural-free.
@@ -308,6 +313,9 @@ func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, mont
 				return err
 			}
 		}
+		if _, err := refreshSeries(tx, groupID); err != nil {
+			return err
+		}
 		return SeriesSaved(tx, groupID)
 	})
 	return added, err
@@ -371,7 +379,7 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 				meetings = append(meetings, m)
 			}
 			series[i] = s
-			series[i].GroupID = g.ID
+			series[i].GroupID, series[i].UID = g.ID, seriesUID(g.ID)
 		}
 		if err := tx.CreateInBatches(meetings, 1000).Error; err != nil {
 			return conflict(err)
@@ -380,6 +388,9 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 			return err
 		}
 		for _, g := range groups {
+			if _, err := refreshSeries(tx, g.ID); err != nil {
+				return err
+			}
 			if err := SeriesSaved(tx, g.ID); err != nil {
 				return err
 			}
