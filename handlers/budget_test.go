@@ -46,7 +46,7 @@ func TestStatementBudget(t *testing.T) {
 		budget    int64
 	}{
 		{"mentee@demo.test", "/", 6},
-		{"mentor@demo.test", "/", 10},
+		{"mentor@demo.test", "/", 11}, // with the urgent requests for a one-on-one
 		{"manager@demo.test", "/", 3},
 		{"admin@demo.test", "/", 6},
 		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 7},

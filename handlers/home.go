@@ -19,6 +19,8 @@ type homeData struct {
 	Hours      models.MentorHours
 	Todo       []models.TodoItem // as mentor, then as mentee
 	InputTodo  []models.TodoItem // requests for input waiting for the viewer
+	// Urgent are the urgent one-on-one requests waiting for the mentor.
+	Urgent []models.OneOnOneRequestRow
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -57,6 +59,9 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 		if data.Todo, err = models.MentorTodo(ctx, h.DB, v, now); err != nil {
+			return err
+		}
+		if data.Urgent, err = models.UrgentRequests(ctx, h.DB, v); err != nil {
 			return err
 		}
 	}

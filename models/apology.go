@@ -92,13 +92,18 @@ func WithdrawApology(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint)
 // MeetingApologies is what a viewer sees of the apologies for a meeting:
 // the mentor every member's (with the reasons), a member their own.
 type MeetingApologies struct {
-	Reasons map[uint]string // person → reason ("" when none given)
+	Sent    map[uint]bool   // who sent apologies
+	Reasons map[uint]string // person → reason ("" when none given; the mentor's view only)
 	Mine    bool            // the viewer sent apologies
 }
 
 // fillApologies reads the apologies for the meeting page; for the mentor a
 // member who sent apologies and has no attendance recorded starts as excused.
 func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, mentor bool) error {
+	page.Apologies = MeetingApologies{Sent: map[uint]bool{}, Reasons: map[uint]string{}}
+	if !mentor && (page.Meeting.Status != MeetingPlanned || !page.Meeting.StartsAt.After(nowOf(tx))) {
+		return nil // a member sends or takes back apologies only before the meeting
+	}
 	var rows []Apology
 	q := tx.Where("meeting_id = ?", page.Meeting.ID)
 	if !mentor {
@@ -107,8 +112,8 @@ func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, mentor bool) error 
 	if err := q.Find(&rows).Error; err != nil {
 		return err
 	}
-	page.Apologies = MeetingApologies{Reasons: map[uint]string{}}
 	for _, r := range rows {
+		page.Apologies.Sent[r.PersonID] = true
 		page.Apologies.Reasons[r.PersonID] = r.Reason
 		page.Apologies.Mine = page.Apologies.Mine || r.PersonID == v.PersonID
 		if _, ok := page.Attendance[r.PersonID]; mentor && !ok && page.Meeting.Status != MeetingCancelled {
