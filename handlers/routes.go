@@ -88,6 +88,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/groups/:id/series/preview", h.previewSeries, h.allow(models.GroupMentor, "id"))
 	in.POST("/groups/:id/series", h.saveSeries, h.allow(models.GroupMentor, "id"))
 	in.POST("/groups/:id/series/extend", h.extendSeries, h.allow(models.GroupMentor, "id"))
+	in.POST("/groups/:id/series/extend/preview", h.previewExtension, h.allow(models.GroupMentor, "id"))
 	in.GET("/groups/:id/poll", h.showPoll, h.allow(models.GroupContent, "id"))
 	in.POST("/groups/:id/poll", h.createPoll, h.allow(models.GroupMentor, "id"))
 	in.POST("/groups/:id/poll/answers", h.answerPoll, h.allow(models.GroupContent, "id"))
