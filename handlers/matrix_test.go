@@ -59,7 +59,7 @@ var matrix = map[string][]string{
 	"GET /healthz": public, "GET /readyz": public, "GET /static/:file": public, "GET /favicon.ico": public, "GET /metrics": public, "GET /api/v1/openapi.yaml": public,
 	"GET /setup": public, "POST /setup": public, "GET /signin": public, "POST /signin": public, "GET /signin/oidc": public, "GET /signin/oidc/callback": public,
 	"GET /invite/:token": public, "GET /calendar/:file": public, "HEAD /calendar/:file": public, "POST /account/calendar": signedIn,
-	"GET /notices": signedIn, "GET /notices/:id": {menteeA}, "POST /notices/read": signedIn, "POST /account/notices": signedIn,
+	"GET /notices": signedIn, "GET /my-time": {mentor, otherMentor}, "GET /notices/:id": {menteeA}, "POST /notices/read": signedIn, "POST /account/notices": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,
 	"GET /reset/:token": public, "POST /reset/:token": public, "GET /password/forgot": public, "POST /password/forgot": public,
 	"POST /language": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,

@@ -74,6 +74,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/account/reminders", h.saveReminders)
 	in.POST("/account/notices", h.saveNoticeModes)
 	in.GET("/notices", h.listNotices)
+	in.GET("/my-time", h.showMyTime)
 	in.GET("/notices/:id", h.openNotice)
 	in.POST("/notices/read", h.readAllNotices)
 	in.POST("/account/erase", h.eraseSelf)
