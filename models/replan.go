@@ -146,6 +146,15 @@ func planFor(tx *gorm.DB, g MentorGroup, in SeriesInput, now time.Time) (slotPla
 			pv.Replaced++
 		}
 	}
+	pv.ProgrammeEnd = g.Programme.EndsOn
+	for _, m := range pv.Plan.Meetings {
+		if DateOf(m.StartsAt.In(p.Zone)).After(g.Programme.EndsOn) {
+			pv.PastEnd++
+		}
+		if m.StartsAt.Before(now) {
+			pv.InPast++
+		}
+	}
 	pv.Overlaps, err = mentorOverlaps(tx, g, pv.Plan.Meetings)
 	return sp, err
 }
