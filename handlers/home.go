@@ -18,6 +18,7 @@ type homeData struct {
 	Upcoming   []models.MeetingWithGroup
 	Hours      models.MentorHours
 	Todo       []models.TodoItem // as mentor, then as mentee
+	Next       *models.TodoItem  // the most pressing item of Todo
 	InputTodo  []models.TodoItem // requests for input waiting for the viewer
 	// Urgent are the urgent one-on-one requests waiting for the mentor.
 	Urgent []models.OneOnOneRequestRow
@@ -74,6 +75,9 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 		data.Todo = append(data.Todo, todo...)
+	}
+	if next, ok := models.NextStep(data.Todo); ok {
+		data.Next = &next
 	}
 	if v.Mentor || v.Mentee {
 		if data.InputTodo, err = models.InputTodo(ctx, h.DB, v); err != nil {

@@ -82,3 +82,25 @@ document.addEventListener("click", function (event) {
     if (!group.contains(event.target)) { group.removeAttribute("open"); }
   });
 });
+// A table wider than the screen scrolls sideways in its frame; the frame
+// then takes keyboard focus (arrow keys scroll it) and is named after the
+// table, so keyboard and screen-reader users reach what is off to the side.
+function focusableTableFrames() {
+  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    if (wrap.getAttribute("role") === "region" && !wrap.hasAttribute("data-auto-region")) { return; }
+    var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (wide) {
+      var caption = wrap.querySelector("caption");
+      var heading = wrap.closest("section") && wrap.closest("section").querySelector("h2, h3");
+      var name = (caption && caption.textContent.trim()) || (heading && heading.textContent.trim()) || document.title;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", name);
+      wrap.setAttribute("data-auto-region", "");
+    } else if (wrap.hasAttribute("data-auto-region")) {
+      ["tabindex", "role", "aria-label", "data-auto-region"].forEach(function (a) { wrap.removeAttribute(a); });
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableTableFrames);
+window.addEventListener("resize", focusableTableFrames);
