@@ -209,7 +209,16 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 			return composeSeriesMail(tx, d.SubjectID, out)
 		}
 		if d.Kind == MailEvaluation {
-			out.Path = "/evaluations"
+			// The form opened on the occurrence and takes answers for a
+			// month: the mail says it is open, and goes no more once closed.
+			out.Path, out.Kind = "/evaluations", MailEvaluationOpen
+			loc, err := organisationZone(tx)
+			if err != nil {
+				return out, err
+			}
+			if !DateOf(now.In(loc)).Before(DateOf(d.Occurrence).AddMonths(1)) {
+				return out, ErrStale
+			}
 		}
 	case "action":
 		var a ActionItem

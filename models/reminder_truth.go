@@ -15,6 +15,9 @@ import (
 const (
 	MailMeetingToday  = "meeting_today"
 	MailOneOnOneToday = "one_on_one_today"
+	// MailEvaluationOpen is what the evaluation invitation says: the
+	// form is open now.
+	MailEvaluationOpen = "evaluation_open"
 )
 
 // WeekReminderMinDays is how far ahead a meeting must still be for the

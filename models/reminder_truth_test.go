@@ -14,8 +14,9 @@ import (
 // out. "In a week" only while the meeting is five or more days ahead;
 // "tomorrow" only for tomorrow, "today" for today, nothing for another
 // day or a meeting that began; no reminder for a meeting whose invitation
-// or change reached the person in the last 24 hours (SQLite, or
-// PostgreSQL with TEST_DATABASE_URL).
+// or change reached the person in the last 24 hours; the evaluation mail
+// only while its form is open (SQLite, or PostgreSQL with
+// TEST_DATABASE_URL).
 func TestRemindersTellTheTruth(t *testing.T) {
 	db := apptest.Demo(t)
 	ctx := context.Background()
@@ -97,5 +98,15 @@ func TestRemindersTellTheTruth(t *testing.T) {
 				t.Fatalf("says %q, want %q", got, c.want)
 			}
 		})
+	}
+	// The evaluation invitation says the form is open, and goes no more
+	// once the round has closed (a month after it opened).
+	opens := models.DateOf(start).AddMonths(1)
+	eval := models.MailDelivery{Kind: models.MailEvaluation, RecipientID: mentee.PersonID, SubjectType: "group", SubjectID: m.GroupID, Occurrence: opens.Time}
+	if out, err := models.ComposeDeliveryAt(ctx, db, eval, opens.AddDate(0, 0, 3)); err != nil || out.Kind != models.MailEvaluationOpen {
+		t.Fatalf("evaluation invitation while the form is open: %q %v", out.Kind, err)
+	}
+	if _, err := models.ComposeDeliveryAt(ctx, db, eval, opens.AddMonths(1).Add(time.Hour)); !errors.Is(err, models.ErrStale) {
+		t.Fatalf("evaluation invitation after the round closed: %v", err)
 	}
 }
