@@ -48,17 +48,29 @@ var ErrStale = errors.New("the delivery no longer applies")
 // recipient switched off, is ErrStale. Any other failed read is returned as
 // it is: the delivery stays in the queue and is tried again.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
-	return composeDelivery(ctx, db, d, false)
+	return composeDelivery(ctx, db, d, false, time.Time{})
+}
+
+// ComposeDeliveryAt is ComposeDelivery for a mail that goes out at now
+// (the mail job's clock): a reminder says what is true then ("today",
+// "tomorrow", "in a week"), or is ErrStale when nothing true is left to
+// say, or when the recipient was invited to the meeting or told of its
+// change in the last InvitationQuiet.
+func ComposeDeliveryAt(ctx context.Context, db *gorm.DB, d MailDelivery, now time.Time) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, false, now)
 }
 
 // ComposePreview is ComposeDelivery for the admins' mailbox page: an
 // account link is left out, so only its addressee ever sees it.
 func ComposePreview(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
-	return composeDelivery(ctx, db, d, true)
+	return composeDelivery(ctx, db, d, true, time.Time{})
 }
 
-func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool) (OutgoingMail, error) {
+func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool, now time.Time) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
+	if now.IsZero() {
+		now = nowOf(tx)
+	}
 	var p struct {
 		ID                                     uint
 		Name, Email, Language, ReminderOptOuts string
@@ -105,6 +117,13 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		}
 		out.Cancelled = m.Status == MeetingCancelled
 		out.Kind = d.Kind + ":" + string(m.Kind)
+		if d.Kind == MailMeeting7d || d.Kind == MailMeeting1d {
+			says, err := truthfulReminder(tx, d, p.ID, m.Meeting, now)
+			if err != nil {
+				return out, err
+			}
+			out.Kind = says + ":" + string(m.Kind)
+		}
 		if m.SeriesUID != "" && m.RecurrenceAt != nil && out.UID != "" {
 			if reminder {
 				// The series invitation put it in the calendar already.
@@ -129,6 +148,17 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		}
 		if o.Status != "planned" || !o.StartsAt.Equal(d.Occurrence) {
 			return out, ErrStale
+		}
+		if d.Kind == MailOneOnOne1d {
+			loc, err := organisationZone(tx)
+			if err != nil {
+				return out, err
+			}
+			says, ok := reminderSays(d.Kind, o.StartsAt, now, loc)
+			if !ok {
+				return out, ErrStale
+			}
+			out.Kind = says
 		}
 		out.With = o.MentorName
 		if o.MentorID == p.ID {
@@ -182,7 +212,16 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 			return composeSeriesMail(tx, d.SubjectID, out)
 		}
 		if d.Kind == MailEvaluation {
-			out.Path = "/evaluations"
+			// The form opened on the occurrence and takes answers for a
+			// month: the mail says it is open, and goes no more once closed.
+			out.Path, out.Kind = "/evaluations", MailEvaluationOpen
+			loc, err := organisationZone(tx)
+			if err != nil {
+				return out, err
+			}
+			if !DateOf(now.In(loc)).Before(DateOf(d.Occurrence).AddMonths(1)) {
+				return out, ErrStale
+			}
 		}
 	case "action":
 		var a ActionItem
@@ -250,4 +289,25 @@ func composeSeriesMail(tx *gorm.DB, groupID uint, out OutgoingMail) (OutgoingMai
 	out.Series, out.OrganizerName, out.OrganizerEmail = &inv, mentor.Name, mentor.Email
 	out.UID, out.Sequence, out.Updated = inv.Events[0].UID, inv.Events[0].Sequence, inv.Events[0].Updated
 	return out, nil
+}
+
+// truthfulReminder is what a meeting reminder says at now, or ErrStale:
+// see reminderSays and invitedLately.
+func truthfulReminder(tx *gorm.DB, d MailDelivery, recipient uint, m Meeting, now time.Time) (string, error) {
+	loc, err := organisationZone(tx)
+	if err != nil {
+		return "", err
+	}
+	says, ok := reminderSays(d.Kind, m.StartsAt, now, loc)
+	if !ok {
+		return "", ErrStale
+	}
+	recent, err := invitedLately(tx, recipient, m, now)
+	if err != nil {
+		return "", err
+	}
+	if recent {
+		return "", ErrStale
+	}
+	return says, nil
 }

@@ -54,6 +54,9 @@ func ScheduleReminders(ctx context.Context, db *gorm.DB, now time.Time) error {
 				return err
 			}
 		}
+		if kind == MailMeeting7d && m.StartsAt.Before(maxTime(now, due).Add(WeekReminderMinDays*24*time.Hour)) {
+			continue // no longer "in a week" when it would go out: the day reminder will come
+		}
 		if err := enqueue(tx, kind, "meeting", m.ID, m.StartsAt, due, recipients); err != nil {
 			return err
 		}
@@ -264,3 +267,11 @@ func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
 }
 
 // nowOf is the request's clock, or the system's.
+
+// maxTime is the later of two times.
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

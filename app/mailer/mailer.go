@@ -213,7 +213,7 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	zone := r.Zone()
 	kind, sub, _ := strings.Cut(out.Kind, ":")
 	what := t("meeting.kind." + sub)
-	if kind == models.MailOneOnOne1d {
+	if kind == models.MailOneOnOne1d || kind == models.MailOneOnOneToday {
 		what = t("oneonone.title")
 	}
 	when := ""
@@ -275,7 +275,7 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	}
 	if out.UID != "" && !out.StartsAt.IsZero() {
 		summary := Summary(r.Catalog, lang, sub, out.GroupName, out.With)
-		if kind == models.MailOneOnOne1d {
+		if kind == models.MailOneOnOne1d || kind == models.MailOneOnOneToday {
 			summary = Summary(r.Catalog, lang, "one_on_one", "", out.With)
 		}
 		msg.Method = MethodRequest
