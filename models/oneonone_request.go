@@ -363,6 +363,10 @@ func AnswerRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Answe
 			return err
 		}
 		act := RequestAction(in.Action)
+		if !slices.Contains([]RequestAction{RequestAccept, RequestCounter, RequestDecline, RequestAcceptCounter,
+			RequestRefuseCounter, RequestWithdraw}, act) {
+			return fieldErr("action", "unknown_choice")
+		}
 		party, perm := ByMentee, RequestMentee
 		if act == RequestAccept || act == RequestCounter || act == RequestDecline {
 			party, perm = ByMentor, RequestMentor

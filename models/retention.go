@@ -34,6 +34,8 @@ type PersonalData struct {
 	// group, when, read or not) and their choice of delivery per kind.
 	Notices       []NoticeRow       `json:"notices"`
 	NoticeChoices map[string]string `json:"notice_choices"`
+	Requests      []OneOnOneRequest `json:"one_on_one_requests"`
+	Apologies     []Apology         `json:"apologies"`
 	Exported      time.Time         `json:"exported_at"`
 }
 
@@ -56,6 +58,8 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 		tx.Where("person_id = ?", v.PersonID).Find(&out.Entries).Error,
 		tx.Where("person_id = ?", v.PersonID).Find(&out.Applications).Error,
 		tx.Where("person_id = ?", v.PersonID).Find(&out.Evaluations).Error,
+		tx.Where("mentee_id = ?", v.PersonID).Order("id").Find(&out.Requests).Error,
+		tx.Where("person_id = ?", v.PersonID).Order("id").Find(&out.Apologies).Error,
 	}
 	for _, err := range steps {
 		if err != nil {
