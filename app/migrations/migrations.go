@@ -30,6 +30,7 @@ func All() []*gormigrate.Migration {
 		installation(),
 		lifecycle(),
 		calendars(),
+		intakeAppointments(),
 	}
 }
 
