@@ -67,7 +67,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/people/:id/invitation": ldOnly, "POST /api/v1/people/:id/reset-access": ldOnly,
 	"GET /": signedIn, "POST /signout": signedIn, "GET /account": signedIn, "POST /account/tokens": signedIn,
 	"POST /account/tokens/:id/revoke": ldOnly, "GET /account/export": signedIn, "POST /account/erase": signedIn,
-	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin}, "POST /groups/:id/close": {mentor, admin},
+	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin}, "POST /memberships/:id/intake/schedule": mentorOf, "POST /memberships/:id/intake/cancel": mentorOf, "POST /groups/:id/close": {mentor, admin},
 	"GET /memberships/:id/intake": mentorOf, "POST /memberships/:id/intake": mentorOf,
 	"GET /groups/:id/calendar": noordL, "GET /groups/:id/series": mentorOf,
 	"POST /groups/:id/series/preview": mentorOf, "POST /groups/:id/series": mentorOf, "POST /groups/:id/series/extend": mentorOf,

@@ -85,6 +85,8 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/groups/:id/close", h.closeGroup, h.allow(models.GroupRead, "id"))
 	in.GET("/memberships/:id/intake", h.showIntake, h.allow(models.MembershipMentor, "id"))
 	in.POST("/memberships/:id/intake", h.saveIntake, h.allow(models.MembershipMentor, "id"))
+	in.POST("/memberships/:id/intake/schedule", h.scheduleIntake, h.allow(models.MembershipMentor, "id"))
+	in.POST("/memberships/:id/intake/cancel", h.cancelIntake, h.allow(models.MembershipMentor, "id"))
 	in.GET("/groups/:id/calendar", h.showCalendar, h.allow(models.GroupRosterRead, "id"))
 	in.GET("/groups/:id/series", h.showSeries, h.allow(models.GroupMentor, "id"))
 	in.POST("/groups/:id/series/preview", h.previewSeries, h.allow(models.GroupMentor, "id"))

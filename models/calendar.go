@@ -64,7 +64,7 @@ func RevokeCalendarToken(ctx context.Context, db *gorm.DB, v Viewer) error {
 // when and where.
 type CalendarEvent struct {
 	UID       string
-	Kind      string // a meeting kind or "one_on_one"
+	Kind      string // a meeting kind, "one_on_one" or "intake"
 	GroupName string
 	With      string // the other person of a one-on-one
 	StartsAt  time.Time
@@ -161,5 +161,9 @@ func feedFor(tx *gorm.DB, token string, now time.Time) ([]CalendarEvent, string,
 		out = append(out, CalendarEvent{UID: "one-on-one-" + strconv.FormatUint(uint64(o.ID), 10), Kind: "one_on_one", With: with, StartsAt: o.StartsAt,
 			EndsAt: o.EndsAt, Sequence: o.Sequence, Cancelled: o.Status == "cancelled", Updated: o.UpdatedAt})
 	}
-	return out, lang, nil
+	intakes, err := intakeEvents(tx, v.PersonID, since)
+	if err != nil {
+		return nil, "", err
+	}
+	return append(out, intakes...), lang, nil
 }

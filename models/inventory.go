@@ -99,6 +99,7 @@ func Inventory() []InventoryEntry {
 	add("api_tokens", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("invitations", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("calendar_feeds", []string{""}, Personal, DeleteRow, ofPerson, "")
+	add("intake_appointments", []string{""}, Personal, DeleteRow, ofPersonsIntakes, "")
 	add("poll_answers", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("assignments", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("meeting_roles", []string{""}, Personal, DeleteRow, ofPlannedMeetings, "")

@@ -163,28 +163,49 @@ func mentorMonths(tx *gorm.DB, mentorIDs []uint, first time.Time, months int) (m
 	return out, nil
 }
 
-// addIntakeHours counts recorded intakes (by the day they were held) into
-// the months of their group's mentor.
+// addIntakeHours counts intakes into the months of their group's mentor:
+// a scheduled intake by its length (done once its record exists), and a
+// recorded intake that was never scheduled as three quarters of an hour on
+// the day it was held.
 func addIntakeHours(tx *gorm.DB, mentorIDs []uint, first, end time.Time, at func(uint, time.Time) *MentorHours) error {
-	var intakes []struct {
-		MentorID uint
-		HeldOn   Date
+	// One statement: each membership with its live appointment and its record.
+	var rows []struct {
+		MentorID         uint
+		StartsAt, EndsAt *time.Time
+		HeldOn           *Date
 	}
-	if err := tx.Model(&Intake{}).Select("g.mentor_id, intakes.held_on").Joins("JOIN memberships m ON m.id = intakes.membership_id").
+	if err := tx.Table("memberships m").Select("g.mentor_id, a.starts_at, a.ends_at, i.held_on").
 		Joins("JOIN mentor_groups g ON g.id = m.group_id").
-		Where("g.mentor_id IN ? AND intakes.held_on >= ? AND intakes.held_on < ?", mentorIDs, DateOf(first), DateOf(end)).
-		Scan(&intakes).Error; err != nil {
+		Joins("LEFT JOIN intake_appointments a ON a.membership_id = m.id AND a.status <> ?", IntakeCancelled).
+		Joins("LEFT JOIN intakes i ON i.membership_id = m.id").
+		Where("g.mentor_id IN ?", mentorIDs).
+		Where("(a.id IS NOT NULL AND a.starts_at >= ? AND a.starts_at < ?) OR (a.id IS NULL AND i.id IS NOT NULL AND i.held_on >= ? AND i.held_on < ?)",
+			first.UTC(), end.UTC(), DateOf(first), DateOf(end)).
+		Scan(&rows).Error; err != nil {
 		return err
 	}
 	today := DateOf(nowOf(tx))
 	loc := first.Location()
-	for _, it := range intakes {
-		h := at(it.MentorID, time.Date(it.HeldOn.Year(), it.HeldOn.Month(), it.HeldOn.Day(), 12, 0, 0, 0, loc))
+	for _, r := range rows {
+		if r.StartsAt != nil && r.EndsAt != nil {
+			if h := at(r.MentorID, *r.StartsAt); h != nil {
+				d := r.EndsAt.Sub(*r.StartsAt).Hours()
+				h.Intakes += d
+				if r.HeldOn != nil {
+					h.Actual += d
+				}
+			}
+			continue
+		}
+		if r.HeldOn == nil {
+			continue
+		}
+		h := at(r.MentorID, time.Date(r.HeldOn.Year(), r.HeldOn.Month(), r.HeldOn.Day(), 12, 0, 0, 0, loc))
 		if h == nil {
 			continue
 		}
 		h.Intakes += intakeHours
-		if !it.HeldOn.After(today) {
+		if !r.HeldOn.After(today) {
 			h.Actual += intakeHours
 		}
 	}

@@ -33,6 +33,7 @@ func All() []*gormigrate.Migration {
 		seriesInvitations(),
 		oneOnOneRequests(),
 		apologies(),
+		intakeAppointments(),
 		participationRollups(),
 	}
 }
