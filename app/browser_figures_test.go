@@ -41,7 +41,14 @@ func TestBrowserFigures(t *testing.T) {
 					must(t, page, chromedp.Do(ctx, chromedp.EmulateViewport(width, 900),
 						chromedp.Navigate(srv.URL+page+sep+"lang="+lang), chromedp.WaitVisible(css("main"))))
 					body := text(t, ctx, "main")
-					if page != "/evaluations" {
+					if page == "/" {
+						// The home page has one cached figure and a link, not the report.
+						tables, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("main table, main a[href='/reports/participation']").length`))
+						must(t, "home", err)
+						if tables != 1 {
+							t.Errorf("%s %s /: want the report's link and no table, found %d of them", who, lang, tables)
+						}
+					} else if page != "/evaluations" {
 						if !strings.Contains(body, legend[lang]) {
 							t.Errorf("%s %s %s: no legend for < 5", who, lang, page)
 						}

@@ -12,14 +12,16 @@ type homeData struct {
 	AdminTodo  []models.AdminTodoItem // what L&D has to do now
 	Mentored   []models.GroupSummary
 	MemberOf   []models.GroupSummary
-	Report     models.ParticipationReport
-	ReportFor  string // the report's period in words
-	People     int64
-	Upcoming   []models.MeetingWithGroup
-	Hours      models.MentorHours
-	Todo       []models.TodoItem // as mentor, then as mentee
-	Next       *models.TodoItem  // the most pressing item of Todo
-	InputTodo  []models.TodoItem // requests for input waiting for the viewer
+	// Participants is the organisation's participants in ReportFor, the
+	// newest published period, for managers.
+	Participants models.Cell
+	ReportFor    string // the period in words
+	People       int64
+	Upcoming     []models.MeetingWithGroup
+	Hours        models.MentorHours
+	Todo         []models.TodoItem // as mentor, then as mentee
+	Next         *models.TodoItem  // the most pressing item of Todo
+	InputTodo    []models.TodoItem // requests for input waiting for the viewer
 	// Urgent are the urgent one-on-one requests waiting for the mentor.
 	Urgent []models.OneOnOneRequestRow
 }
@@ -84,11 +86,14 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 	}
-	if v.Manager || v.Admin {
-		if data.Report, err = models.Participation(ctx, h.DB, v, models.ReportFilter{}, h.today(c)); err != nil {
+	if v.Manager && !v.Admin {
+		// One cached figure and a link; the report itself is on its page.
+		r, err := h.participation(ctx, v, models.ReportFilter{}, models.DateOf(now))
+		if err != nil {
 			return err
 		}
-		data.ReportFor = periodLabel(View{Lang: lang(c), catalog: h.Catalog}, data.Report.Period)
+		data.Participants = r.Total.Participants
+		data.ReportFor = periodLabel(View{Lang: lang(c), catalog: h.Catalog}, r.Period)
 	}
 	return h.page(c, "home", "home.title", data)
 }

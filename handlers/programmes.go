@@ -33,6 +33,7 @@ func (h *Handlers) createProgramme(c echo.Context) error {
 	if err == nil {
 		var p models.Programme
 		if p, err = models.CreateProgramme(c.Request().Context(), h.DB, mustViewer(c), in); err == nil {
+			h.forgetFigures() // an earlier programme publishes earlier periods
 			return h.redirect(c, "/programmes/"+itoa(p.ID), "flash.saved")
 		}
 	}
@@ -110,6 +111,7 @@ func (h *Handlers) updateProgramme(c echo.Context) error {
 	var in models.ProgrammeInput
 	if err = bind(c, &in); err == nil {
 		if _, err = models.UpdateProgramme(c.Request().Context(), h.DB, mustViewer(c), id, in); err == nil {
+			h.forgetFigures()
 			return h.redirect(c, "/programmes/"+itoa(id), "flash.saved")
 		}
 	}
@@ -177,6 +179,7 @@ func (h *Handlers) apiCreateProgramme(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.forgetFigures()
 	return c.JSON(http.StatusCreated, toProgrammeJSON(p))
 }
 

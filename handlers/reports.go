@@ -55,7 +55,7 @@ func (h *Handlers) showParticipation(c echo.Context) error {
 	err := bind(c, &f)
 	var r models.ParticipationReport
 	if err == nil {
-		r, err = models.Participation(c.Request().Context(), h.DB, mustViewer(c), f, h.today(c))
+		r, err = h.participation(c.Request().Context(), mustViewer(c), f, h.today(c))
 	}
 	if err != nil {
 		if _, ok := viewer(c); ok && !mustViewer(c).Admin && !mustViewer(c).Manager {
@@ -75,7 +75,7 @@ func (h *Handlers) apiParticipation(c echo.Context) error {
 	if err := bind(c, &f); err != nil {
 		return err
 	}
-	r, err := models.Participation(c.Request().Context(), h.DB, mustViewer(c), f, h.today(c))
+	r, err := h.participation(c.Request().Context(), mustViewer(c), f, h.today(c))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -56,33 +57,140 @@ func storedFigures(tx *gorm.DB, periods []Period) (map[figKey]figValue, error) {
 	return out, nil
 }
 
-// freezePeriods counts the missing periods from the data as it is now and
-// stores them, each period in its own transaction. The period's total row
-// is stored first: a replica that finds it already there (the unique index
-// decides) leaves the period to whoever stored it.
-func freezePeriods(db *gorm.DB, first, end Date, missing []Period) error {
-	var months []Date
-	for m := first; m.Before(end); m = m.AddMonths(1) {
-		months = append(months, m)
+// periodMonths is a derived table pairing each month ("2006-01", as the
+// roll-ups keep them) with the name of each period it belongs to, and the
+// first month and the month after the last of all the periods.
+func periodMonths(periods []Period) (table string, args []any, lo, hi string) {
+	parts := make([]string, 0, 3*len(periods))
+	for _, p := range periods {
+		for _, m := range p.Months() {
+			parts = append(parts, "SELECT CAST(? AS varchar(7)) AS month, CAST(? AS varchar(10)) AS name")
+			args = append(args, m.Format("2006-01"), p.String())
+		}
+		if s := p.Start.Format("2006-01"); lo == "" || s < lo {
+			lo = s
+		}
+		if e := p.End.Format("2006-01"); e > hi {
+			hi = e
+		}
 	}
-	facts, err := loadFigureFacts(db, first.Time, end.Time)
+	return "(" + strings.Join(parts, " UNION ALL ") + ")", args, lo, hi
+}
+
+// breakdownSQL is how a breakdown finds a roll-up row's name: its joins
+// from participation_months x, and the name.
+var breakdownSQL = map[string][2]string{
+	ByProgramme:  {"JOIN mentor_groups g ON g.id = x.group_id JOIN programmes pr ON pr.id = g.programme_id", "pr.name"},
+	ByDepartment: {"LEFT JOIN people pe ON pe.id = x.person_id LEFT JOIN teams t ON t.id = pe.team_id", "COALESCE(t.name, '')"},
+	byTotal:      {"", "''"},
+}
+
+// periodCounts is what one row counted in one period, read from the
+// roll-ups.
+type periodCounts struct {
+	Period, RowName                      string
+	Participants, GroupCount, MeetPeople int
+	Present, Recorded, AttPeople, Talks  int
+	TalkPeople, Planned, Held            int
+}
+
+// countPeriods aggregates the roll-ups in SQL: per period and row of each
+// breakdown, the distinct people and groups taking part (members that
+// month), the meetings of their groups in the months they had members
+// (once per group and row), the attendance and the one-on-ones held.
+// People are counted once per period and row by first adding up each
+// person's months.
+func countPeriods(tx *gorm.DB, periods []Period) (map[figRow]map[string]*periodCounts, error) {
+	pm, pmArgs, lo, hi := periodMonths(periods)
+	args := append(append([]any{}, pmArgs...), lo, hi)
+	out := map[figRow]map[string]*periodCounts{}
+	for _, by := range []string{byTotal, ByProgramme, ByDepartment} {
+		join, key := breakdownSQL[by][0], breakdownSQL[by][1]
+		keyed := ""
+		if by != byTotal {
+			keyed = ", " + key
+		}
+		var people []periodCounts
+		// #nosec G202 -- the joins and names are the constants above
+		q := `SELECT period, row_name, SUM(mem) AS participants, SUM(mp) AS meet_people,
+			SUM(pres) AS present, SUM(rec) AS recorded, SUM(CASE WHEN rec > 0 THEN 1 ELSE 0 END) AS att_people,
+			SUM(tk) AS talks, SUM(CASE WHEN tk > 0 THEN 1 ELSE 0 END) AS talk_people
+			FROM (SELECT pm.name AS period, ` + key + ` AS row_name, x.person_id, MAX(x.member) AS mem,
+				MAX(CASE WHEN x.member = 1 AND gm.planned > 0 THEN 1 ELSE 0 END) AS mp,
+				SUM(x.present) AS pres, SUM(x.recorded) AS rec, SUM(x.talks) AS tk
+				FROM participation_months x JOIN ` + pm + ` pm ON pm.month = x.month
+				LEFT JOIN group_months gm ON gm.group_id = x.group_id AND gm.month = x.month ` + join + `
+				WHERE x.month >= ? AND x.month < ?
+				GROUP BY pm.name` + keyed + `, x.person_id) s
+			GROUP BY period, row_name`
+		if err := tx.Raw(q, args...).Scan(&people).Error; err != nil {
+			return nil, err
+		}
+		var meetings []periodCounts
+		// #nosec G202 -- the joins and names are the constants above
+		q = `SELECT pm.name AS period, gk.k AS row_name, COUNT(DISTINCT gk.group_id) AS group_count,
+			COALESCE(SUM(gm.planned), 0) AS planned, COALESCE(SUM(gm.held), 0) AS held
+			FROM (SELECT DISTINCT x.group_id, x.month, ` + key + ` AS k FROM participation_months x ` + join + `
+				WHERE x.member = 1 AND x.month >= ? AND x.month < ?) gk
+			JOIN ` + pm + ` pm ON pm.month = gk.month
+			LEFT JOIN group_months gm ON gm.group_id = gk.group_id AND gm.month = gk.month
+			GROUP BY pm.name, gk.k`
+		margs := append([]any{lo, hi}, pmArgs...)
+		if err := tx.Raw(q, margs...).Scan(&meetings).Error; err != nil {
+			return nil, err
+		}
+		get := func(name, period string) *periodCounts {
+			r := figRow{by, name}
+			if out[r] == nil {
+				out[r] = map[string]*periodCounts{}
+			}
+			if out[r][period] == nil {
+				out[r][period] = &periodCounts{Period: period, RowName: name}
+			}
+			return out[r][period]
+		}
+		for _, p := range people {
+			c := get(p.RowName, p.Period)
+			c.Participants, c.MeetPeople, c.Present, c.Recorded = p.Participants, p.MeetPeople, p.Present, p.Recorded
+			c.AttPeople, c.Talks, c.TalkPeople = p.AttPeople, p.Talks, p.TalkPeople
+		}
+		for _, m := range meetings {
+			c := get(m.RowName, m.Period)
+			c.GroupCount, c.Planned, c.Held = m.GroupCount, m.Planned, m.Held
+		}
+	}
+	return out, nil
+}
+
+// freezePeriods counts the missing periods from the roll-ups as they are
+// now and stores them, each period in its own transaction. The period's
+// total row is stored first: a replica that finds it already there (the
+// unique index decides) leaves the period to whoever stored it.
+func freezePeriods(db *gorm.DB, missing []Period) error {
+	var counts map[figRow]map[string]*periodCounts
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if tx.Dialector.Name() == "postgres" {
+			// The people of a year's months are grouped in memory, not on disk.
+			if err := tx.Exec("SET LOCAL work_mem = '64MB'").Error; err != nil {
+				return err
+			}
+		}
+		var err error
+		counts, err = countPeriods(tx, missing)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	aggs := aggregateMonths(facts, months)
-	monthIdx := map[Date]int{}
-	for i, m := range months {
-		monthIdx[m] = i
-	}
-	rows := map[figRow]bool{{byTotal, ""}: true}
-	for k := range aggs {
-		rows[figRow{k.by, k.row}] = true
-	}
+	counts[figRow{byTotal, ""}] = counts[figRow{byTotal, ""}] // the total row is always stored
 	for _, p := range missing {
 		var cells []FigureCell
 		var marker FigureCell
-		for r := range rows {
-			s := periodSum(aggs, r, p, monthIdx)
+		for r, byPeriod := range counts {
+			s := byPeriod[p.String()]
+			if s == nil {
+				s = &periodCounts{}
+			}
 			by := r.by
 			if by == byTotal {
 				by = "total"
@@ -96,14 +204,17 @@ func freezePeriods(db *gorm.DB, first, end Date, missing []Period) error {
 					cells = append(cells, c)
 				}
 			}
-			add(FigParticipants, len(s.participants), 0, len(s.participants))
-			add(FigGroups, len(s.groups), 0, len(s.participants))
-			add(FigMeetingsHeld, s.held, 0, len(s.meetPeople))
-			add(FigMeetingsPlanned, s.planned, 0, len(s.meetPeople))
-			add(FigOneOnOnes, s.talks, 0, len(s.talkPeople))
-			add(FigAttendance, s.present, s.recorded, len(s.attPeople))
+			add(FigParticipants, s.Participants, 0, s.Participants)
+			add(FigGroups, s.GroupCount, 0, s.Participants)
+			add(FigMeetingsHeld, s.Held, 0, s.MeetPeople)
+			add(FigMeetingsPlanned, s.Planned, 0, s.MeetPeople)
+			add(FigOneOnOnes, s.Talks, 0, s.TalkPeople)
+			add(FigAttendance, s.Present, s.Recorded, s.AttPeople)
 		}
-		err := db.Transaction(func(tx *gorm.DB) error {
+		if marker.Figure == "" {
+			marker = FigureCell{Period: p.String(), Figure: FigParticipants, Breakdown: "total"}
+		}
+		err = db.Transaction(func(tx *gorm.DB) error {
 			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&marker)
 			if res.Error != nil || res.RowsAffected == 0 || len(cells) == 0 {
 				return res.Error
@@ -115,35 +226,6 @@ func freezePeriods(db *gorm.DB, first, end Date, missing []Period) error {
 		}
 	}
 	return nil
-}
-
-// periodSum adds up one row's months of a period, with the union of the
-// people behind each figure.
-func periodSum(aggs map[rowMonth]*monthAgg, r figRow, p Period, monthIdx map[Date]int) *monthAgg {
-	s := newMonthAgg()
-	union := func(dst, src map[uint]bool) {
-		for k := range src {
-			dst[k] = true
-		}
-	}
-	for _, m := range p.Months() {
-		i, ok := monthIdx[m]
-		a := aggs[rowMonth{r.by, r.row, i}]
-		if !ok || a == nil {
-			continue
-		}
-		union(s.participants, a.participants)
-		union(s.groups, a.groups)
-		union(s.meetPeople, a.meetPeople)
-		union(s.talkPeople, a.talkPeople)
-		union(s.attPeople, a.attPeople)
-		s.held += a.held
-		s.planned += a.planned
-		s.talks += a.talks
-		s.present += a.present
-		s.recorded += a.recorded
-	}
-	return s
 }
 
 // storeDecisions records, for good, which stored figures of the newly

@@ -57,6 +57,11 @@ func participationRollups() *gormigrate.Migration {
 						return err
 					}
 				}
+				if d.postgres { // the planner's first reads of the new tables
+					if err := tx.Exec("ANALYZE participation_months, group_months").Error; err != nil {
+						return err
+					}
+				}
 				for _, t := range d.triggers() {
 					for _, s := range d.create(t) {
 						if err := tx.Exec(s).Error; err != nil {
