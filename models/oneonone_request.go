@@ -333,6 +333,15 @@ func AskOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Re
 		for i, t := range times {
 			*slots[i] = t
 		}
+		// The same request sent again (a double click, a retry) is the one
+		// already waiting: no second request, no second notice.
+		if err := lockRow(tx, "mentor_groups", groupID); err != nil {
+			return err
+		}
+		if same, found, err := sameOpenRequest(tx, r); err != nil || found {
+			r = same
+			return err
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
@@ -343,6 +352,24 @@ func AskOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Re
 		return Notify(tx, kind, requestAbout(r, r.CreatedAt), []uint{a.Group.MentorID})
 	})
 	return r, err
+}
+
+// sameOpenRequest finds the mentee's unanswered request in the group with
+// the same times, length, urgency and theme as r.
+func sameOpenRequest(tx *gorm.DB, r OneOnOneRequest) (OneOnOneRequest, bool, error) {
+	var open []OneOnOneRequest
+	if err := tx.Where("group_id = ? AND mentee_id = ? AND status = ? AND duration_min = ?",
+		r.GroupID, r.MenteeID, RequestAsked, r.DurationMin).Order("id").Find(&open).Error; err != nil {
+		return r, false, err
+	}
+	sameTime := func(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
+	for _, o := range open {
+		if o.Urgent == r.Urgent && o.Theme == r.Theme &&
+			sameTime(o.Option1, r.Option1) && sameTime(o.Option2, r.Option2) && sameTime(o.Option3, r.Option3) {
+			return o, true, nil
+		}
+	}
+	return r, false, nil
 }
 
 // requestAbout is what a notice of a request points to.

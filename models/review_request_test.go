@@ -1,0 +1,73 @@
+package models_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"crossmentor/app/apptest"
+	"crossmentor/models"
+)
+
+// TestRequestSentTwentyTimes: the same request sent twenty times at once
+// (a double click, a retrying client) is one request and one notice; a
+// different request from the same mentee is still filed.
+func TestRequestSentTwentyTimes(t *testing.T) {
+	db := apptest.Demo(t)
+	ctx := context.Background()
+	sanne := models.Viewer{PersonID: demoPerson(t, db, "mentee@demo.test"), Mentee: true}
+	var noord models.MentorGroup
+	if err := db.Where("name = ?", "Groep Noord").First(&noord).Error; err != nil {
+		t.Fatal(err)
+	}
+	requests := func() int64 { return countRows(t, db, "one_on_one_requests") }
+	notices := func() int64 {
+		var n int64
+		if err := db.Model(&models.Notice{}).Where("kind IN ?", []string{models.NoticeOneOnOneAsked, models.NoticeOneOnOneUrgent}).
+			Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	beforeR, beforeN := requests(), notices()
+	for name, in := range map[string]models.RequestInput{
+		"times": {Date1: localDay(3), Time1: "10:00", Date2: localDay(4), Time2: "11:00", Theme: "Grenzen stellen"},
+		"asap":  {ASAP: true, Theme: "Vastgelopen"},
+	} {
+		var wg sync.WaitGroup
+		ids := make([]uint, 20)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := models.AskOneOnOne(ctx, db, sanne, noord.ID, in)
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+				}
+				ids[i] = r.ID
+			}()
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id != ids[0] {
+				t.Errorf("%s: answered with requests %v, want one", name, ids)
+				break
+			}
+		}
+		beforeR++
+		beforeN++
+		if got := requests(); got != beforeR {
+			t.Errorf("%s: %d requests stored, want %d", name, got, beforeR)
+		}
+		if got := notices(); got != beforeN {
+			t.Errorf("%s: %d notices, want %d", name, got, beforeN)
+		}
+	}
+	// Another theme is another request.
+	if _, err := models.AskOneOnOne(ctx, db, sanne, noord.ID, models.RequestInput{ASAP: true, Theme: "Iets anders"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := requests(); got != beforeR+1 {
+		t.Errorf("a different request was not filed: %d, want %d", got, beforeR+1)
+	}
+}
