@@ -154,4 +154,39 @@ func TestSeriesInvitations(t *testing.T) {
 	if occ := occurrences(t, calendars["pieter.hendriks@demo.test"][seriesUID]); len(occ) != len(meetings())-1 {
 		t.Errorf("%d occurrences in the calendar, %d meetings of which one cancelled", len(occ), len(meetings()))
 	}
+
+	// A new mentor: the former one gets one mail, a CANCEL of every coming
+	// instance of the series (one UID), after which nothing of the group is
+	// left in their calendar.
+	var g models.MentorGroup
+	b.db.Take(&g, zuid)
+	admin := models.Viewer{PersonID: b.person("admin@demo.test"), Admin: true}
+	if _, err := models.UpdateGroup(ctx, b.db, admin, zuid, models.GroupInput{Name: g.Name, MentorID: b.person("iris.vanleeuwen@demo.test"),
+		Discipline: g.Discipline, Status: string(g.Status)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, msgs := b.since()
+	var withdrawn int
+	for _, m := range msgs {
+		if m.To[0] != "pieter.hendriks@demo.test" {
+			continue
+		}
+		withdrawn++
+		cals := invitations(t, m.Data)
+		if len(cals) != 1 || cals[0].Props.Get(ical.PropMethod).Value != "CANCEL" {
+			t.Fatalf("the former mentor's mail holds %d calendars, want one CANCEL", len(cals))
+		}
+		for _, ev := range cals[0].Events() {
+			if ev.Props.Get(ical.PropUID).Value != seriesUID || ev.Props.Get(ical.PropRecurrenceID) == nil {
+				t.Errorf("the former mentor's CANCEL names %v without an instance of the series", ev.Props.Get(ical.PropUID))
+			}
+		}
+		calendars.apply(t, m.To[0], cals[0])
+	}
+	if withdrawn != 1 {
+		t.Fatalf("the former mentor got %d mails, want 1", withdrawn)
+	}
+	if left := occurrences(t, calendars["pieter.hendriks@demo.test"][seriesUID]); len(left) != 0 {
+		t.Errorf("the former mentor's calendar still holds %v", left)
+	}
 }
