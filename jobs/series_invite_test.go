@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-ical"
 
+	"crossmentor/app/apptest"
 	"crossmentor/models"
 )
 
@@ -52,7 +53,7 @@ func TestSeriesInvitations(t *testing.T) {
 	}
 	// check takes the mails of a step: one per person, each with one
 	// invitation of method, holding events of one UID.
-	check := func(step, method string, whole bool) {
+	check := func(step, method string, whole bool) []apptest.Received {
 		t.Helper()
 		_, mailed, msgs := b.since()
 		if !slices.Equal(mailed, want) {
@@ -115,6 +116,7 @@ func TestSeriesInvitations(t *testing.T) {
 			}
 		}
 		compareWithFeeds(t, b.db, calendars)
+		return msgs
 	}
 
 	if _, err := models.SaveSeries(ctx, b.db, pieter, zuid, in, time.Now()); err != nil {
@@ -144,6 +146,20 @@ func TestSeriesInvitations(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("one cancelled", "CANCEL", false)
+
+	if _, err := models.SetMeetingStatus(ctx, b.db, pieter, ms[3].ID, models.StatusChange{Status: "planned"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range check("planned again", "REQUEST", false) {
+		if body := decoded(m.Data); !strings.Contains(body, "toch door") && !strings.Contains(body, "after all") {
+			t.Errorf("the mail to %v does not say the meeting takes place after all", m.To)
+		}
+	}
+
+	if _, err := models.SetMeetingStatus(ctx, b.db, pieter, ms[4].ID, models.StatusChange{Status: "cancelled", Reason: "Geheime reden"}); err != nil {
+		t.Fatal(err)
+	}
+	check("another cancelled", "CANCEL", false)
 
 	if _, err := models.ExtendSeries(ctx, b.db, pieter, zuid, 2); err != nil {
 		t.Fatal(err)
