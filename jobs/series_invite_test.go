@@ -10,6 +10,7 @@ import (
 
 	"github.com/emersion/go-ical"
 
+	"crossmentor/app/apptest"
 	"crossmentor/models"
 )
 
@@ -52,7 +53,7 @@ func TestSeriesInvitations(t *testing.T) {
 	}
 	// check takes the mails of a step: one per person, each with one
 	// invitation of method, holding events of one UID.
-	check := func(step, method string, whole bool) {
+	check := func(step, method string, whole bool) []apptest.Received {
 		t.Helper()
 		_, mailed, msgs := b.since()
 		if !slices.Equal(mailed, want) {
@@ -115,6 +116,7 @@ func TestSeriesInvitations(t *testing.T) {
 			}
 		}
 		compareWithFeeds(t, b.db, calendars)
+		return msgs
 	}
 
 	if _, err := models.SaveSeries(ctx, b.db, pieter, zuid, in, time.Now()); err != nil {
@@ -145,6 +147,20 @@ func TestSeriesInvitations(t *testing.T) {
 	}
 	check("one cancelled", "CANCEL", false)
 
+	if _, err := models.SetMeetingStatus(ctx, b.db, pieter, ms[3].ID, models.StatusChange{Status: "planned"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range check("planned again", "REQUEST", false) {
+		if body := decoded(m.Data); !strings.Contains(body, "toch door") && !strings.Contains(body, "after all") {
+			t.Errorf("the mail to %v does not say the meeting takes place after all", m.To)
+		}
+	}
+
+	if _, err := models.SetMeetingStatus(ctx, b.db, pieter, ms[4].ID, models.StatusChange{Status: "cancelled", Reason: "Geheime reden"}); err != nil {
+		t.Fatal(err)
+	}
+	check("another cancelled", "CANCEL", false)
+
 	if _, err := models.ExtendSeries(ctx, b.db, pieter, zuid, 2); err != nil {
 		t.Fatal(err)
 	}
@@ -153,5 +169,40 @@ func TestSeriesInvitations(t *testing.T) {
 	// After all that, the moved and the cancelled meeting are still as they were left.
 	if occ := occurrences(t, calendars["pieter.hendriks@demo.test"][seriesUID]); len(occ) != len(meetings())-1 {
 		t.Errorf("%d occurrences in the calendar, %d meetings of which one cancelled", len(occ), len(meetings()))
+	}
+
+	// A new mentor: the former one gets one mail, a CANCEL of every coming
+	// instance of the series (one UID), after which nothing of the group is
+	// left in their calendar.
+	var g models.MentorGroup
+	b.db.Take(&g, zuid)
+	admin := models.Viewer{PersonID: b.person("admin@demo.test"), Admin: true}
+	if _, err := models.UpdateGroup(ctx, b.db, admin, zuid, models.GroupInput{Name: g.Name, MentorID: b.person("iris.vanleeuwen@demo.test"),
+		Discipline: g.Discipline, Status: string(g.Status)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, msgs := b.since()
+	var withdrawn int
+	for _, m := range msgs {
+		if m.To[0] != "pieter.hendriks@demo.test" {
+			continue
+		}
+		withdrawn++
+		cals := invitations(t, m.Data)
+		if len(cals) != 1 || cals[0].Props.Get(ical.PropMethod).Value != "CANCEL" {
+			t.Fatalf("the former mentor's mail holds %d calendars, want one CANCEL", len(cals))
+		}
+		for _, ev := range cals[0].Events() {
+			if ev.Props.Get(ical.PropUID).Value != seriesUID || ev.Props.Get(ical.PropRecurrenceID) == nil {
+				t.Errorf("the former mentor's CANCEL names %v without an instance of the series", ev.Props.Get(ical.PropUID))
+			}
+		}
+		calendars.apply(t, m.To[0], cals[0])
+	}
+	if withdrawn != 1 {
+		t.Fatalf("the former mentor got %d mails, want 1", withdrawn)
+	}
+	if left := occurrences(t, calendars["pieter.hendriks@demo.test"][seriesUID]); len(left) != 0 {
+		t.Errorf("the former mentor's calendar still holds %v", left)
 	}
 }

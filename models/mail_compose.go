@@ -117,6 +117,14 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		}
 		out.Cancelled = m.Status == MeetingCancelled
 		out.Kind = d.Kind + ":" + string(m.Kind)
+		if d.Kind == MailCalendarWithdrawn {
+			// A former mentor's coming meeting leaves their calendar.
+			if m.Status != MeetingPlanned || !m.StartsAt.After(now) {
+				return out, ErrStale
+			}
+			out.Cancelled, out.OrganizerName, out.OrganizerEmail = true, out.Name, out.To
+			return out, nil
+		}
 		if d.Kind == MailMeeting7d || d.Kind == MailMeeting1d {
 			says, err := truthfulReminder(tx, d, p.ID, m.Meeting, now)
 			if err != nil {
@@ -210,6 +218,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
 		if d.Kind == NoticeSeriesPlanned {
 			return composeSeriesMail(tx, d.SubjectID, out)
+		}
+		if d.Kind == MailCalendarWithdrawn {
+			return composeWithdrawal(tx, d, out)
 		}
 		if d.Kind == MailEvaluation {
 			// The form opened on the occurrence and takes answers for a

@@ -246,6 +246,12 @@ func meetingRecipients(tx *gorm.DB, groupID uint) ([]uint, error) {
 // notifyMeetingChange enqueues a change or cancel notice for a meeting, in
 // the transaction that changed it.
 func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
+	return notifyMeeting(tx, m, now, false)
+}
+
+// notifyMeeting is notifyMeetingChange; reinstated says the meeting was
+// cancelled and is planned again (so the mail does not say it moved).
+func notifyMeeting(tx *gorm.DB, m Meeting, now time.Time, reinstated bool) error {
 	if !m.StartsAt.After(now) {
 		return nil
 	}
@@ -260,6 +266,8 @@ func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
 	kind := MailMeetingChanged
 	if m.Status == MeetingCancelled {
 		kind = MailMeetingCancel
+	} else if reinstated {
+		kind = MailMeetingReinstated
 	}
 	// The occurrence of a notice is the meeting's version, so each change notifies once.
 	return Notify(tx, kind, NoticeAbout{Type: "meeting", ID: m.ID, GroupID: m.GroupID, Path: "/meetings/" + itoaU(m.ID),

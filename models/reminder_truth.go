@@ -20,6 +20,10 @@ const (
 	MailEvaluationOpen = "evaluation_open"
 )
 
+// MailMeetingReinstated tells that a cancelled meeting takes place after
+// all (with an invitation that puts it back in calendars).
+const MailMeetingReinstated = "meeting_reinstated"
+
 // WeekReminderMinDays is how far ahead a meeting must still be for the
 // "in a week" reminder to go out.
 const WeekReminderMinDays = 5
@@ -64,7 +68,7 @@ func invitedLately(tx *gorm.DB, recipient uint, m Meeting, now time.Time) (bool,
 	q := tx.Model(&MailDelivery{}).Where("recipient_id = ? AND status IN ? AND created_at >= ?",
 		recipient, []string{DeliveryPending, DeliverySent}, now.Add(-InvitationQuiet))
 	about := tx.Where("subject_type = ? AND subject_id = ? AND kind IN ?", "meeting", m.ID,
-		[]string{NoticeDateFixed, MailMeetingChanged, MailMeetingCancel})
+		[]string{NoticeDateFixed, MailMeetingChanged, MailMeetingCancel, MailMeetingReinstated})
 	if m.SeriesUID != "" {
 		about = about.Or("subject_type = ? AND subject_id = ? AND kind = ?", "group", m.GroupID, NoticeSeriesPlanned)
 	}

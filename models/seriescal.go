@@ -188,9 +188,11 @@ func seriesEvents(uid string, seq int, group string, ms []Meeting, zone *time.Lo
 
 // SeriesInvitation is a group's whole series for an invitation: the
 // events, and every date on which a meeting takes place, for the text.
+// Withdrawn makes it a cancellation of the events (each an instance).
 type SeriesInvitation struct {
-	Events []CalendarEvent
-	Dates  []Meeting // the meetings that take place, in time order
+	Events    []CalendarEvent
+	Dates     []Meeting // the meetings that take place, in time order
+	Withdrawn bool
 }
 
 // loadSeriesInvitation reads a group's series as calendars get it; a
@@ -216,4 +218,58 @@ func loadSeriesInvitation(tx *gorm.DB, groupID uint, group string) (SeriesInvita
 		}
 	}
 	return inv, len(inv.Events) > 0, nil
+}
+
+// MailCalendarWithdrawn is the mail that takes a group's coming meetings
+// out of a former mentor's calendar.
+const MailCalendarWithdrawn = "calendar_withdrawn"
+
+// withdrawFromCalendar queues, in the transaction that replaced a group's
+// mentor, the cancellations of the group's coming meetings for the former
+// mentor: one mail for the coming instances of the series (one UID), and
+// one per coming meeting outside the series (Outlook reads only one UID
+// per mail).
+func withdrawFromCalendar(tx *gorm.DB, groupID, former uint, now time.Time) error {
+	var coming []Meeting
+	if err := tx.Select("id", "series_uid", "recurrence_at").Where("group_id = ? AND status = ? AND starts_at > ?", groupID, MeetingPlanned, now).
+		Find(&coming).Error; err != nil {
+		return err
+	}
+	series := false
+	for _, m := range coming {
+		if m.SeriesUID != "" && m.RecurrenceAt != nil {
+			series = true
+			continue
+		}
+		if err := enqueue(tx, MailCalendarWithdrawn, "meeting", m.ID, now, now, []uint{former}); err != nil {
+			return err
+		}
+	}
+	if !series {
+		return nil
+	}
+	return enqueue(tx, MailCalendarWithdrawn, "group", groupID, now, now, []uint{former})
+}
+
+// composeWithdrawal fills the former mentor's cancellation of a series'
+// coming instances (those after the mail was queued).
+func composeWithdrawal(tx *gorm.DB, d MailDelivery, out OutgoingMail) (OutgoingMail, error) {
+	var ms []Meeting
+	if err := tx.Select("id", "group_id", "kind", "starts_at", "ends_at", "location", "status", "series_uid", "recurrence_at", "updated_at").
+		Where("group_id = ? AND series_uid <> '' AND recurrence_at IS NOT NULL AND status = ? AND starts_at > ?", d.SubjectID, MeetingPlanned, d.Occurrence).
+		Order("starts_at").Find(&ms).Error; err != nil || len(ms) == 0 {
+		return out, staleUnless(err)
+	}
+	seq, err := seriesSequence(tx, d.SubjectID, ms[0].SeriesUID)
+	if err != nil {
+		return out, err
+	}
+	inv := SeriesInvitation{Withdrawn: true, Dates: ms}
+	for _, m := range ms {
+		inv.Events = append(inv.Events, CalendarEvent{UID: m.SeriesUID, Kind: string(m.Kind), GroupName: out.GroupName, StartsAt: m.StartsAt,
+			EndsAt: m.EndsAt, Location: m.Location, Sequence: seq + 1, Updated: m.UpdatedAt, RecurrenceID: *m.RecurrenceAt, Cancelled: true})
+	}
+	out.Series = &inv
+	out.OrganizerName, out.OrganizerEmail = out.Name, out.To // it was their own meeting
+	return out, nil
 }

@@ -246,6 +246,9 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	}
 	if out.Series != nil {
 		d.DatesIntro = t("mail.series.dates")
+		if out.Series.Withdrawn {
+			d.DatesIntro = t("mail.calendar_withdrawn.dates")
+		}
 		for _, m := range out.Series.Dates {
 			local := m.StartsAt.In(zone)
 			d.Dates = append(d.Dates, t("mail.series.date", "Date", longDate(lang, local), "Start", local.Format("15:04"),
@@ -270,6 +273,9 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 			events[i].Attendees = []Person{{Name: out.Name, Email: out.To}}
 		}
 		msg.Method = MethodRequest
+		if out.Series.Withdrawn {
+			msg.Method = MethodCancel
+		}
 		msg.ICS = ICS(events, zone, Host(r.BaseURL), "", msg.Method, time.Now())
 		return msg, nil
 	}
