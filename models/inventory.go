@@ -90,7 +90,7 @@ func Inventory() []InventoryEntry {
 	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "? IN (mentee_id, recipient_id)", ofGroups)
 	add("import_runs", []string{"content"}, Confidential, Clear, "created_by_id = ?", "")
 	// A group's own records: not one person's to erase, removed by retention.
-	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)
+	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic", "working_form", "agreed_visits", "agreements"}, Confidential, Clear, "", ofGroups)
 	// Links to the person: access, calendars, answers, mail.
 	add("sessions", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("api_tokens", []string{""}, Personal, DeleteRow, ofPerson, "")

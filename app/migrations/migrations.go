@@ -31,6 +31,7 @@ func All() []*gormigrate.Migration {
 		lifecycle(),
 		calendars(),
 		intakeAppointments(),
+		firstMeetingRecord(),
 	}
 }
 
