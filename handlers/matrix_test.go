@@ -178,7 +178,7 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	var talkRow models.OneOnOne
 	db.Where("notes <> ''").First(&talkRow)
 	var privateGoal models.LearningGoal
-	db.Where("shared = ?", false).First(&privateGoal)
+	db.Where("shared = ? AND person_id = ?", false, personID(t, db, "mentee@demo.test")).First(&privateGoal)
 	var action models.ActionItem
 	db.Where("holder_id = ?", personID(t, db, "mentee@demo.test")).First(&action)
 	adminV := models.Viewer{PersonID: personID(t, db, "admin@demo.test"), Admin: true}

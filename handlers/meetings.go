@@ -135,9 +135,19 @@ func (h *Handlers) defaultSeriesForm(c echo.Context, s models.GroupSeries, plann
 	if cal, err := models.ListMeetings(c.Request().Context(), h.DB, mustViewer(c), g.ID); err == nil {
 		for _, m := range cal.Meetings {
 			if m.Kind == models.KindFirstMeeting {
+				// The working agreements of the first meeting, where made.
+				if m.AgreedCadenceWeeks > 0 {
+					in.CadenceWeeks = m.AgreedCadenceWeeks
+				}
 				v := h.view(c, "", nil)
 				first = models.Date{Time: v.LocalDate(m.StartsAt).AddDate(0, 0, 7*max(in.CadenceWeeks, 1))}
 				in.StartTime, in.DurationMin, in.Location = v.Clock(m.StartsAt), m.DurationMin(), m.Location
+				if m.AgreedDurationMin > 0 {
+					in.DurationMin = m.AgreedDurationMin
+				}
+				if m.AgreedVisits != "" && len([]rune(m.AgreedVisits)) <= 500 {
+					in.VisitsWanted, in.VisitsWith = true, m.AgreedVisits
+				}
 			}
 		}
 	}

@@ -93,7 +93,7 @@ func Inventory() []InventoryEntry {
 	add("one_on_one_requests", []string{"theme", "message", "flags"}, Confidential, DeleteRow, "mentee_id = ?", ofGroups)
 	add("apologies", []string{"reason"}, Confidential, DeleteRow, ofPerson, ofGroupsMeetings)
 	// A group's own records: not one person's to erase, removed by retention.
-	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)
+	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic", "working_form", "agreed_visits", "agreements"}, Confidential, Clear, "", ofGroups)
 	// Links to the person: access, calendars, answers, mail.
 	add("sessions", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("api_tokens", []string{""}, Personal, DeleteRow, ofPerson, "")

@@ -44,6 +44,13 @@ type Meeting struct {
 	GuestName    string        `gorm:"size:200;not null;default:''" json:"guest_name,omitempty"`
 	GuestRole    string        `gorm:"size:200;not null;default:''" json:"guest_role,omitempty"`
 	Topic        string        `gorm:"type:text;not null;default:''" json:"topic,omitempty" sealed:"meetings"`
+	// The first meeting's record: the group's preferred working form
+	// (part 3) and its working agreements (part 5); 0 is not agreed.
+	WorkingForm        string `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
+	AgreedCadenceWeeks int    `gorm:"not null;default:0" json:"-"`
+	AgreedDurationMin  int    `gorm:"not null;default:0" json:"-"`
+	AgreedVisits       string `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
+	Agreements         string `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
 	// CaseDeadlineDays is how many days before the meeting cases must be in.
 	CaseDeadlineDays int `gorm:"not null;default:7" json:"case_deadline_days"`
 	// Sequence counts the changes calendars must follow (ICS SEQUENCE).

@@ -34,6 +34,7 @@ func All() []*gormigrate.Migration {
 		oneOnOneRequests(),
 		apologies(),
 		intakeAppointments(),
+		firstMeetingRecord(),
 		participationRollups(),
 	}
 }
