@@ -69,3 +69,34 @@ func (h *Handlers) forgetFigures() {
 	h.figures.entries = nil
 	h.figures.mu.Unlock()
 }
+
+// peopleCount keeps the number of people for the admin's home page.
+type peopleCount struct {
+	mu      sync.Mutex
+	n       int64
+	fetched time.Time
+}
+
+// countPeople returns the number of people, read at most every orgTTL
+// (people added by an import job show within that time; on this replica
+// a person added through a page or the API shows at once).
+func (h *Handlers) countPeople(ctx context.Context) (int64, error) {
+	h.people.mu.Lock()
+	defer h.people.mu.Unlock()
+	if !h.people.fetched.IsZero() && time.Since(h.people.fetched) < orgTTL {
+		return h.people.n, nil
+	}
+	n, err := models.CountPeople(ctx, h.DB)
+	if err != nil {
+		return n, err
+	}
+	h.people.n, h.people.fetched = n, time.Now()
+	return n, nil
+}
+
+// forgetPeopleCount makes the next home page count the people again.
+func (h *Handlers) forgetPeopleCount() {
+	h.people.mu.Lock()
+	h.people.fetched = time.Time{}
+	h.people.mu.Unlock()
+}

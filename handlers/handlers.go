@@ -54,6 +54,7 @@ type Handlers struct {
 	setupDone      atomic.Bool
 	org            orgCache
 	figures        figuresCache
+	people         peopleCount
 	importProgress sync.Map // import run id → [2]int{done, total}, for runs in this process
 }
 

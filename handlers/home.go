@@ -35,7 +35,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.Programmes, err = models.ListProgrammes(ctx, h.DB, v); err != nil {
 			return err
 		}
-		if data.People, err = models.CountPeople(ctx, h.DB); err != nil {
+		if data.People, err = h.countPeople(ctx); err != nil {
 			return err
 		}
 		if data.AdminTodo, err = models.AdminTodo(ctx, h.DB, v, h.today(c)); err != nil {

@@ -100,6 +100,7 @@ func (h *Handlers) createPerson(c echo.Context) error {
 	if err == nil {
 		var p models.Person
 		if p, err = models.CreatePerson(c.Request().Context(), h.DB, mustViewer(c), in); err == nil {
+			h.forgetPeopleCount()
 			return h.redirect(c, "/people/"+itoa(p.ID), "flash.saved")
 		}
 	}
@@ -266,6 +267,7 @@ func (h *Handlers) apiCreatePerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.forgetPeopleCount()
 	return c.JSON(http.StatusCreated, toPersonJSON(p))
 }
 

@@ -61,7 +61,22 @@ func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilte
 	if err := tx.Order("starts_on DESC, id DESC").Find(&all).Error; err != nil {
 		return d, err
 	}
-	figs, err := PublishedFigures(ctx, db, today)
+	figs, err := publishedFigures(ctx, db, today, func([]Period) []Period {
+		first, last := monthStart(today).AddMonths(-12), monthStart(today)
+		for _, p := range all {
+			if p.ID == f.Programme && f.Programme != 0 {
+				first = monthStart(p.StartsOn)
+				if end := monthStart(p.EndsOn).AddMonths(1); end.Before(last) {
+					last = end
+				}
+			}
+		}
+		var months []Period // the months the charts show
+		for m := first; m.Before(last); m = m.AddMonths(1) {
+			months = append(months, MonthPeriod(m.Year(), m.Month()))
+		}
+		return months
+	})
 	if err != nil {
 		return d, err
 	}

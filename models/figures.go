@@ -72,6 +72,15 @@ func (f *Figures) Published(p Period) bool {
 // figure, so comparing the figures before and after a change reveals
 // nothing. Suppression is then worked out over everything stored.
 func PublishedFigures(ctx context.Context, db *gorm.DB, today Date) (*Figures, error) {
+	return publishedFigures(ctx, db, today, nil)
+}
+
+// publishedFigures is PublishedFigures; when every period is counted and
+// decided and want is set, it reads only the cells of the periods want
+// picks from the published ones (and the programmes' participants of every
+// period, which say which programmes a manager may choose): a view of one
+// period does not read the figures of all the others.
+func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]Period) []Period) (*Figures, error) {
 	tx := db.WithContext(ctx)
 	f := &Figures{Rows: map[string][]string{}, cells: map[figKey]Cell{}}
 	var programmes []Programme
@@ -87,6 +96,15 @@ func PublishedFigures(ctx context.Context, db *gorm.DB, today Date) (*Figures, e
 		return f, nil
 	}
 	f.Periods = periodsIn(first, end)
+	if want != nil {
+		decided, err := allDecided(tx, f.Periods)
+		if err != nil {
+			return nil, err
+		}
+		if decided {
+			return f, f.readDecided(tx, want(f.Periods))
+		}
+	}
 	stored, err := storedFigures(tx, f.Periods)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -34,17 +35,74 @@ type figValue struct {
 	decided, hidden            bool
 }
 
-// storedFigures reads the stored figures of the periods.
-func storedFigures(tx *gorm.DB, periods []Period) (map[figKey]figValue, error) {
-	byName := map[string]Period{}
+// periodNames are the periods' names, as stored.
+func periodNames(periods []Period) []string {
 	names := make([]string, 0, len(periods))
 	for _, p := range periods {
-		byName[p.String()] = p
 		names = append(names, p.String())
 	}
+	return names
+}
+
+// storedFigures reads the stored figures of the periods.
+func storedFigures(tx *gorm.DB, periods []Period) (map[figKey]figValue, error) {
 	var rows []FigureCell
-	if err := tx.Where("period IN ?", names).Find(&rows).Error; err != nil {
+	if err := tx.Where("period IN ?", periodNames(periods)).Find(&rows).Error; err != nil {
 		return nil, err
+	}
+	return storedValues(rows, periods), nil
+}
+
+// allDecided reports whether every period is counted and its suppression
+// decided (its total row says so: a period is decided all at once).
+func allDecided(tx *gorm.DB, periods []Period) (bool, error) {
+	var n int64
+	err := tx.Model(&FigureCell{}).Where("period IN ? AND figure = ? AND breakdown = ? AND row_name = '' AND decided",
+		periodNames(periods), FigParticipants, "total").Count(&n).Error
+	return n == int64(len(periods)), err
+}
+
+// readDecided fills f with the decided cells of the periods in want and
+// the programmes' participants of every period, without working anything
+// out again: a stored cell is shown unless it was hidden or rests on too
+// few people; rates are shown in bands.
+func (f *Figures) readDecided(tx *gorm.DB, want []Period) error {
+	var rows []FigureCell
+	if err := tx.Where("period IN ? OR (figure = ? AND breakdown = ? AND period IN ?)", periodNames(want),
+		FigParticipants, ByProgramme, periodNames(f.Periods)).Find(&rows).Error; err != nil {
+		return err
+	}
+	rowSet := map[string]map[string]bool{ByProgramme: {}, ByDepartment: {}}
+	for k, s := range storedValues(rows, f.Periods) {
+		if k.By != byTotal {
+			rowSet[k.By][k.Row] = true
+		}
+		c := Cell{Value: float64(s.value), people: s.people, raw: float64(s.value)}
+		switch {
+		case k.Column == FigAttendance && (s.people < MinAggregatePeople || s.denominator == 0):
+			c = Cell{Suppressed: true, people: s.people}
+		case k.Column == FigAttendance:
+			c.raw = float64(s.value) / float64(s.denominator)
+			c.Value, c.Band = RateBand(c.raw)
+		case s.hidden || s.people < MinAggregatePeople:
+			c = Cell{Suppressed: true, people: s.people, raw: float64(s.value)}
+		}
+		f.cells[k] = c
+	}
+	for by, set := range rowSet {
+		for r := range set {
+			f.Rows[by] = append(f.Rows[by], r)
+		}
+		sort.Strings(f.Rows[by])
+	}
+	return nil
+}
+
+// storedValues keys stored rows by figure, breakdown, row and period.
+func storedValues(rows []FigureCell, periods []Period) map[figKey]figValue {
+	byName := map[string]Period{}
+	for _, p := range periods {
+		byName[p.String()] = p
 	}
 	out := make(map[figKey]figValue, len(rows))
 	for _, r := range rows {
@@ -54,7 +112,7 @@ func storedFigures(tx *gorm.DB, periods []Period) (map[figKey]figValue, error) {
 		}
 		out[figKey{r.Figure, by, r.RowName, byName[r.Period]}] = figValue{r.ID, r.Value, r.Denominator, r.People, r.Decided, r.Hidden}
 	}
-	return out, nil
+	return out
 }
 
 // periodMonths is a derived table pairing each month ("2006-01", as the

@@ -109,7 +109,13 @@ func Participation(ctx context.Context, db *gorm.DB, v Viewer, f ReportFilter, t
 	if f.To != "" {
 		return r, fieldErr("to", "period_only")
 	}
-	figs, err := PublishedFigures(ctx, db, today)
+	figs, err := publishedFigures(ctx, db, today, func(published []Period) []Period {
+		p := (&Figures{Periods: published}).DefaultPeriod()
+		if q, err := ParsePeriod(f.Period); f.Period != "" && err == nil {
+			p = q
+		}
+		return []Period{p} // the one period shown
+	})
 	if err != nil {
 		return r, err
 	}

@@ -1,0 +1,83 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"crossmentor/app/apptest"
+	"crossmentor/models"
+)
+
+// TestReportReadsOnlyItsPeriod: once every period is decided, the report
+// and the dashboard read only the cells they show; each figure they show
+// equals the one published over all periods (SQLite, or PostgreSQL with
+// TEST_DATABASE_URL).
+func TestReportReadsOnlyItsPeriod(t *testing.T) {
+	db := apptest.Demo(t)
+	ctx := context.Background()
+	var admin models.Person
+	if err := db.Where("email = ?", "admin@demo.test").First(&admin).Error; err != nil {
+		t.Fatal(err)
+	}
+	v := models.Viewer{PersonID: admin.ID, Admin: true}
+	today := models.DateOf(time.Now())
+	all, err := models.PublishedFigures(ctx, db, today) // counts and decides every period
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Periods) == 0 {
+		t.Fatal("no published period in the demo")
+	}
+	cols := func(r models.ReportRow) map[string]models.Cell {
+		return map[string]models.Cell{models.FigParticipants: r.Participants, models.FigGroups: r.Groups,
+			models.FigMeetingsHeld: r.MeetingsHeld, models.FigAttendance: r.AttendanceRate, models.FigOneOnOnes: r.OneOnOnesHeld}
+	}
+	shown := 0
+	for _, p := range all.Periods {
+		for _, by := range []string{models.ByProgramme, models.ByDepartment} {
+			r, err := models.Participation(ctx, db, v, models.ReportFilter{By: by, Period: p.String()}, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range append(r.Rows, r.Total) {
+				rowBy := by
+				if row.Total {
+					rowBy = ""
+				}
+				for col, c := range cols(row) {
+					want := all.Cell(col, rowBy, row.Name, p)
+					if c.Value != want.Value || c.Suppressed != want.Suppressed || c.Band != want.Band || models.CellPeople(c) != models.CellPeople(want) {
+						t.Errorf("%s by %s, %q %s: %+v, over all periods %+v", p, by, row.Name, col, c, want)
+					}
+					if !c.Suppressed {
+						shown++
+					}
+				}
+			}
+		}
+	}
+	if shown == 0 {
+		t.Fatal("every figure of the demo is hidden: nothing compared")
+	}
+	d, err := models.BuildDashboard(ctx, db, v, models.DashboardFilter{}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range d.Charts {
+		for _, s := range ch.Series {
+			for i, pt := range s.Points {
+				col := map[string]string{"participants": models.FigParticipants, "rate": models.FigAttendance,
+					"planned": models.FigMeetingsPlanned, "held": models.FigMeetingsHeld}[s.Key]
+				if ch.Key == "one_on_ones" {
+					col = models.FigOneOnOnes
+				}
+				m := d.Months[i]
+				want := all.Cell(col, "", "", models.MonthPeriod(m.Year(), m.Month()))
+				if pt.Value != want.Value || pt.Suppressed != want.Suppressed {
+					t.Errorf("dashboard %s/%s %s: %+v, over all periods %+v", ch.Key, s.Key, m, pt, want)
+				}
+			}
+		}
+	}
+}
