@@ -288,6 +288,9 @@ func GetRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint) (OneOnOneRe
 	}
 	if out.MenteeID != v.PersonID {
 		out.Message = ""
+		if out.Theme != "" {
+			return out, audit(tx, v.PersonID, AuditRead, "talk_request", out.ID)
+		}
 	}
 	return out, nil
 }

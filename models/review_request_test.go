@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"crossmentor/app/apptest"
 	"crossmentor/models"
@@ -69,5 +70,58 @@ func TestRequestSentTwentyTimes(t *testing.T) {
 	}
 	if got := requests(); got != beforeR+1 {
 		t.Errorf("a different request was not filed: %d, want %d", got, beforeR+1)
+	}
+}
+
+// TestMentorReadsAreAudited: the mentor reading a request's theme or a
+// member's reason for apologies is a read of confidential text by someone
+// other than its author, so it is in the audit log (without the text); the
+// mentee reading her own is not.
+func TestMentorReadsAreAudited(t *testing.T) {
+	db := apptest.Demo(t)
+	ctx := context.Background()
+	sanne := models.Viewer{PersonID: demoPerson(t, db, "mentee@demo.test"), Mentee: true}
+	marieke := models.Viewer{PersonID: demoPerson(t, db, "mentor@demo.test"), Mentor: true}
+	var noord models.MentorGroup
+	if err := db.Where("name = ?", "Groep Noord").First(&noord).Error; err != nil {
+		t.Fatal(err)
+	}
+	var coming models.Meeting
+	if err := db.Where("group_id = ? AND status = ? AND starts_at > ?", noord.ID, models.MeetingPlanned, time.Now()).
+		Order("starts_at").First(&coming).Error; err != nil {
+		t.Fatal(err)
+	}
+	reads := func(who uint, subject string, id uint) int64 {
+		var n int64
+		if err := db.Model(&models.AuditEvent{}).Where("actor_id = ? AND action = ? AND subject = ? AND subject_id = ?",
+			who, models.AuditRead, subject, id).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	r, err := models.AskOneOnOne(ctx, db, sanne, noord.ID, models.RequestInput{ASAP: true, Theme: "Mijn leidinggevende"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, err := models.SendApology(ctx, db, sanne, coming.ID, models.ApologyInput{Reason: "Ziek"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []models.Viewer{sanne, marieke} {
+		if _, err := models.GetRequest(ctx, db, v, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := models.GetMeetingPage(ctx, db, v, coming.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reads(marieke.PersonID, "talk_request", r.ID) != 1 {
+		t.Error("the mentor's read of the theme is not audited")
+	}
+	if reads(marieke.PersonID, "apology", ap.ID) != 1 {
+		t.Error("the mentor's read of the reason is not audited")
+	}
+	if reads(sanne.PersonID, "talk_request", r.ID)+reads(sanne.PersonID, "apology", ap.ID) != 0 {
+		t.Error("the mentee's read of her own text is audited")
 	}
 }
