@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -123,5 +124,42 @@ func TestMentorReadsAreAudited(t *testing.T) {
 	}
 	if reads(sanne.PersonID, "talk_request", r.ID)+reads(sanne.PersonID, "apology", ap.ID) != 0 {
 		t.Error("the mentee's read of her own text is audited")
+	}
+}
+
+// TestNewMentorReadsOnlyOpenEarlierRequests: after a mentor change the new
+// mentor does not read the requests answered before their term (theme and
+// all), only those still waiting for an answer, which are now theirs.
+func TestNewMentorReadsOnlyOpenEarlierRequests(t *testing.T) {
+	f := newTenureFixture(t)
+	answered, err := models.AskOneOnOne(f.ctx, f.db, f.sanne, f.noord.ID, models.RequestInput{ASAP: true, Theme: "Mijn leidinggevende"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.AnswerRequest(f.ctx, f.db, f.mentor, answered.ID, models.AnswerInput{Action: "decline"}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := models.AskOneOnOne(f.ctx, f.db, f.sanne, f.noord.ID, models.RequestInput{ASAP: true, Theme: "Werkdruk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.replaceMentor(t, f.newMentor.PersonID)
+	if _, err := models.GetRequest(f.ctx, f.db, f.newMentor, answered.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("the new mentor read a request answered before their term: %v", err)
+	}
+	if got, err := models.GetRequest(f.ctx, f.db, f.newMentor, open.ID); err != nil || got.Theme != "Werkdruk" {
+		t.Errorf("the new mentor cannot read the open request: %+v, %v", got.OneOnOneRequest, err)
+	}
+	list, err := models.ListRequests(f.ctx, f.db, f.newMentor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range list {
+		if r.ID == answered.ID {
+			t.Error("the new mentor's list holds a request answered before their term")
+		}
+	}
+	if _, err := models.GetRequest(f.ctx, f.db, f.sanne, answered.ID); err != nil {
+		t.Errorf("Sanne lost her own request: %v", err)
 	}
 }
