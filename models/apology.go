@@ -113,6 +113,9 @@ func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, mentor bool) error 
 		return err
 	}
 	for _, r := range rows {
+		if mentor && !page.Access.Covers(r.CreatedAt) {
+			r.Reason = "" // given to the former mentor
+		}
 		page.Apologies.Sent[r.PersonID] = true
 		page.Apologies.Reasons[r.PersonID] = r.Reason
 		page.Apologies.Mine = page.Apologies.Mine || r.PersonID == v.PersonID

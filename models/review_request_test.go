@@ -163,3 +163,29 @@ func TestNewMentorReadsOnlyOpenEarlierRequests(t *testing.T) {
 		t.Errorf("Sanne lost her own request: %v", err)
 	}
 }
+
+// TestNewMentorDoesNotReadEarlierApologyReasons: the reason a member gave
+// the former mentor for apologies is not read by the new mentor (that the
+// member sent apologies still shows, for attendance).
+func TestNewMentorDoesNotReadEarlierApologyReasons(t *testing.T) {
+	f := newTenureFixture(t)
+	var coming models.Meeting
+	if err := f.db.Where("group_id = ? AND status = ? AND starts_at > ?", f.noord.ID, models.MeetingPlanned, time.Now()).
+		Order("starts_at").First(&coming).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := models.SendApology(f.ctx, f.db, f.sanne, coming.ID, models.ApologyInput{Reason: "Gesprek met de bedrijfsarts"}); err != nil {
+		t.Fatal(err)
+	}
+	f.replaceMentor(t, f.newMentor.PersonID)
+	page, err := models.GetMeetingPage(f.ctx, f.db, f.newMentor, coming.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !page.Apologies.Sent[f.sanne.PersonID] {
+		t.Error("the new mentor does not see that Sanne sent apologies")
+	}
+	if r := page.Apologies.Reasons[f.sanne.PersonID]; r != "" {
+		t.Errorf("the new mentor reads the reason %q given before their term", r)
+	}
+}
