@@ -113,9 +113,17 @@ func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, mentor bool) error 
 		return err
 	}
 	for _, r := range rows {
+		if mentor && !page.Access.Covers(r.CreatedAt) {
+			r.Reason = "" // given to the former mentor
+		}
 		page.Apologies.Sent[r.PersonID] = true
 		page.Apologies.Reasons[r.PersonID] = r.Reason
 		page.Apologies.Mine = page.Apologies.Mine || r.PersonID == v.PersonID
+		if r.Reason != "" && r.PersonID != v.PersonID {
+			if err := audit(tx, v.PersonID, AuditRead, "apology", r.ID); err != nil {
+				return err
+			}
+		}
 		if _, ok := page.Attendance[r.PersonID]; mentor && !ok && page.Meeting.Status != MeetingCancelled {
 			page.Attendance[r.PersonID] = Excused
 		}

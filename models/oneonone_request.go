@@ -221,11 +221,15 @@ func requestTime(tx *gorm.DB, ve *ValidationError, dateField, timeField, date, c
 }
 
 // visibleRequests is the only way requests are read: the viewer's own as
-// mentee, and those of the groups the viewer mentors now.
+// mentee, and those of the groups the viewer mentors now, from their term
+// on (an earlier one only while it still waits for an answer).
 func visibleRequests(tx *gorm.DB, v Viewer) *gorm.DB {
 	return tx.Model(&OneOnOneRequest{}).Where(`(one_on_one_requests.mentee_id = @viewer
-		OR one_on_one_requests.group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = @viewer))`,
-		map[string]any{"viewer": v.PersonID})
+		OR (one_on_one_requests.group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = @viewer)
+			AND (one_on_one_requests.status IN @open OR NOT EXISTS (SELECT 1 FROM tenures t
+				WHERE t.group_id = one_on_one_requests.group_id AND t.person_id = @viewer AND t.role = @mentor
+				AND t.ends_at IS NULL AND t.starts_at > one_on_one_requests.created_at))))`,
+		map[string]any{"viewer": v.PersonID, "open": []RequestStatus{RequestAsked, RequestCountered}, "mentor": tenureMentor})
 }
 
 func requestRows(tx *gorm.DB, v Viewer) *gorm.DB {
@@ -288,6 +292,9 @@ func GetRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint) (OneOnOneRe
 	}
 	if out.MenteeID != v.PersonID {
 		out.Message = ""
+		if out.Theme != "" {
+			return out, audit(tx, v.PersonID, AuditRead, "talk_request", out.ID)
+		}
 	}
 	return out, nil
 }

@@ -148,7 +148,7 @@ func Decide(a Access, p Permission, s Subject) bool {
 	case InputReview:
 		return own
 	case RequestRead:
-		return own || mentor
+		return own || (mentor && (a.Covers(s.At) || s.Open))
 	case RequestMentor:
 		return mentor
 	case RequestMentee:
@@ -239,10 +239,10 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 		return r.GroupID, Subject{OwnerID: r.MenteeID, MentorID: r.MentorID}, nil
 	case RequestRead, RequestMentor, RequestMentee:
 		var r OneOnOneRequest
-		if err := tx.Select("id", "group_id", "mentee_id").First(&r, id).Error; err != nil {
+		if err := tx.Select("id", "group_id", "mentee_id", "status", "created_at").First(&r, id).Error; err != nil {
 			return 0, Subject{}, err
 		}
-		return r.GroupID, Subject{OwnerID: r.MenteeID}, nil
+		return r.GroupID, Subject{OwnerID: r.MenteeID, At: r.CreatedAt, Open: r.Status.Open()}, nil
 	case ActionToggle:
 		var a ActionItem
 		if err := tx.Select("id", "holder_id", "group_id").First(&a, id).Error; err != nil {
