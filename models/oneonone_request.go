@@ -416,6 +416,9 @@ func AnswerRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Answe
 		if err != nil {
 			return err
 		}
+		if a.Group.Status == GroupClosed && (next == RequestAgreed || next == RequestCountered) {
+			return errGroupClosed
+		}
 		now, mentor := nowOf(tx), a.Group.MentorID
 		var start time.Time
 		switch act {
