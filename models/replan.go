@@ -267,6 +267,12 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 			if err := tx.Model(&m).Select("seq", "starts_at", "ends_at", "location", "kind", "agenda", "sequence", "status").Updates(&m).Error; err != nil {
 				return conflict(err)
 			}
+			if m.Agenda == "" && m.MethodKey != "" {
+				// One method round per case presenter, laid out for the new length.
+				if err := relayRounds(tx, m.ID); err != nil {
+					return err
+				}
+			}
 			if moved {
 				ch.Moved = append(ch.Moved, m)
 			}
