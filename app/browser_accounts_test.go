@@ -71,7 +71,7 @@ func TestBrowserAccounts(t *testing.T) {
 	for _, w := range []words{
 		{"nl", "mentee@demo.test", "Als er een account bij dit adres hoort", "Kies een nieuw wachtwoord", "te bekend",
 			"Je wachtwoord is gewijzigd", "Alle sessies van deze persoon zijn beëindigd", "Er is gevraagd om je toegang", "Kies een nieuw wachtwoord"},
-		{"en", "mentor@demo.test", "If an account belongs to this address", "Choose a new password", "too common",
+		{"en", "mentor@demo.test", "If there is an account for this address", "Choose a new password", "too common",
 			"Your password has been changed", "All of this person's sessions have ended", "Someone asked to restore your access", "Choose a new password"},
 	} {
 		t.Run(w.lang, func(t *testing.T) {

@@ -46,7 +46,7 @@ func TestBrowserApplyProposeAccept(t *testing.T) {
 		chromedp.Click(css("a[href$='/pool']")),
 		chromedp.WaitVisible(css("form[action$='/proposal'] button")),
 	))
-	if s := text(t, ctx, "main"); !strings.Contains(s, "Sem Jacobs") || !strings.Contains(s, "14 mentees") {
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Sem Jacobs") || !strings.Contains(s, "mentees 14") {
 		t.Fatalf("the pool:\n%s", s)
 	}
 	screenshot(t, ctx, "pool")

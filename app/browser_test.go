@@ -218,7 +218,7 @@ func TestBrowserDemoRoles(t *testing.T) {
 			"/dashboard", "/dashboard/print", "/programmes/3/pool", "/programmes/3/proposal", "/apply"}, []string{"Crossmentoring 2026–2027"}, nil},
 		{"mentor@demo.test", []string{"/", "/groups/1", "/groups/1/calendar", "/meetings/1", "/meetings/2", "/meetings/4",
 			"/groups/1/series", "/groups/1/poll", "/one-on-ones", "/one-on-ones/1", "/groups/1/goals", "/groups/1/cases", "/cases/1", "/cases/2", "/evaluations"},
-			[]string{"Groep Noord", "Wat er nu te doen is", "Casussen die wachten op een plek op de agenda: 1", "Kandidaten die op hun intake wachten: 1"}, nil},
+			[]string{"Groep Noord", "Wat er nu te doen is", "Casussen die nog ingepland moeten worden: 1", "Kandidaten die op hun intake wachten: 1"}, nil},
 		{"mentee@demo.test", []string{"/", "/groups/1", "/groups/1/calendar", "/meetings/2", "/goals", "/one-on-ones", "/groups/1/cases", "/cases/2", "/consents", "/account", "/evaluations", "/apply"},
 			[]string{"Groep Noord", "Marieke de Vries", "Actiepunt: Werkbezoek bij het Klant Contact Centrum regelen"}, []string{"leveranciers"}},
 		{"manager@demo.test", []string{"/", "/reports/participation", "/shared", "/dashboard"}, []string{"Crossmentoring 2026–2027"}, []string{"Sanne Bakker", "Noor Dekker", "Groep Noord"}},

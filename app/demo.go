@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -198,5 +199,6 @@ func (d *demoLoader) pastNotices() {
 	if d.err != nil {
 		return
 	}
-	d.fail(d.tx.Where("kind IN ? AND status = ?", models.NoticeKinds, models.DeliveryPending).Delete(&models.MailDelivery{}).Error)
+	kinds := append(slices.Clone(models.NoticeKinds), models.NoticeOneOnOneUrgent)
+	d.fail(d.tx.Where("kind IN ? AND status = ?", kinds, models.DeliveryPending).Delete(&models.MailDelivery{}).Error)
 }

@@ -85,7 +85,12 @@ func (d *demoLoader) year() {
 		FollowUps: "Volgende keer: een zin voorbereiden om tijd te vragen."})
 	d.fail(err)
 	_ = held
-	_, err = models.CreateOneOnOne(d.ctx, d.tx, sanne, noord, models.OneOnOneInput{Date: "2026-12-08", StartTime: "12:30", DurationMin: 45, Theme: "balance", Urgent: true})
+	_, err = models.CreateOneOnOne(d.ctx, d.tx, mentor, noord, models.OneOnOneInput{MenteeID: d.ids["mentee@demo.test"], Date: "2026-12-08",
+		StartTime: "12:30", DurationMin: 45, Theme: "balance", Urgent: true})
+	d.fail(err)
+	// Sanne asks for a one-on-one as soon as possible: it waits at the top of the mentor's home page.
+	_, err = models.AskOneOnOne(d.ctx, d.tx, sanne, noord, models.RequestInput{ASAP: true, DurationMin: 45,
+		Theme: "Werkdruk rond de release; ik slaap er slecht van."})
 	d.fail(err)
 	// A one-on-one tomorrow, whenever the demo is loaded: its reminders show in the mailbox.
 	ams, _ := time.LoadLocation("Europe/Amsterdam")

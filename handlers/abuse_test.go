@@ -73,7 +73,7 @@ func TestAbuse(t *testing.T) {
 			if r.Status != http.StatusOK {
 				t.Fatalf("search %q: %d", q, r.Status)
 			}
-			if got := strings.Count(r.Body, "@demo.test</td>"); got != want {
+			if got := strings.Count(r.Body, "@demo.test</span></td>"); got != want {
 				t.Errorf("search %q finds %d people, want %d", q, got, want)
 			}
 		}

@@ -28,11 +28,9 @@ func (h *Handlers) calendarFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]mailer.Event, len(events))
+	out := mailer.FeedEvents(h.Catalog, lang, events)
 	var modified time.Time
-	for i, e := range events {
-		out[i] = mailer.Event{UID: e.UID, Summary: mailer.Summary(h.Catalog, lang, e.Kind, e.GroupName, e.With), Location: e.Location,
-			StartsAt: e.StartsAt, EndsAt: e.EndsAt, Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
+	for _, e := range events {
 		if e.Updated.After(modified) {
 			modified = e.Updated
 		}

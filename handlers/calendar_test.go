@@ -30,7 +30,24 @@ func feedEvents(t *testing.T, feedURL string, get func(string) (int, string)) ma
 	out := map[string]goical.Event{}
 	for _, e := range cal.Events() {
 		uid, _ := e.Props.Text(goical.PropUID)
+		if rid := e.Props.Get(goical.PropRecurrenceID); rid != nil {
+			uid += "/" + rid.Value // an override of one instance of a series
+		}
 		out[uid] = e
+	}
+	return out
+}
+
+// instances are the starts of a recurring event's instances.
+func instances(t *testing.T, e goical.Event) map[int64]bool {
+	t.Helper()
+	set, err := e.RecurrenceSet(nil)
+	if err != nil || set == nil {
+		t.Fatalf("not a recurring event: %v", err)
+	}
+	out := map[int64]bool{}
+	for _, at := range set.All() {
+		out[at.Unix()] = true
 	}
 	return out
 }
@@ -68,17 +85,18 @@ func TestCalendarFeed(t *testing.T) {
 			summer = m
 		}
 	}
+	// Noord's series is one recurring event with the series' own UID.
+	series := fmt.Sprintf("series-%d@localhost", noord)
+	master, ok := events[series]
+	if !ok {
+		t.Fatalf("the series %s is missing from the feed", series)
+	}
+	if start, err := master.DateTimeStart(nil); err != nil || start.Location().String() != "Europe/Amsterdam" || start.In(ams).Hour() != 14 {
+		t.Fatalf("the series starts %s (%v), want 14:00 Amsterdam", start, err)
+	}
 	for _, m := range []models.Meeting{winter, summer} {
-		e, ok := events[fmt.Sprintf("meeting-%d@localhost", m.ID)]
-		if !ok {
-			t.Fatalf("meeting %d missing from the feed", m.ID)
-		}
-		start, err := e.DateTimeStart(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !start.Equal(m.StartsAt) || start.In(ams).Hour() != 14 || start.Location().String() != "Europe/Amsterdam" {
-			t.Fatalf("meeting %d starts %s (%s), want %s at 14:00 Amsterdam", m.ID, start, start.Location(), m.StartsAt)
+		if !instances(t, master)[m.StartsAt.Unix()] || m.StartsAt.In(ams).Hour() != 14 {
+			t.Fatalf("meeting %d (%s) is not an instance of the series", m.ID, m.StartsAt.In(ams))
 		}
 	}
 	for _, secret := range []string{"dashboard dat niemand", "Lastige leverancier", "liep vast", "leveranciers"} {
@@ -86,7 +104,9 @@ func TestCalendarFeed(t *testing.T) {
 			t.Errorf("feed holds %q", secret)
 		}
 	}
-	// Move one meeting and cancel another: SEQUENCE up, STATUS:CANCELLED.
+	// Move one meeting and cancel another: the moved one is an override of
+	// its instance with a higher SEQUENCE, the cancelled one's instance is
+	// left out of the series.
 	mentor := as(t, srv, "mentor@demo.test")
 	if r := mentor.PostForm(fmt.Sprintf("/meetings/%d", summer.ID), url.Values{"date": {summer.StartsAt.In(ams).AddDate(0, 0, 1).Format("2006-01-02")},
 		"start_time": {"15:00"}, "duration_min": {"120"}, "kind": {string(summer.Kind)}, "method": {summer.MethodKey}}); r.Status != http.StatusSeeOther {
@@ -104,16 +124,21 @@ func TestCalendarFeed(t *testing.T) {
 		n, _ := p.Int()
 		return n
 	}
-	moved := after[fmt.Sprintf("meeting-%d@localhost", summer.ID)]
-	if seq(moved) <= seq(events[fmt.Sprintf("meeting-%d@localhost", summer.ID)]) {
-		t.Fatal("moving a meeting did not raise its SEQUENCE")
+	moved, ok := after[series+"/"+summer.StartsAt.In(ams).Format("20060102T150405")]
+	if !ok {
+		t.Fatal("the moved meeting is not an override of its instance")
 	}
-	if start, _ := moved.DateTimeStart(nil); start.In(ams).Hour() != 15 {
+	if seq(moved) <= seq(master) {
+		t.Fatal("moving a meeting did not raise the SEQUENCE")
+	}
+	if start, _ := moved.DateTimeStart(nil); start.In(ams).Hour() != 15 || start.In(ams).Day() != summer.StartsAt.In(ams).AddDate(0, 0, 1).Day() {
 		t.Fatalf("moved meeting at %s", start.In(ams))
 	}
-	cancelled := after[fmt.Sprintf("meeting-%d@localhost", winter.ID)]
-	if st, _ := cancelled.Props.Text(goical.PropStatus); st != "CANCELLED" || seq(cancelled) < 1 {
-		t.Fatalf("cancelled meeting: status %q sequence %d", st, seq(cancelled))
+	if inst := instances(t, after[series]); inst[winter.StartsAt.Unix()] {
+		t.Fatal("the cancelled meeting is still an instance of the series")
+	}
+	if _, ok := after[series+"/"+winter.StartsAt.In(ams).Format("20060102T150405")]; ok {
+		t.Fatal("the cancelled meeting has an override")
 	}
 	// A one-on-one is there, named by the other person only.
 	found := false

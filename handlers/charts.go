@@ -21,10 +21,34 @@ const (
 
 // chartView is one dashboard chart with its title and table.
 type chartView struct {
-	Chart  models.Chart
-	Title  string
-	SVG    template.HTML
-	Legend []string
+	Chart      models.Chart
+	Title      string
+	SVG        template.HTML
+	Legend     []string
+	Rows       []chartRow // the table under the chart, newest month first
+	Suppressed bool       // some cell is hidden ("< 5")
+}
+
+// chartRow is one month of a chart's table: a cell per series.
+type chartRow struct {
+	Month string
+	Cells []models.ChartPoint
+}
+
+// chartRows turns a chart's series into table rows, newest month first,
+// and says whether any cell is hidden.
+func chartRows(ch models.Chart, months []string) (rows []chartRow, suppressed bool) {
+	for mi := len(months) - 1; mi >= 0; mi-- {
+		row := chartRow{Month: months[mi]}
+		for _, s := range ch.Series {
+			if mi < len(s.Points) {
+				row.Cells = append(row.Cells, s.Points[mi])
+				suppressed = suppressed || s.Points[mi].Suppressed
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, suppressed
 }
 
 // formatValue writes a chart value: a percentage or a whole number.

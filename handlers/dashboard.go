@@ -52,7 +52,8 @@ func (h *Handlers) dashboardView(c echo.Context) (View, error) {
 			legend = append(legend, v.T(id))
 		}
 		title := v.T("dashboard.chart." + ch.Key)
-		data.Charts = append(data.Charts, chartView{Chart: ch, Title: title, Legend: legend,
+		rows, suppressed := chartRows(ch, data.Months)
+		data.Charts = append(data.Charts, chartView{Chart: ch, Title: title, Legend: legend, Rows: rows, Suppressed: suppressed,
 			SVG: renderChart(v, "chart-"+ch.Key, title, ch, d.Months, legend)})
 	}
 	return v, nil

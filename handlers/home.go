@@ -9,7 +9,7 @@ import (
 // homeData holds a section for each role the viewer has.
 type homeData struct {
 	Programmes []models.ProgrammeSummary
-	Breaking   []models.GroupSummary // groups L&D let a change break a rule of
+	AdminTodo  []models.AdminTodoItem // what L&D has to do now
 	Mentored   []models.GroupSummary
 	MemberOf   []models.GroupSummary
 	// Participants is the organisation's participants in ReportFor, the
@@ -20,7 +20,10 @@ type homeData struct {
 	Upcoming     []models.MeetingWithGroup
 	Hours        models.MentorHours
 	Todo         []models.TodoItem // as mentor, then as mentee
+	Next         *models.TodoItem  // the most pressing item of Todo
 	InputTodo    []models.TodoItem // requests for input waiting for the viewer
+	// Urgent are the urgent one-on-one requests waiting for the mentor.
+	Urgent []models.OneOnOneRequestRow
 }
 
 // home shows what each of the viewer's roles needs first.
@@ -35,7 +38,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.People, err = h.countPeople(ctx); err != nil {
 			return err
 		}
-		if data.Breaking, err = models.GroupsBreakingRules(ctx, h.DB, v); err != nil {
+		if data.AdminTodo, err = models.AdminTodo(ctx, h.DB, v, h.today(c)); err != nil {
 			return err
 		}
 	}
@@ -61,6 +64,9 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.Todo, err = models.MentorTodo(ctx, h.DB, v, now); err != nil {
 			return err
 		}
+		if data.Urgent, err = models.UrgentRequests(ctx, h.DB, v); err != nil {
+			return err
+		}
 	}
 	if v.Mentee {
 		if data.MemberOf, err = models.MemberGroups(ctx, h.DB, v); err != nil {
@@ -71,6 +77,9 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 		data.Todo = append(data.Todo, todo...)
+	}
+	if next, ok := models.NextStep(data.Todo); ok {
+		data.Next = &next
 	}
 	if v.Mentor || v.Mentee {
 		if data.InputTodo, err = models.InputTodo(ctx, h.DB, v); err != nil {

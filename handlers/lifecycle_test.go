@@ -176,3 +176,25 @@ func TestDashboardMentorTime(t *testing.T) {
 		t.Fatalf("a mentor sees mentors' time: %d", r.Status)
 	}
 }
+
+// TestMyTimePage: a mentor sees their own hours per month; someone who
+// mentors no group does not; a malformed month is a field error; L&D's
+// table takes ?from and shows months × mentors without mentee names.
+func TestMyTimePage(t *testing.T) {
+	_, _, srv := demo(t)
+	mentor := as(t, srv, "mentor@demo.test")
+	r := mentor.Get("/my-time?from=2026-09")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `id="my-time"`) || !strings.Contains(r.Body, "september 2026") || strings.Count(r.Body, `<th scope="row"`) != 6 {
+		t.Fatalf("my time: %d, rows %d", r.Status, strings.Count(r.Body, `<th scope="row"`))
+	}
+	if r := mentor.Get("/my-time?from=2026-13"); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "jjjj-mm") {
+		t.Fatalf("a bad month: %d", r.Status)
+	}
+	if r := as(t, srv, "mentee@demo.test").Get("/my-time"); r.Status != http.StatusNotFound {
+		t.Fatalf("a mentee's time page: %d", r.Status)
+	}
+	r = as(t, srv, "admin@demo.test").Get("/mentor-time?from=2026-09")
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "september 2026") || !strings.Contains(r.Body, "februari 2027") || strings.Contains(r.Body, "Sanne") {
+		t.Fatalf("L&D's table: %d, mentee named %v", r.Status, strings.Contains(r.Body, "Sanne"))
+	}
+}

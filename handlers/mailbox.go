@@ -38,7 +38,7 @@ func (h *Handlers) showMailbox(c echo.Context) error {
 		}
 		id := uint(n)
 		for _, d := range rows {
-			if d.ID == id {
+			if d.ID == id && d.Kind != models.MailKindPrivate {
 				out, err := models.ComposePreview(ctx, h.DB, d.MailDelivery)
 				if err != nil && !errors.Is(err, models.ErrStale) {
 					return err

@@ -59,22 +59,25 @@ var matrix = map[string][]string{
 	"GET /healthz": public, "GET /readyz": public, "GET /static/:file": public, "GET /favicon.ico": public, "GET /metrics": public, "GET /api/v1/openapi.yaml": public,
 	"GET /setup": public, "POST /setup": public, "GET /signin": public, "POST /signin": public, "GET /signin/oidc": public, "GET /signin/oidc/callback": public,
 	"GET /invite/:token": public, "GET /calendar/:file": public, "HEAD /calendar/:file": public, "POST /account/calendar": signedIn,
-	"GET /notices": signedIn, "GET /notices/:id": {menteeA}, "POST /notices/read": signedIn, "POST /account/notices": signedIn,
+	"GET /notices": signedIn, "GET /my-time": {mentor, otherMentor}, "GET /notices/:id": {menteeA}, "POST /notices/read": signedIn, "POST /account/notices": signedIn,
 	"POST /account/calendar/revoke": signedIn, "POST /invite/:token": public,
 	"GET /reset/:token": public, "POST /reset/:token": public, "GET /password/forgot": public, "POST /password/forgot": public,
-	"POST /language": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
+	"POST /language": public, "GET /words": public, "POST /account/password": signedIn, "POST /people/:id/reset-access": ldOnly,
 	"POST /api/v1/password/forgot": public, "PUT /api/v1/me/password": signedIn,
 	"POST /api/v1/people/:id/invitation": ldOnly, "POST /api/v1/people/:id/reset-access": ldOnly,
 	"GET /": signedIn, "POST /signout": signedIn, "GET /account": signedIn, "POST /account/tokens": signedIn,
 	"POST /account/tokens/:id/revoke": ldOnly, "GET /account/export": signedIn, "POST /account/erase": signedIn,
-	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin}, "POST /groups/:id/close": {mentor, admin},
+	"GET /groups/:id": noordL, "POST /memberships/:id/status": {mentor, admin}, "POST /memberships/:id/intake/schedule": mentorOf, "POST /memberships/:id/intake/cancel": mentorOf, "POST /groups/:id/close": {mentor, admin},
 	"GET /memberships/:id/intake": mentorOf, "POST /memberships/:id/intake": mentorOf,
 	"GET /groups/:id/calendar": noordL, "GET /groups/:id/series": mentorOf,
 	"POST /groups/:id/series/preview": mentorOf, "POST /groups/:id/series": mentorOf, "POST /groups/:id/series/extend": mentorOf,
-	"GET /groups/:id/poll": noord, "POST /groups/:id/poll": mentorOf, "POST /groups/:id/poll/answers": noord,
+	"POST /groups/:id/series/extend/preview": mentorOf,
+	"GET /groups/:id/poll":                   noord, "POST /groups/:id/poll": mentorOf, "POST /groups/:id/poll/answers": noord,
 	"POST /groups/:id/poll/pick": mentorOf, "GET /groups/:id/goals": noord, "POST /groups/:id/goals": members,
-	"POST /groups/:id/one-on-ones": noord,
-	"GET /meetings/:id":            noord, "GET /meetings/:id/print": noord, "POST /meetings/:id": mentorOf,
+	"POST /groups/:id/one-on-ones": mentorOf, "POST /groups/:id/one-on-one-requests": members,
+	"GET /one-on-one-requests/:id": talk, "POST /one-on-one-requests/:id": talk,
+	"POST /meetings/:id/apologies": members, "POST /meetings/:id/apologies/withdraw": members,
+	"GET /meetings/:id": noord, "GET /meetings/:id/print": noord, "POST /meetings/:id": mentorOf,
 	"POST /meetings/:id/page": noord, "POST /meetings/:id/run/attendance": mentorOf, "POST /meetings/:id/run/actions": noord, "POST /meetings/:id/status": mentorOf, "POST /meetings/:id/agenda": mentorOf, "POST /meetings/:id/roles": mentorOf,
 	"POST /meetings/:id/attendance": mentorOf, "POST /meetings/:id/notes": noteTaker, "POST /meetings/:id/actions": noord,
 	"GET /meetings/:id/run": noord, "GET /meetings/:id/run/state": noord, "GET /meetings/:id/run/events": noord,
@@ -116,7 +119,7 @@ var matrix = map[string][]string{
 	"PUT /api/v1/memberships/:id/status": {mentor, admin},
 	"GET /api/v1/groups/:id/meetings":    noordL, "POST /api/v1/groups/:id/series/preview": mentorOf,
 	"PUT /api/v1/groups/:id/series": mentorOf, "GET /api/v1/groups/:id/poll": noord, "PUT /api/v1/groups/:id/poll/answers": noord,
-	"POST /api/v1/groups/:id/one-on-ones": noord, "POST /api/v1/groups/:id/goals": members,
+	"POST /api/v1/groups/:id/one-on-ones": mentorOf, "POST /api/v1/groups/:id/goals": members,
 	"GET /api/v1/meetings/:id": noord, "PUT /api/v1/meetings/:id/roles": mentorOf, "PUT /api/v1/meetings/:id/attendance": mentorOf,
 	"GET /api/v1/one-on-ones": signedIn, "GET /api/v1/one-on-ones/:id": talk, "GET /api/v1/goals": signedIn,
 	"GET /api/v1/*": public, "POST /api/v1/*": public, "PUT /api/v1/*": public, "DELETE /api/v1/*": public,
@@ -136,6 +139,7 @@ var secrets = map[string][]string{
 	"ahmed.elamrani@demo.test":      {mentor, admin, menteeB},       // a fellow member's email
 	"tijd te vragen voor ik ja zeg": {menteeA, lineManager},         // a text Sanne shares with her manager
 	"Lastige leverancier":           talk,                           // a case Sanne shows her mentor only
+	"Werkdruk rond de release":      talk,                           // the theme of Sanne's request for a one-on-one
 	"bedenktijd werkt":              {menteeA},                      // Sanne's private take-aways
 	"Stadskantoor":                  {menteeA, menteeB, mentor},     // the meetings' place (L&D: dates and kinds only)
 	"Beter nee zeggen tegen losse":  ldOnly,                         // an applicant's learning need
@@ -174,7 +178,7 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	var talkRow models.OneOnOne
 	db.Where("notes <> ''").First(&talkRow)
 	var privateGoal models.LearningGoal
-	db.Where("shared = ?", false).First(&privateGoal)
+	db.Where("shared = ? AND person_id = ?", false, personID(t, db, "mentee@demo.test")).First(&privateGoal)
 	var action models.ActionItem
 	db.Where("holder_id = ?", personID(t, db, "mentee@demo.test")).First(&action)
 	adminV := models.Viewer{PersonID: personID(t, db, "admin@demo.test"), Admin: true}
@@ -209,13 +213,17 @@ func matrixFixture(t *testing.T) (*app.App, *gorm.DB, *httptest.Server, matrixID
 	}
 	var mentorOnly models.CaseQuestion
 	db.Where("visibility = 'mentor'").First(&mentorOnly)
+	var request models.OneOnOneRequest // Sanne's
+	if err := db.Where("mentee_id = ?", sanne.PersonID).First(&request).Error; err != nil {
+		t.Fatal(err)
+	}
 	var notice models.Notice // one of Sanne's
 	if err := db.Where("recipient_id = ?", sanne.PersonID).First(&notice).Error; err != nil {
 		t.Fatal(err)
 	}
 	ids := matrixIDs{
-		"/notices/:id": fmt.Sprint(notice.ID),
-		"/input/:id":   fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
+		"/notices/:id": fmt.Sprint(notice.ID), "/one-on-one-requests/:id": fmt.Sprint(request.ID),
+		"/input/:id": fmt.Sprint(input.ID), "/mailbox/:id": fmt.Sprint(failed.ID), "/consents/:id": fmt.Sprint(consent.ID), "/cases/:id": fmt.Sprint(mentorOnly.ID), "/shared/:id": fmt.Sprint(consent.ID),
 		"/groups/:id": fmt.Sprint(noordID), "/meetings/:id": fmt.Sprint(withNotes.ID), "/one-on-ones/:id": fmt.Sprint(talkRow.ID),
 		"/goals/:id": fmt.Sprint(privateGoal.ID), "/memberships/:id": fmt.Sprint(sanne.ID), "/people/:id": fmt.Sprint(sanne.PersonID),
 		"/programmes/:id": fmt.Sprint(next.ID), "/applications/:id": fmt.Sprint(application.ID), "/people/import/runs/:id": fmt.Sprint(run.ID), "/actions/:id": fmt.Sprint(action.ID), "/account/tokens/:id": fmt.Sprint(token.ID),

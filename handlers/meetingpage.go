@@ -32,10 +32,11 @@ const (
 	partAttendance = "attendance"
 	partActions    = "actions"
 	partStatus     = "status"
+	partFirst      = "first_record"
 )
 
 // meetingPlaces are the sections a save button may return to.
-var meetingPlaces = []string{"method", "roles", "agenda", "entries", "details", "notes", "attendance", "actions", "status"}
+var meetingPlaces = []string{"method", "roles", "agenda", "first-record", "entries", "details", "notes", "attendance", "actions", "status"}
 
 // meetingForm is what the meeting page's form holds: as saved, or as typed
 // when a save was refused.
@@ -50,6 +51,7 @@ type meetingForm struct {
 	Status       string
 	Reason       string
 	Entries      map[uint]models.EntryInput
+	First        models.FirstRecordInput
 	Parts        []string
 	CaseBringers map[uint]bool
 }
@@ -57,7 +59,7 @@ type meetingForm struct {
 // formOfMeeting is the form as the meeting stands.
 func formOfMeeting(v View, d meetingData) meetingForm {
 	f := meetingForm{Details: meetingInput(v, d.Meeting), Attendance: map[uint]string{}, Entries: map[uint]models.EntryInput{},
-		Status: string(d.Meeting.Status), Notes: d.Meeting.Notes, CaseBringers: map[uint]bool{}}
+		Status: string(d.Meeting.Status), Notes: d.Meeting.Notes, CaseBringers: map[uint]bool{}, First: models.FirstRecordOf(d.Meeting)}
 	for _, it := range d.Agenda {
 		f.Minutes = append(f.Minutes, it.Minutes)
 	}
@@ -171,6 +173,9 @@ func readMeetingForm(c echo.Context, cur meetingForm) (meetingForm, error) {
 			}
 		case partStatus:
 			f.Status, f.Reason = form.Get("status"), models.CleanText(form.Get("reason"))
+		case partFirst:
+			f.First = models.FirstRecordInput{}
+			keep(bind(c, &f.First))
 		case partEntries:
 			f.Entries = map[uint]models.EntryInput{}
 			for id := range cur.Entries {
@@ -228,6 +233,9 @@ func (f meetingForm) changes(cur meetingForm, at string) models.MeetingPageInput
 				in.Entries[id] = e
 			}
 		}
+	}
+	if posted(partFirst) && (f.First != cur.First || at == "first-record") {
+		in.FirstRecord = &f.First
 	}
 	if posted(partNotes) && f.Notes != cur.Notes {
 		in.Notes = &models.NotesInput{Notes: f.Notes}

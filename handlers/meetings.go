@@ -92,15 +92,26 @@ type seriesData struct {
 	Planned  bool
 	Preview  *models.SeriesPreview
 	Weekdays []time.Weekday
+	// Extension is what extending the series would add, before saving.
+	Extension *models.ExtensionPreview
+	Months    int
 }
 
 func (h *Handlers) seriesPage(c echo.Context, id uint, status int, form models.SeriesInput, preview *models.SeriesPreview, err error) error {
+	return h.seriesPageWith(c, id, status, form, preview, nil, err)
+}
+
+func (h *Handlers) seriesPageWith(c echo.Context, id uint, status int, form models.SeriesInput, preview *models.SeriesPreview,
+	ext *models.ExtensionPreview, err error) error {
 	s, g, planned, gerr := models.GetSeries(c.Request().Context(), h.DB, mustViewer(c), id)
 	if gerr != nil {
 		return gerr
 	}
-	data := seriesData{Group: g, Planned: planned, Preview: preview,
+	data := seriesData{Group: g, Planned: planned, Preview: preview, Extension: ext, Months: 6,
 		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}}
+	if ext != nil {
+		data.Months = ext.Months
+	}
 	if form.FirstOn == "" && err == nil {
 		form = h.defaultSeriesForm(c, s, planned, g)
 	}
@@ -124,9 +135,19 @@ func (h *Handlers) defaultSeriesForm(c echo.Context, s models.GroupSeries, plann
 	if cal, err := models.ListMeetings(c.Request().Context(), h.DB, mustViewer(c), g.ID); err == nil {
 		for _, m := range cal.Meetings {
 			if m.Kind == models.KindFirstMeeting {
+				// The working agreements of the first meeting, where made.
+				if m.AgreedCadenceWeeks > 0 {
+					in.CadenceWeeks = m.AgreedCadenceWeeks
+				}
 				v := h.view(c, "", nil)
 				first = models.Date{Time: v.LocalDate(m.StartsAt).AddDate(0, 0, 7*max(in.CadenceWeeks, 1))}
 				in.StartTime, in.DurationMin, in.Location = v.Clock(m.StartsAt), m.DurationMin(), m.Location
+				if m.AgreedDurationMin > 0 {
+					in.DurationMin = m.AgreedDurationMin
+				}
+				if m.AgreedVisits != "" && len([]rune(m.AgreedVisits)) <= 500 {
+					in.VisitsWanted, in.VisitsWith = true, m.AgreedVisits
+				}
 			}
 		}
 	}
@@ -185,6 +206,24 @@ func (h *Handlers) saveSeries(c echo.Context) error {
 // extendForm is how many months to add.
 type extendForm struct {
 	Months int `form:"months" json:"months"`
+}
+
+// previewExtension shows what extending the series would add, without
+// saving; the page then offers to save exactly that.
+func (h *Handlers) previewExtension(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in extendForm
+	if err := bind(c, &in); err != nil {
+		return h.seriesPage(c, id, 0, models.SeriesInput{}, nil, err)
+	}
+	pv, err := models.PreviewExtension(c.Request().Context(), h.DB, mustViewer(c), id, in.Months)
+	if err != nil {
+		return h.seriesPage(c, id, 0, models.SeriesInput{}, nil, err)
+	}
+	return h.seriesPageWith(c, id, http.StatusOK, models.SeriesInput{}, nil, &pv, nil)
 }
 
 // extendSeries appends months to the series.

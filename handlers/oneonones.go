@@ -15,12 +15,29 @@ type oneOnOnesData struct {
 	MemberOf []models.GroupSummary
 	Mentees  map[uint][]models.PersonChoice
 	Themes   []string
+	// Requests are the one-on-one requests the viewer asked or answers.
+	Requests []models.OneOnOneRequestRow
+	// Ask is the request form of the group AskGroup, as posted.
+	Ask      models.RequestInput
+	AskGroup uint
 }
 
 func (h *Handlers) oneOnOnesPage(c echo.Context, form any, err error) error {
+	return h.oneOnOnesPageWith(c, oneOnOnesData{Ask: models.RequestInput{DurationMin: 60}}, form, err)
+}
+
+// oneOnOnesPageAsking is the one-on-ones page with a refused request form.
+func (h *Handlers) oneOnOnesPageAsking(c echo.Context, groupID uint, in models.RequestInput, err error) error {
+	return h.oneOnOnesPageWith(c, oneOnOnesData{Ask: in, AskGroup: groupID}, nil, err)
+}
+
+func (h *Handlers) oneOnOnesPageWith(c echo.Context, data oneOnOnesData, form any, err error) error {
 	ctx, v := c.Request().Context(), mustViewer(c)
-	data := oneOnOnesData{Themes: models.OneOnOneThemes, Mentees: map[uint][]models.PersonChoice{}}
+	data.Themes, data.Mentees = models.OneOnOneThemes, map[uint][]models.PersonChoice{}
 	var lerr error
+	if data.Requests, lerr = models.ListRequests(ctx, h.DB, v); lerr != nil {
+		return lerr
+	}
 	if data.Talks, lerr = models.ListOneOnOnes(ctx, h.DB, v); lerr != nil {
 		return lerr
 	}

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,20 +12,49 @@ import (
 
 // peopleData is the people list page.
 type peopleData struct {
-	People []models.Person
+	People []models.PersonRow
 	Page   models.Page
 	Query  string
+	Filter models.PeopleListFilter
+	Teams  []models.TeamWithCount
+	Roles  []string
+	Params string // the filters as a query string, for the pager's links
 }
 
-// listPeople shows a searchable, paged list of everyone.
+// listPeople shows a paged list of everyone with their team, roles, group
+// and status, searched and filtered on role, team and "in no group".
 func (h *Handlers) listPeople(c echo.Context) error {
+	ctx, v := c.Request().Context(), mustViewer(c)
 	page := pageParam(c)
-	q := c.QueryParam("q")
-	people, err := models.ListPeople(c.Request().Context(), h.DB, mustViewer(c), models.PeopleFilter{Query: q}, &page)
+	f := models.PeopleListFilter{Query: c.QueryParam("q"), NoGroup: c.QueryParam("nogroup") == "1"}
+	if role := c.QueryParam("role"); contains(models.PeopleRoles, role) {
+		f.Role = role
+	}
+	if team, err := strconv.ParseUint(c.QueryParam("team"), 10, 32); err == nil {
+		f.TeamID = uint(team)
+	}
+	people, err := models.ListPeopleRows(ctx, h.DB, v, f, &page)
 	if err != nil {
 		return err
 	}
-	return h.page(c, "people", "people.title", peopleData{People: people, Page: page, Query: q})
+	teams, err := models.ListTeams(ctx, h.DB, v)
+	if err != nil {
+		return err
+	}
+	params := url.Values{}
+	for k, val := range map[string]string{"q": f.Query, "role": f.Role} {
+		if val != "" {
+			params.Set(k, val)
+		}
+	}
+	if f.TeamID != 0 {
+		params.Set("team", strconv.FormatUint(uint64(f.TeamID), 10))
+	}
+	if f.NoGroup {
+		params.Set("nogroup", "1")
+	}
+	return h.page(c, "people", "people.title", peopleData{People: people, Page: page, Query: f.Query, Filter: f,
+		Teams: teams, Roles: models.PeopleRoles, Params: params.Encode()})
 }
 
 // personFormData is what the person form needs to offer.

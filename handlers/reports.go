@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -87,11 +88,8 @@ func (h *Handlers) apiParticipation(c echo.Context) error {
 	return c.JSON(http.StatusOK, r)
 }
 
-// monthName is a month's full name in the page's language.
+// monthName is a month's full name in the page's language, from the
+// locale files ("month.1" … "month.12").
 func monthName(v View, d models.Date) string {
-	if v.Lang == "nl" {
-		return [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-			"september", "oktober", "november", "december"}[d.Month()-1]
-	}
-	return d.Month().String()
+	return v.T("month." + strconv.Itoa(int(d.Month())))
 }

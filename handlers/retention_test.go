@@ -80,7 +80,7 @@ func TestExportAndErasure(t *testing.T) {
 	if r.Status != http.StatusOK || !contains(r.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("export: %d", r.Status)
 	}
-	for _, own := range []string{"drukke weken", "Lastige leverancier", "bedenktijd werkt", "mentee@demo.test"} {
+	for _, own := range []string{"drukke weken", "Lastige leverancier", "bedenktijd werkt", "mentee@demo.test", `"notices": [`, `"kind": "series_planned"`, `"notice_choices": {`} {
 		if !contains(r.Body, own) {
 			t.Errorf("export lacks %q", own)
 		}

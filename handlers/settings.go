@@ -13,11 +13,16 @@ type settingsData struct {
 	Blackouts []models.Blackout
 	Blackout  models.BlackoutInput
 	Kinds     []string // the reminder kinds to switch on or off
+	Zones     []models.TimeZoneGroup
 }
+
+// ZoneListed reports whether zone is in the time-zone list; a zone that
+// is not (set through the API, say) is offered as well.
+func (settingsData) ZoneListed(zone string) bool { return zone == "" || models.IsListedTimeZone(zone) }
 
 func (h *Handlers) settingsPage(c echo.Context, form any, blackout models.BlackoutInput, err error) error {
 	ctx := c.Request().Context()
-	data := settingsData{Blackout: blackout, Kinds: models.ReminderKinds}
+	data := settingsData{Blackout: blackout, Kinds: models.ReminderKinds, Zones: models.TimeZones}
 	var lerr error
 	if data.Blackouts, lerr = models.ListBlackouts(ctx, h.DB, mustViewer(c)); lerr != nil {
 		return lerr

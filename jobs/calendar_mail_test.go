@@ -9,6 +9,8 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/mail"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,83 +73,171 @@ func invitations(t *testing.T, raw string) []*ical.Calendar {
 }
 
 // mailCalendar is a person's calendar as rebuilt from the invitations
-// they received: a REQUEST adds or updates an event (a lower SEQUENCE is
-// ignored), a CANCEL marks it cancelled.
-type mailCalendar map[string]map[string]*ical.Event // person → UID → event
+// they received, as a calendar client keeps it (RFC 5546): per UID, the
+// event (with its overrides, for a recurring one). A REQUEST without
+// RECURRENCE-ID replaces the whole UID, overrides included; one with
+// RECURRENCE-ID replaces that instance; a CANCEL cancels the UID or, with
+// RECURRENCE-ID, that instance; a lower SEQUENCE than the one kept is
+// ignored.
+type mailCalendar map[string]map[string]*uidState // person → UID → state
+
+// uidState is what a calendar holds for one UID.
+type uidState struct {
+	main      *ical.Event           // the event, or the master of a recurring one
+	overrides map[int64]*ical.Event // instance (Unix) → override
+}
 
 func (mc mailCalendar) apply(t *testing.T, to string, cal *ical.Calendar) {
 	t.Helper()
 	method := cal.Props.Get(ical.PropMethod).Value
+	if mc[to] == nil {
+		mc[to] = map[string]*uidState{}
+	}
 	for _, ev := range cal.Events() {
-		uid := ev.Props.Get(ical.PropUID).Value
-		if mc[to] == nil {
-			mc[to] = map[string]*ical.Event{}
-		}
-		if old := mc[to][uid]; old != nil && seq(old) > seq(&ev) {
-			continue
-		}
 		e := ev
+		uid := ev.Props.Get(ical.PropUID).Value
+		st := mc[to][uid]
+		rid := ev.Props.Get(ical.PropRecurrenceID)
 		if method == "CANCEL" {
 			e.Props.SetText(ical.PropStatus, "CANCELLED")
 		}
-		mc[to][uid] = &e
+		if rid == nil {
+			if st != nil && st.main != nil && seq(st.main) > seq(&e) {
+				continue
+			}
+			// A whole object: it replaces what was kept, overrides included;
+			// the overrides sent with it follow below.
+			mc[to][uid] = &uidState{main: &e, overrides: map[int64]*ical.Event{}}
+			continue
+		}
+		if st == nil {
+			st = &uidState{overrides: map[int64]*ical.Event{}}
+			mc[to][uid] = st
+		}
+		at, err := ev.Props.DateTime(ical.PropRecurrenceID, ams(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if old := st.overrides[at.Unix()]; old != nil && seq(old) > seq(&e) {
+			continue
+		}
+		st.overrides[at.Unix()] = &e
 	}
 }
 
-func seq(e *ical.Event) string {
+func seq(e *ical.Event) int {
 	if p := e.Props.Get(ical.PropSequence); p != nil {
-		return p.Value
+		n, _ := strconv.Atoi(p.Value)
+		return n
 	}
-	return "0"
+	return 0
 }
 
-// compareWithFeeds checks that every event in each person's rebuilt
-// calendar equals the event of the same UID in their feed.
-func compareWithFeeds(t *testing.T, db *gorm.DB, mc mailCalendar) {
+func ams(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// occurrences expands one UID into what a calendar shows: each instance
+// as "start end title [cancelled]", recurring events through go-ical's
+// recurrence set with the overrides put in place of their instances.
+func occurrences(t *testing.T, st *uidState) []string {
+	t.Helper()
+	loc := ams(t)
+	line := func(e *ical.Event, start time.Time) string {
+		end, err := e.DateTimeEnd(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if start.IsZero() {
+			if start, err = e.DateTimeStart(loc); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			s0, _ := e.DateTimeStart(loc)
+			end = start.Add(end.Sub(s0))
+		}
+		out := start.UTC().Format(time.RFC3339) + " " + end.UTC().Format(time.RFC3339) + " " + e.Props.Get(ical.PropSummary).Value
+		if s := e.Props.Get(ical.PropStatus); s != nil && s.Value == "CANCELLED" {
+			out += " [cancelled]"
+		}
+		return out
+	}
+	var out []string
+	if st.main != nil {
+		set, err := st.main.RecurrenceSet(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set == nil {
+			out = append(out, line(st.main, time.Time{}))
+		} else {
+			for _, at := range set.All() {
+				if _, ok := st.overrides[at.Unix()]; !ok {
+					out = append(out, line(st.main, at))
+				}
+			}
+		}
+	}
+	for _, o := range st.overrides {
+		if s := o.Props.Get(ical.PropStatus); s != nil && s.Value == "CANCELLED" {
+			continue // the instance is gone
+		}
+		out = append(out, line(o, time.Time{}))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// feedCalendar is a person's feed, parsed as a client would, per UID.
+func feedCalendar(t *testing.T, db *gorm.DB, email string) map[string]*uidState {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := i18n.Load(templates.FS())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ams, _ := time.LoadLocation("Europe/Amsterdam")
-	for email, events := range mc {
-		var p models.Person
-		if err := db.Where("email = ?", email).Take(&p).Error; err != nil {
-			t.Fatal(err)
-		}
-		token, err := models.RenewCalendarToken(ctx, db, models.Viewer{PersonID: p.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		feed, lang, err := models.FeedFor(ctx, db, token, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := make([]mailer.Event, len(feed))
-		for i, e := range feed {
-			out[i] = mailer.Event{UID: e.UID, Summary: mailer.Summary(cat, lang, e.Kind, e.GroupName, e.With), Location: e.Location,
-				StartsAt: e.StartsAt, EndsAt: e.EndsAt, Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled}
-		}
-		cal, err := ical.NewDecoder(bytes.NewReader(mailer.ICS(out, ams, mailer.Host("http://localhost:8080"), "feed", mailer.MethodPublish, time.Now()))).Decode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		byUID := map[string]ical.Event{}
-		for _, e := range cal.Events() {
-			byUID[e.Props.Get(ical.PropUID).Value] = e
-		}
-		for uid, got := range events {
-			want, ok := byUID[uid]
+	var p models.Person
+	if err := db.Where("email = ?", email).Take(&p).Error; err != nil {
+		t.Fatal(err)
+	}
+	token, err := models.RenewCalendarToken(ctx, db, models.Viewer{PersonID: p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed, lang, err := models.FeedFor(ctx, db, token, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := mailer.FeedEvents(cat, lang, feed)
+	cal, err := ical.NewDecoder(bytes.NewReader(mailer.ICS(out, ams(t), mailer.Host("http://localhost:8080"), "feed", mailer.MethodPublish, time.Now()))).Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := mailCalendar{}
+	fc.apply(t, email, cal)
+	return fc[email]
+}
+
+// compareWithFeeds checks that every UID in each person's rebuilt
+// calendar shows the same occurrences (start, end, title, cancelled) as
+// the same UID in their feed.
+func compareWithFeeds(t *testing.T, db *gorm.DB, mc mailCalendar) {
+	t.Helper()
+	for email, uids := range mc {
+		feed := feedCalendar(t, db, email)
+		for uid, st := range uids {
+			want, ok := feed[uid]
 			if !ok {
 				t.Errorf("%s: %s is in the mails but not in the feed", email, uid)
 				continue
 			}
-			for _, prop := range []string{ical.PropSequence, ical.PropSummary, ical.PropStatus, ical.PropLocation, ical.PropDateTimeStart, ical.PropDateTimeEnd} {
-				g, w := got.Props.Get(prop), want.Props.Get(prop)
-				if (g == nil) != (w == nil) || (g != nil && (g.Value != w.Value || g.Params.Get(ical.ParamTimezoneID) != w.Params.Get(ical.ParamTimezoneID))) {
-					t.Errorf("%s %s: %s from the mails %v, in the feed %v", email, uid, prop, g, w)
-				}
+			if got, w := occurrences(t, st), occurrences(t, want); !slices.Equal(got, w) {
+				t.Errorf("%s %s: from the mails\n  %s\nin the feed\n  %s", email, uid, strings.Join(got, "\n  "), strings.Join(w, "\n  "))
 			}
 		}
 	}

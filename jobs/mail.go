@@ -143,7 +143,7 @@ func (j Mail) deliverOne(ctx context.Context, d models.MailDelivery, lease time.
 	if ctx.Err() != nil {
 		return false, nil // stopping: the claim is released
 	}
-	out, err := models.ComposeDelivery(ctx, j.DB, d)
+	out, err := models.ComposeDeliveryAt(ctx, j.DB, d, j.Now())
 	if errors.Is(err, models.ErrStale) {
 		if err := models.MarkWithdrawn(ctx, j.DB, d); err != nil {
 			return false, err

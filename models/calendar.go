@@ -64,7 +64,7 @@ func RevokeCalendarToken(ctx context.Context, db *gorm.DB, v Viewer) error {
 // when and where.
 type CalendarEvent struct {
 	UID       string
-	Kind      string // a meeting kind or "one_on_one"
+	Kind      string // a meeting kind, "one_on_one" or "intake"
 	GroupName string
 	With      string // the other person of a one-on-one
 	StartsAt  time.Time
@@ -73,6 +73,12 @@ type CalendarEvent struct {
 	Sequence  int
 	Cancelled bool
 	Updated   time.Time
+	// A recurring event (a group's series): weekly from StartsAt until
+	// RepeatUntil, leaving out ExDates. An override of one of its
+	// instances has the same UID and RecurrenceID, the instance it replaces.
+	RepeatUntil  time.Time
+	ExDates      []time.Time
+	RecurrenceID time.Time
 }
 
 // FeedFor returns the events of the person whose feed token this is: the
@@ -94,17 +100,44 @@ func feedFor(tx *gorm.DB, token string, now time.Time) ([]CalendarEvent, string,
 	v := Viewer{PersonID: f.PersonID}
 	since := now.AddDate(-1, 0, 0)
 	var meetings []MeetingWithGroup
-	if err := tx.Model(&Meeting{}).Select("meetings.id, meetings.kind, meetings.starts_at, meetings.ends_at, meetings.location, meetings.status, meetings.sequence, meetings.updated_at, g.name AS group_name").
+	// A series comes whole (its meetings are one recurring event); other
+	// meetings from a year back.
+	if err := tx.Model(&Meeting{}).Select("meetings.id, meetings.group_id, meetings.kind, meetings.starts_at, meetings.ends_at, meetings.location, meetings.status, meetings.sequence, meetings.updated_at, meetings.series_uid, meetings.recurrence_at, g.name AS group_name").
 		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
-		Where("meetings.group_id IN (?) AND meetings.starts_at >= ?", groupsOf(tx, v), since).Order("meetings.starts_at").
+		Where("meetings.group_id IN (?) AND (meetings.starts_at >= ? OR meetings.series_uid <> '')", groupsOf(tx, v), since).Order("meetings.starts_at").
 		Find(&meetings).Error; err != nil {
 		return nil, "", err
 	}
 	var out []CalendarEvent
+	series := map[string][]Meeting{}
+	var order []string
+	names := map[string]string{}
 	for _, m := range meetings {
+		if m.SeriesUID != "" && m.RecurrenceAt != nil {
+			if _, ok := series[m.SeriesUID]; !ok {
+				order = append(order, m.SeriesUID)
+			}
+			series[m.SeriesUID] = append(series[m.SeriesUID], m.Meeting)
+			names[m.SeriesUID] = m.GroupName
+			continue
+		}
 		out = append(out, CalendarEvent{UID: "meeting-" + strconv.FormatUint(uint64(m.ID), 10), Kind: string(m.Kind), GroupName: m.GroupName,
 			StartsAt: m.StartsAt, EndsAt: m.EndsAt, Location: m.Location, Sequence: m.Sequence,
 			Cancelled: m.Status == MeetingCancelled, Updated: m.UpdatedAt})
+	}
+	if len(order) > 0 {
+		zone, err := organisationZone(tx)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, uid := range order {
+			ms := series[uid]
+			seq, err := seriesSequence(tx, ms[0].GroupID, uid)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, seriesEvents(uid, seq, names[uid], ms, zone)...)
+		}
 	}
 	var talks []struct {
 		ID, MentorID, MenteeID uint
@@ -128,5 +161,9 @@ func feedFor(tx *gorm.DB, token string, now time.Time) ([]CalendarEvent, string,
 		out = append(out, CalendarEvent{UID: "one-on-one-" + strconv.FormatUint(uint64(o.ID), 10), Kind: "one_on_one", With: with, StartsAt: o.StartsAt,
 			EndsAt: o.EndsAt, Sequence: o.Sequence, Cancelled: o.Status == "cancelled", Updated: o.UpdatedAt})
 	}
-	return out, lang, nil
+	intakes, err := intakeEvents(tx, v.PersonID, since)
+	if err != nil {
+		return nil, "", err
+	}
+	return append(out, intakes...), lang, nil
 }

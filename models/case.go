@@ -185,6 +185,10 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 		if err := tx.Select("id", "group_id", "kind", "starts_at").Where("group_id = ?", c.GroupID).First(&m, in.MeetingID).Error; err != nil {
 			return fieldErr("meeting_id", "unknown_choice")
 		}
+		var from uint
+		if c.MeetingID != nil {
+			from = *c.MeetingID
+		}
 		if c.MeetingID != nil && *c.MeetingID != m.ID {
 			if err := tx.Where("meeting_id = ? AND role = ? AND person_id = ?", *c.MeetingID, RoleCaseBringer, c.AuthorID).
 				Delete(&MeetingRoleAssignment{}).Error; err != nil {
@@ -214,10 +218,19 @@ func PlaceCase(ctx context.Context, db *gorm.DB, v Viewer, id uint, in PlaceInpu
 		if err := tx.Model(&MeetingRoleAssignment{}).Where("meeting_id = ? AND role = ? AND person_id = ?", m.ID, RoleCaseBringer, c.AuthorID).Count(&n).Error; err != nil {
 			return err
 		}
-		if n > 0 {
-			return nil
+		if n == 0 {
+			if err := tx.Create(&MeetingRoleAssignment{MeetingID: m.ID, Role: RoleCaseBringer, PersonID: c.AuthorID}).Error; err != nil {
+				return err
+			}
 		}
-		return tx.Create(&MeetingRoleAssignment{MeetingID: m.ID, Role: RoleCaseBringer, PersonID: c.AuthorID}).Error
+		// One method round per case presenter, here and where the case came from.
+		if err := relayRounds(tx, m.ID); err != nil {
+			return err
+		}
+		if from != 0 && from != m.ID {
+			return relayRounds(tx, from)
+		}
+		return nil
 	})
 	return c, err
 }

@@ -21,6 +21,8 @@ type FirstMeetingEntry struct {
 	Needs         string `gorm:"type:text;not null;default:''" json:"needs" sealed:"first_meeting_entries"`
 	Questions     string `gorm:"type:text;not null;default:''" json:"questions" sealed:"first_meeting_entries"`
 	ConductAgreed bool   `gorm:"not null;default:false" json:"conduct_agreed"`
+	// GoalID is the learning goal the entry's goal became, once written.
+	GoalID *uint `json:"-"`
 }
 
 // firstMeetingEntries returns an entry per member (empty where none is saved).
@@ -89,6 +91,15 @@ func SaveEntry(ctx context.Context, db *gorm.DB, v Viewer, meetingID, personID u
 		}
 		e.MeetingID, e.PersonID = meetingID, personID
 		e.Goal, e.Needs, e.Questions, e.ConductAgreed = CleanText(in.Goal), CleanText(in.Needs), CleanText(in.Questions), in.ConductAgreed
+		if e.Goal != "" && e.GoalID == nil {
+			// The goal written here becomes the mentee's learning goal, theirs
+			// to edit under Learning goals from now on.
+			goal := LearningGoal{PersonID: personID, GroupID: g.ID, What: e.Goal}
+			if err := tx.Create(&goal).Error; err != nil {
+				return err
+			}
+			e.GoalID = &goal.ID
+		}
 		return tx.Save(&e).Error
 	})
 }

@@ -218,7 +218,8 @@ func refusedMentor(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, err
 }
 
 // changeMentor ends the former mentor's term and starts the new one's, audits
-// who changed it from whom to whom, and tells the group's members by mail.
+// who changed it from whom to whom, tells the group's members by mail, and
+// takes the coming meetings out of the former mentor's calendar.
 func changeMentor(tx *gorm.DB, v Viewer, g MentorGroup, from uint) error {
 	now := nowOf(tx)
 	if err := endTenure(tx, g.ID, from, tenureMentor, now); err != nil {
@@ -234,6 +235,9 @@ func changeMentor(tx *gorm.DB, v Viewer, g MentorGroup, from uint) error {
 	var members []uint
 	if err := tx.Model(&Membership{}).Where("group_id = ? AND status IN ?", g.ID, AdmittedStatuses).
 		Pluck("person_id", &members).Error; err != nil {
+		return err
+	}
+	if err := withdrawFromCalendar(tx, g.ID, from, now); err != nil {
 		return err
 	}
 	return Notify(tx, MailMentorChanged, NoticeAbout{Type: "group", ID: g.ID, GroupID: g.ID, OtherID: g.MentorID,

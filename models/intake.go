@@ -91,6 +91,8 @@ type IntakePage struct {
 	Intake     Intake
 	Recorded   bool
 	Earlier    bool // recorded by a former mentor: its content is not shown
+	// Appointment is when and where the intake is planned, if it is.
+	Appointment *IntakeAppointment
 }
 
 // mentorsMembership finds a membership in a group the viewer mentors.
@@ -114,6 +116,9 @@ func GetIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) (I
 	}
 	page := IntakePage{Membership: m, Group: a.Group}
 	if err := tx.Model(&Person{}).Where("id = ?", m.PersonID).Pluck("name", &page.MenteeName).Error; err != nil {
+		return page, err
+	}
+	if page.Appointment, err = intakeAppointmentOf(tx, m.ID); err != nil {
 		return page, err
 	}
 	err = tx.Where("membership_id = ?", m.ID).First(&page.Intake).Error

@@ -89,13 +89,17 @@ func Inventory() []InventoryEntry {
 	add("input_requests", []string{"shared_text"}, Confidential, Clear, "recipient_id = ?", "")
 	add("input_requests", []string{"purpose", "draft", "comment", "shared_text"}, Confidential, DeleteRow, "? IN (mentee_id, recipient_id)", ofGroups)
 	add("import_runs", []string{"content"}, Confidential, Clear, "created_by_id = ?", "")
+	// One-on-one requests and apologies: the mentee's or member's own.
+	add("one_on_one_requests", []string{"theme", "message", "flags"}, Confidential, DeleteRow, "mentee_id = ?", ofGroups)
+	add("apologies", []string{"reason"}, Confidential, DeleteRow, ofPerson, ofGroupsMeetings)
 	// A group's own records: not one person's to erase, removed by retention.
-	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic"}, Confidential, Clear, "", ofGroups)
+	add("meetings", []string{"notes", "status_reason", "agenda", "purpose", "preparation", "practical", "topic", "working_form", "agreed_visits", "agreements"}, Confidential, Clear, "", ofGroups)
 	// Links to the person: access, calendars, answers, mail.
 	add("sessions", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("api_tokens", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("invitations", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("calendar_feeds", []string{""}, Personal, DeleteRow, ofPerson, "")
+	add("intake_appointments", []string{""}, Personal, DeleteRow, ofPersonsIntakes, "")
 	add("poll_answers", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("assignments", []string{""}, Personal, DeleteRow, ofPerson, "")
 	add("meeting_roles", []string{""}, Personal, DeleteRow, ofPlannedMeetings, "")

@@ -32,6 +32,12 @@ type OutgoingMail struct {
 	// mentor of a one-on-one.
 	OrganizerName, OrganizerEmail string
 	Updated                       time.Time // when the meeting last changed
+	// RecurrenceID names the instance of a series (UID) that a meeting
+	// mail is about; zero for a meeting outside a series.
+	RecurrenceID time.Time
+	// Series is the whole series of a series mail: one invitation with
+	// every meeting in it.
+	Series *SeriesInvitation
 }
 
 // ErrStale means a delivery no longer applies and is withdrawn.
@@ -42,17 +48,29 @@ var ErrStale = errors.New("the delivery no longer applies")
 // recipient switched off, is ErrStale. Any other failed read is returned as
 // it is: the delivery stays in the queue and is tried again.
 func ComposeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
-	return composeDelivery(ctx, db, d, false)
+	return composeDelivery(ctx, db, d, false, time.Time{})
+}
+
+// ComposeDeliveryAt is ComposeDelivery for a mail that goes out at now
+// (the mail job's clock): a reminder says what is true then ("today",
+// "tomorrow", "in a week"), or is ErrStale when nothing true is left to
+// say, or when the recipient was invited to the meeting or told of its
+// change in the last InvitationQuiet.
+func ComposeDeliveryAt(ctx context.Context, db *gorm.DB, d MailDelivery, now time.Time) (OutgoingMail, error) {
+	return composeDelivery(ctx, db, d, false, now)
 }
 
 // ComposePreview is ComposeDelivery for the admins' mailbox page: an
 // account link is left out, so only its addressee ever sees it.
 func ComposePreview(ctx context.Context, db *gorm.DB, d MailDelivery) (OutgoingMail, error) {
-	return composeDelivery(ctx, db, d, true)
+	return composeDelivery(ctx, db, d, true, time.Time{})
 }
 
-func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool) (OutgoingMail, error) {
+func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview bool, now time.Time) (OutgoingMail, error) {
 	tx := db.WithContext(ctx)
+	if now.IsZero() {
+		now = nowOf(tx)
+	}
 	var p struct {
 		ID                                     uint
 		Name, Email, Language, ReminderOptOuts string
@@ -99,6 +117,33 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		}
 		out.Cancelled = m.Status == MeetingCancelled
 		out.Kind = d.Kind + ":" + string(m.Kind)
+		if d.Kind == MailCalendarWithdrawn {
+			// A former mentor's coming meeting leaves their calendar.
+			if m.Status != MeetingPlanned || !m.StartsAt.After(now) {
+				return out, ErrStale
+			}
+			out.Cancelled, out.OrganizerName, out.OrganizerEmail = true, out.Name, out.To
+			return out, nil
+		}
+		if d.Kind == MailMeeting7d || d.Kind == MailMeeting1d {
+			says, err := truthfulReminder(tx, d, p.ID, m.Meeting, now)
+			if err != nil {
+				return out, err
+			}
+			out.Kind = says + ":" + string(m.Kind)
+		}
+		if m.SeriesUID != "" && m.RecurrenceAt != nil && out.UID != "" {
+			if reminder {
+				// The series invitation put it in the calendar already.
+				out.UID = ""
+				break
+			}
+			seq, err := seriesSequence(tx, m.GroupID, m.SeriesUID)
+			if err != nil {
+				return out, err
+			}
+			out.UID, out.RecurrenceID, out.Sequence = m.SeriesUID, *m.RecurrenceAt, seq
+		}
 	case "one_on_one":
 		var o struct {
 			OneOnOneRow
@@ -112,6 +157,17 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		if o.Status != "planned" || !o.StartsAt.Equal(d.Occurrence) {
 			return out, ErrStale
 		}
+		if d.Kind == MailOneOnOne1d {
+			loc, err := organisationZone(tx)
+			if err != nil {
+				return out, err
+			}
+			says, ok := reminderSays(d.Kind, o.StartsAt, now, loc)
+			if !ok {
+				return out, ErrStale
+			}
+			out.Kind = says
+		}
 		out.With = o.MentorName
 		if o.MentorID == p.ID {
 			out.With = o.MenteeName
@@ -119,6 +175,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.StartsAt, out.EndsAt, out.Path = o.StartsAt, o.EndsAt, "/one-on-ones/"+itoaU(o.ID)
 		out.OrganizerName, out.OrganizerEmail, out.Updated = o.MentorName, o.MentorEmail, o.UpdatedAt
 		out.UID, out.Sequence = "one-on-one-"+itoaU(o.ID), o.Sequence
+		if d.Kind == NoticeOneOnOneAgreed {
+			out.Kind = d.Kind + ":one_on_one" // titled as the one-on-one it invites to
+		}
 	case "poll":
 		var p DatePoll
 		if err := tx.First(&p, d.SubjectID).Error; err != nil {
@@ -157,8 +216,23 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 			return out, nil
 		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
+		if d.Kind == NoticeSeriesPlanned {
+			return composeSeriesMail(tx, d.SubjectID, out)
+		}
+		if d.Kind == MailCalendarWithdrawn {
+			return composeWithdrawal(tx, d, out)
+		}
 		if d.Kind == MailEvaluation {
-			out.Path = "/evaluations"
+			// The form opened on the occurrence and takes answers for a
+			// month: the mail says it is open, and goes no more once closed.
+			out.Path, out.Kind = "/evaluations", MailEvaluationOpen
+			loc, err := organisationZone(tx)
+			if err != nil {
+				return out, err
+			}
+			if !DateOf(now.In(loc)).Before(DateOf(d.Occurrence).AddMonths(1)) {
+				return out, ErrStale
+			}
 		}
 	case "action":
 		var a ActionItem
@@ -171,7 +245,7 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
 	case "input":
 		return composeInputMail(tx, d, out)
-	case "case", "consent":
+	case "case", "consent", "talk_request", "apology":
 		return composeNotice(tx, d, out)
 	case "person":
 		if d.Kind == NoticeDigest {
@@ -208,4 +282,43 @@ func staleIfGone(err error) error {
 		return ErrStale
 	}
 	return err
+}
+
+// composeSeriesMail adds the whole series to a series notice: one
+// invitation with every meeting, from the group's mentor. A series planned
+// before series invitations goes without.
+func composeSeriesMail(tx *gorm.DB, groupID uint, out OutgoingMail) (OutgoingMail, error) {
+	inv, ok, err := loadSeriesInvitation(tx, groupID, out.GroupName)
+	if err != nil || !ok {
+		return out, err
+	}
+	var mentor struct{ Name, Email string }
+	if err := tx.Model(&Person{}).Select("name, email").Where("id = (SELECT mentor_id FROM mentor_groups WHERE id = ?)", groupID).
+		Take(&mentor).Error; err != nil {
+		return out, staleIfGone(err)
+	}
+	out.Series, out.OrganizerName, out.OrganizerEmail = &inv, mentor.Name, mentor.Email
+	out.UID, out.Sequence, out.Updated = inv.Events[0].UID, inv.Events[0].Sequence, inv.Events[0].Updated
+	return out, nil
+}
+
+// truthfulReminder is what a meeting reminder says at now, or ErrStale:
+// see reminderSays and invitedLately.
+func truthfulReminder(tx *gorm.DB, d MailDelivery, recipient uint, m Meeting, now time.Time) (string, error) {
+	loc, err := organisationZone(tx)
+	if err != nil {
+		return "", err
+	}
+	says, ok := reminderSays(d.Kind, m.StartsAt, now, loc)
+	if !ok {
+		return "", ErrStale
+	}
+	recent, err := invitedLately(tx, recipient, m, now)
+	if err != nil {
+		return "", err
+	}
+	if recent {
+		return "", ErrStale
+	}
+	return says, nil
 }

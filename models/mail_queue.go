@@ -225,5 +225,22 @@ func ListDeliveries(ctx context.Context, db *gorm.DB, v Viewer, status string, p
 	var out []DeliveryRow
 	err := q.Select("mail_deliveries.*, p.name AS recipient_name").Order("mail_deliveries.id DESC").
 		Offset(page.Offset()).Limit(page.Size).Find(&out).Error
+	for i := range out {
+		if privateMailKinds[out[i].Kind] {
+			out[i].Kind = MailKindPrivate
+		}
+	}
 	return out, err
+}
+
+// MailKindPrivate is how L&D's outbox names a mail between a mentee and
+// their mentor about a one-on-one request or apologies: whether it was
+// urgent, declined or an apology is theirs, and the outbox shows no
+// preview of it (the text names the mentee).
+const MailKindPrivate = "mentoring_private"
+
+// privateMailKinds are the mails the outbox lists as MailKindPrivate.
+var privateMailKinds = map[string]bool{
+	NoticeOneOnOneAsked: true, NoticeOneOnOneUrgent: true, NoticeOneOnOneCountered: true,
+	NoticeOneOnOneDeclined: true, NoticeApologySent: true,
 }

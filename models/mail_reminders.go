@@ -54,6 +54,9 @@ func ScheduleReminders(ctx context.Context, db *gorm.DB, now time.Time) error {
 				return err
 			}
 		}
+		if kind == MailMeeting7d && m.StartsAt.Before(maxTime(now, due).Add(WeekReminderMinDays*24*time.Hour)) {
+			continue // no longer "in a week" when it would go out: the day reminder will come
+		}
 		if err := enqueue(tx, kind, "meeting", m.ID, m.StartsAt, due, recipients); err != nil {
 			return err
 		}
@@ -243,6 +246,12 @@ func meetingRecipients(tx *gorm.DB, groupID uint) ([]uint, error) {
 // notifyMeetingChange enqueues a change or cancel notice for a meeting, in
 // the transaction that changed it.
 func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
+	return notifyMeeting(tx, m, now, false)
+}
+
+// notifyMeeting is notifyMeetingChange; reinstated says the meeting was
+// cancelled and is planned again (so the mail does not say it moved).
+func notifyMeeting(tx *gorm.DB, m Meeting, now time.Time, reinstated bool) error {
 	if !m.StartsAt.After(now) {
 		return nil
 	}
@@ -250,9 +259,15 @@ func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// A meeting of a series changes as one instance of the series.
+	if err := bumpSeries(tx, m); err != nil {
+		return err
+	}
 	kind := MailMeetingChanged
 	if m.Status == MeetingCancelled {
 		kind = MailMeetingCancel
+	} else if reinstated {
+		kind = MailMeetingReinstated
 	}
 	// The occurrence of a notice is the meeting's version, so each change notifies once.
 	return Notify(tx, kind, NoticeAbout{Type: "meeting", ID: m.ID, GroupID: m.GroupID, Path: "/meetings/" + itoaU(m.ID),
@@ -260,3 +275,11 @@ func notifyMeetingChange(tx *gorm.DB, m Meeting, now time.Time) error {
 }
 
 // nowOf is the request's clock, or the system's.
+
+// maxTime is the later of two times.
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

@@ -44,12 +44,25 @@ type Meeting struct {
 	GuestName    string        `gorm:"size:200;not null;default:''" json:"guest_name,omitempty"`
 	GuestRole    string        `gorm:"size:200;not null;default:''" json:"guest_role,omitempty"`
 	Topic        string        `gorm:"type:text;not null;default:''" json:"topic,omitempty" sealed:"meetings"`
+	// The first meeting's record: the group's preferred working form
+	// (part 3) and its working agreements (part 5); 0 is not agreed.
+	WorkingForm        string `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
+	AgreedCadenceWeeks int    `gorm:"not null;default:0" json:"-"`
+	AgreedDurationMin  int    `gorm:"not null;default:0" json:"-"`
+	AgreedVisits       string `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
+	Agreements         string `gorm:"type:text;not null;default:''" json:"-" sealed:"meetings"`
 	// CaseDeadlineDays is how many days before the meeting cases must be in.
 	CaseDeadlineDays int `gorm:"not null;default:7" json:"case_deadline_days"`
 	// Sequence counts the changes calendars must follow (ICS SEQUENCE).
-	Sequence  int       `gorm:"not null;default:0" json:"sequence"`
-	CreatedAt time.Time `json:"-"`
-	UpdatedAt time.Time `json:"-"`
+	Sequence int `gorm:"not null;default:0" json:"sequence"`
+	// SeriesUID is the calendar UID of the recurring event this meeting is
+	// part of ("" for a meeting outside a series, which has its own UID);
+	// RecurrenceAt is the weekly instance of the series' rule it stands in
+	// for (its RECURRENCE-ID).
+	SeriesUID    string     `gorm:"column:series_uid;size:80;not null;default:''" json:"-"`
+	RecurrenceAt *time.Time `json:"-"`
+	CreatedAt    time.Time  `json:"-"`
+	UpdatedAt    time.Time  `json:"-"`
 }
 
 // DurationMin is the meeting's length in minutes.
@@ -148,6 +161,13 @@ type MeetingPage struct {
 	// AttendanceOpen says whether attendance can be recorded: from the
 	// meeting's start on, unless it was cancelled.
 	AttendanceOpen bool
+	// Apologies are the members' apologies: all with reasons for the
+	// mentor, the viewer's own for a member.
+	Apologies MeetingApologies
+	// Presenters is the case presenters in order: round i is theirs.
+	Presenters []uint
+	// RoundsShort is set when not every case presenter's round fits.
+	RoundsShort *RoundsShort
 }
 
 // meetingFor loads a meeting and the viewer's access to its group, and
@@ -196,7 +216,6 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 			return page, err
 		}
 	}
-	page.Agenda = agendaOf(m)
 	if page.Run, err = loadRun(tx, m.ID); err != nil {
 		return page, err
 	}
@@ -207,6 +226,8 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	for _, r := range roles {
 		page.Roles[r.Role] = append(page.Roles[r.Role], r.PersonID)
 	}
+	page.Presenters = page.Roles[RoleCaseBringer]
+	page.Agenda, page.RoundsShort = agendaFor(m, len(page.Presenters))
 	ids, frozen, err := activeMembers(tx, g.ID)
 	if err != nil {
 		return page, err
@@ -235,8 +256,11 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	for _, a := range att {
 		page.Attendance[a.PersonID] = a.Status
 	}
+	if err := fillApologies(tx, v, &page, mentor); err != nil {
+		return page, err
+	}
 	if mentor && m.Kind != KindFirstMeeting {
-		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen); err != nil {
+		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen, page.Presenters); err != nil {
 			return page, err
 		}
 	}
@@ -277,7 +301,9 @@ func agendaOf(m Meeting) []AgendaItem {
 
 // proposedRoles proposes roles for a meeting from the group's earlier turns
 // among its admitted mentees (roster, in name order; frozen ones marked).
-func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen map[uint]bool) (map[MeetingRole]uint, error) {
+// The meeting's case presenters (authors of placed cases) keep that role
+// and are proposed for no other, so nobody chairs their own round.
+func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen map[uint]bool, presenters []uint) (map[MeetingRole]uint, error) {
 	var turns []RoleTurn
 	err := tx.Model(&MeetingRoleAssignment{}).Select("meetings.seq, meeting_roles.role, meeting_roles.person_id").
 		Joins("JOIN meetings ON meetings.id = meeting_roles.meeting_id").
@@ -298,7 +324,19 @@ func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen m
 	for i := range turns {
 		turns[i].Seq = order[turns[i].Seq]
 	}
-	return ProposeRoles(len(earlier)+1, roster, frozen, turns, nil), nil
+	var fixedRoles map[MeetingRole]uint
+	skip := frozen
+	if len(presenters) > 0 {
+		fixedRoles = map[MeetingRole]uint{RoleCaseBringer: presenters[0]}
+		skip = map[uint]bool{}
+		for id, f := range frozen {
+			skip[id] = f
+		}
+		for _, id := range presenters[1:] {
+			skip[id] = true
+		}
+	}
+	return ProposeRoles(len(earlier)+1, roster, skip, turns, fixedRoles), nil
 }
 
 // MeetingInput changes a meeting's time, place and kind; mentor only.
@@ -351,6 +389,15 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 			}
 		}
 		end := start.Add(time.Duration(in.DurationMin) * time.Minute)
+		if in.Method != "" && (in.Method != m.MethodKey || in.DurationMin != m.DurationMin()) {
+			field := "method"
+			if in.Method == m.MethodKey {
+				field = "duration_min"
+			}
+			if err := fitMethod(in.Method, in.DurationMin, field); err != nil {
+				return err
+			}
+		}
 		if start.After(nowOf(tx)) && !start.Equal(m.StartsAt) {
 			if n, err := attendanceCount(tx, m.ID); err != nil {
 				return err
@@ -380,6 +427,9 @@ func UpdateMeeting(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Meeti
 		if err := tx.Save(&m).Error; err != nil {
 			return err
 		}
+		if err := relayRounds(tx, m.ID); err != nil {
+			return err
+		}
 		if moved {
 			return notifyMeetingChange(tx, m, nowOf(tx))
 		}
@@ -404,7 +454,11 @@ func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaIn
 		if err != nil {
 			return err
 		}
-		items := agendaOf(m)
+		presenters, err := presenterCount(tx, m.ID)
+		if err != nil {
+			return err
+		}
+		items, _ := agendaFor(m, presenters)
 		if len(in.Minutes) != len(items) {
 			return fieldErr("minutes", "invalid")
 		}
@@ -492,10 +546,12 @@ func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInpu
 		if err := tx.Where("meeting_id = ?", m.ID).Delete(&MeetingRoleAssignment{}).Error; err != nil {
 			return err
 		}
-		if len(rows) == 0 {
-			return nil
+		if len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return err
+			}
 		}
-		return tx.Create(&rows).Error
+		return relayRounds(tx, m.ID)
 	})
 }
 

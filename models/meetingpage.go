@@ -19,7 +19,9 @@ type MeetingPageInput struct {
 	Status     *StatusChange
 	Action     *ActionInput
 	Entries    map[uint]EntryInput // first meeting: person id → their part
-	Toggle     []uint              // action items to mark done or open again
+	// FirstRecord is the first meeting's working form and agreements.
+	FirstRecord *FirstRecordInput
+	Toggle      []uint // action items to mark done or open again
 }
 
 // SaveMeetingPage applies the parts of the meeting page's form in one
@@ -41,6 +43,11 @@ func SaveMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Mee
 		}
 		if in.Roles != nil {
 			if err := SaveRoles(ctx, tx, v, id, *in.Roles); err != nil {
+				return err
+			}
+		}
+		if in.FirstRecord != nil {
+			if err := SaveFirstRecord(ctx, tx, v, id, *in.FirstRecord); err != nil {
 				return err
 			}
 		}

@@ -90,12 +90,14 @@ func SetMeetingStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in St
 			m.Sequence++
 		}
 		cancelled := to == MeetingCancelled && m.Status != MeetingCancelled
+		// A cancelled meeting planned again goes back into calendars.
+		reinstated := to == MeetingPlanned && m.Status == MeetingCancelled
 		m.Status, m.StatusReason, m.EditedByHand = to, CleanText(in.Reason), true
 		if err := tx.Model(&m).Select("status", "status_reason", "edited_by_hand", "sequence").Updates(&m).Error; err != nil {
 			return err
 		}
-		if cancelled {
-			return notifyMeetingChange(tx, m, nowOf(tx))
+		if cancelled || reinstated {
+			return notifyMeeting(tx, m, nowOf(tx), reinstated)
 		}
 		return nil
 	})

@@ -258,5 +258,6 @@ func notFound(err error) error {
 // `sealed`), for re-encryption under a new key.
 func SealedModels() []any {
 	return []any{&Intake{}, &LearningGoal{}, &GoalProgress{}, &Meeting{}, &OneOnOne{}, &FirstMeetingEntry{}, &Consent{}, &CaseQuestion{}, &CalendarFeed{}, &EvaluationAnswer{}, &Application{},
-		&ActionItem{}, &Membership{}, &ImportRun{}, &Invitation{}, &InputRequest{}, &MembershipStatusChange{}}
+		&ActionItem{}, &Membership{}, &ImportRun{}, &Invitation{}, &InputRequest{}, &MembershipStatusChange{},
+		&OneOnOneRequest{}, &Apology{}}
 }

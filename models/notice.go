@@ -28,7 +28,8 @@ const (
 // NoticeKinds are the kinds of notice a person chooses a delivery for.
 var NoticeKinds = []string{NoticePollOpened, NoticePollClosed, NoticeDateFixed, NoticeSeriesPlanned,
 	MailMeetingChanged, MailMeetingCancel, MailMentorChanged, NoticeCaseSubmitted, NoticeCasePlaced,
-	NoticeTextShared, MailInputShared}
+	NoticeTextShared, MailInputShared,
+	NoticeOneOnOneAsked, NoticeOneOnOneAgreed, NoticeOneOnOneCountered, NoticeOneOnOneDeclined, NoticeApologySent}
 
 // How a person wants a kind of notice delivered.
 const (

@@ -118,22 +118,18 @@ func applyOneOnOne(tx *gorm.DB, o *OneOnOne, in OneOnOneInput) error {
 	return nil
 }
 
-// CreateOneOnOne plans a one-on-one. The mentor plans it with a mentee of
-// their group; a mentee asks their own mentor for one (mentee_id is then
-// themself).
+// CreateOneOnOne plans a one-on-one: the mentor plans it with a mentee of
+// their group. A mentee asks for one instead (AskOneOnOne).
 func CreateOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in OneOnOneInput) (OneOnOne, error) {
 	var o OneOnOne
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := requireGroup(tx, v, GroupContent, groupID)
+		a, err := requireGroup(tx, v, GroupMentor, groupID)
 		if err != nil {
 			return err
 		}
 		g, mentee := a.Group, in.MenteeID
 		if g.Status == GroupClosed {
 			return errGroupClosed
-		}
-		if a.IsMember() {
-			mentee = v.PersonID
 		}
 		ids, _, err := activeMembers(tx, g.ID)
 		if err != nil {

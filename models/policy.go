@@ -50,6 +50,10 @@ const (
 	InputRead         Permission = "input.read"          // input request id: its mentee, and the mentor asked while mentoring the group
 	InputDraft        Permission = "input.draft"         // input request id: the mentor asked, while mentoring the group
 	InputReview       Permission = "input.review"        // input request id: its mentee alone (changes, approve, refuse, withdraw, revoke)
+	RequestRead       Permission = "request.read"        // one-on-one request id: its mentee, and the group's mentor
+	RequestMentor     Permission = "request.mentor"      // one-on-one request id: accept, counter, decline (the group's mentor)
+	RequestMentee     Permission = "request.mentee"      // one-on-one request id: answer the mentor, withdraw (its mentee while in the group)
+	MeetingApology    Permission = "meeting.apology"     // meeting id: send or take back apologies (admitted members)
 )
 
 // Permissions that follow from the viewer's roles alone, not from a group.
@@ -143,6 +147,14 @@ func Decide(a Access, p Permission, s Subject) bool {
 		return mentor && s.MentorID == a.ViewerID
 	case InputReview:
 		return own
+	case RequestRead:
+		return own || (mentor && (a.Covers(s.At) || s.Open))
+	case RequestMentor:
+		return mentor
+	case RequestMentee:
+		return own && member
+	case MeetingApology:
+		return member
 	}
 	return false
 }
@@ -194,7 +206,7 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 			s.At = it.CreatedAt
 		}
 		return m.GroupID, s, nil
-	case MeetingRead, MeetingNotesRead, MeetingNotesWrite, MeetingEntryWrite, MeetingActionAdd, MeetingMentor, MeetingRun:
+	case MeetingRead, MeetingNotesRead, MeetingNotesWrite, MeetingEntryWrite, MeetingActionAdd, MeetingMentor, MeetingRun, MeetingApology:
 		var m Meeting
 		if err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error; err != nil {
 			return 0, Subject{}, err
@@ -225,6 +237,12 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 			return 0, Subject{}, err
 		}
 		return r.GroupID, Subject{OwnerID: r.MenteeID, MentorID: r.MentorID}, nil
+	case RequestRead, RequestMentor, RequestMentee:
+		var r OneOnOneRequest
+		if err := tx.Select("id", "group_id", "mentee_id", "status", "created_at").First(&r, id).Error; err != nil {
+			return 0, Subject{}, err
+		}
+		return r.GroupID, Subject{OwnerID: r.MenteeID, At: r.CreatedAt, Open: r.Status.Open()}, nil
 	case ActionToggle:
 		var a ActionItem
 		if err := tx.Select("id", "holder_id", "group_id").First(&a, id).Error; err != nil {

@@ -160,6 +160,28 @@ func TestDecide(t *testing.T) {
 		{"L&D as the new mentor does not read it", staffMentor, InputRead, Subject{OwnerID: me, MentorID: mentorID}, false},
 		{"outsider does not read it", outsider, InputRead, Subject{OwnerID: me, MentorID: mentorID}, false},
 
+		// One-on-one requests: the mentee and the group's mentor only.
+		{"mentee reads her request for a one-on-one", member, RequestRead, Subject{OwnerID: me}, true},
+		{"mentee keeps it after leaving", left, RequestRead, Subject{OwnerID: me}, true},
+		{"mentee who left does not withdraw it", left, RequestMentee, Subject{OwnerID: me}, false},
+		{"mentee withdraws her request", member, RequestMentee, Subject{OwnerID: me}, true},
+		{"mentee does not answer as mentor", member, RequestMentor, Subject{OwnerID: me}, false},
+		{"another member does not read it", member, RequestRead, Subject{OwnerID: other}, false},
+		{"another member does not withdraw it", member, RequestMentee, Subject{OwnerID: other}, false},
+		{"mentor reads it", mentor, RequestRead, Subject{OwnerID: me}, true},
+		{"mentor answers it", mentor, RequestMentor, Subject{OwnerID: me}, true},
+		{"mentor does not withdraw it", mentor, RequestMentee, Subject{OwnerID: me}, false},
+		{"former mentor no longer answers", formerMentor, RequestMentor, Subject{OwnerID: me}, false},
+		{"L&D does not read it", staff, RequestRead, Subject{OwnerID: me}, false},
+		{"outsider does not read it", outsider, RequestRead, Subject{OwnerID: me}, false},
+
+		// Apologies for a meeting: admitted members.
+		{"member sends apologies", member, MeetingApology, Subject{At: after}, true},
+		{"frozen member sends apologies", frozen, MeetingApology, Subject{At: after}, true},
+		{"mentor sends none", mentor, MeetingApology, Subject{At: after}, false},
+		{"candidate sends none", candidate, MeetingApology, Subject{At: after}, false},
+		{"L&D sends none", staff, MeetingApology, Subject{At: after}, false},
+
 		// Unknown permissions are refused.
 		{"an unnamed permission", mentor, Permission("nothing"), Subject{}, false},
 	}

@@ -46,9 +46,19 @@ type SeriesChange struct {
 }
 
 // seriesChanged is called in the transaction that saves a series, with
-// what changed; it is where the group is told: each moved meeting gets the
-// usual change mail, and the mentor and members a notice of the new series.
+// what changed; it is where the group is told: the mentor and members get
+// a notice of the new series, whose mail invites them to the whole series
+// at once. (A series planned before series invitations has no UID of its
+// own: each moved meeting gets the usual change mail instead.)
 func seriesChanged(tx *gorm.DB, g MentorGroup, ch SeriesChange, now time.Time) error {
+	whole, err := refreshSeries(tx, g.ID)
+	if err != nil {
+		return err
+	}
+	if whole {
+		// The series mail carries the whole series, moved meetings included.
+		return SeriesSaved(tx, g.ID)
+	}
 	for _, m := range ch.Moved {
 		if err := notifyMeetingChange(tx, m, now); err != nil {
 			return err
@@ -134,6 +144,15 @@ func planFor(tx *gorm.DB, g MentorGroup, in SeriesInput, now time.Time) (slotPla
 			pv.Lost = append(pv.Lost, c)
 		} else {
 			pv.Replaced++
+		}
+	}
+	pv.ProgrammeEnd = g.Programme.EndsOn
+	for _, m := range pv.Plan.Meetings {
+		if DateOf(m.StartsAt.In(p.Zone)).After(g.Programme.EndsOn) {
+			pv.PastEnd++
+		}
+		if m.StartsAt.Before(now) {
+			pv.InPast++
 		}
 	}
 	pv.Overlaps, err = mentorOverlaps(tx, g, pv.Plan.Meetings)
@@ -248,6 +267,12 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 			if err := tx.Model(&m).Select("seq", "starts_at", "ends_at", "location", "kind", "agenda", "sequence", "status").Updates(&m).Error; err != nil {
 				return conflict(err)
 			}
+			if m.Agenda == "" && m.MethodKey != "" {
+				// One method round per case presenter, laid out for the new length.
+				if err := relayRounds(tx, m.ID); err != nil {
+					return err
+				}
+			}
 			if moved {
 				ch.Moved = append(ch.Moved, m)
 			}
@@ -284,6 +309,7 @@ func SaveSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Ser
 			return conflict(err)
 		}
 		ch.Added = added
+		sp.series.UID = seriesUID(g.ID) // a new series only: an existing one keeps its own
 		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "group_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"weekday", "start_time", "duration_min", "cadence_weeks", "location",
 				"policy", "first_on", "until", "visits_wanted", "visits_with", "updated_at"})}).Create(&sp.series).Error; err != nil {

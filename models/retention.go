@@ -30,8 +30,18 @@ type PersonalData struct {
 	InputAsked   []InputRow          `json:"input_asked"`
 	Applications []Application       `json:"applications"`
 	Evaluations  []EvaluationAnswer  `json:"evaluations"`
-	Exported     time.Time           `json:"exported_at"`
+	// Notices are the person's notices in the app (what, about which
+	// group, when, read or not) and their choice of delivery per kind.
+	Notices       []NoticeRow       `json:"notices"`
+	NoticeChoices map[string]string `json:"notice_choices"`
+	Requests      []OneOnOneRequest `json:"one_on_one_requests"`
+	Apologies     []Apology         `json:"apologies"`
+	Exported      time.Time         `json:"exported_at"`
 }
+
+// exportNoticeLimit bounds the notices in an export; notices are purged
+// after NoticeKeep, so a person has far fewer.
+const exportNoticeLimit = 100000
 
 // ExportOwnData gathers the viewer's own data, without what other members
 // wrote, and logs the export.
@@ -48,6 +58,8 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 		tx.Where("person_id = ?", v.PersonID).Find(&out.Entries).Error,
 		tx.Where("person_id = ?", v.PersonID).Find(&out.Applications).Error,
 		tx.Where("person_id = ?", v.PersonID).Find(&out.Evaluations).Error,
+		tx.Where("mentee_id = ?", v.PersonID).Order("id").Find(&out.Requests).Error,
+		tx.Where("person_id = ?", v.PersonID).Order("id").Find(&out.Apologies).Error,
 	}
 	for _, err := range steps {
 		if err != nil {
@@ -89,5 +101,11 @@ func ExportOwnData(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (P
 		return out, err
 	}
 	out.InputAsked = lists.Mine
+	if out.Notices, err = ListNotices(ctx, db, v, exportNoticeLimit); err != nil {
+		return out, err
+	}
+	if out.NoticeChoices, err = NoticeModesOf(ctx, db, v); err != nil {
+		return out, err
+	}
 	return out, audit(tx, v.PersonID, AuditExport, "person", v.PersonID)
 }

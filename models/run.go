@@ -187,7 +187,11 @@ func GetRunPage(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.Ti
 	if err != nil {
 		return RunPage{}, err
 	}
-	rp := RunPage{MeetingPage: page, Blocks: runAgenda(page.Meeting)}
+	blocks := page.Agenda // the page's running order: one round per case presenter
+	if len(blocks) == 0 {
+		blocks = runAgenda(page.Meeting)
+	}
+	rp := RunPage{MeetingPage: page, Blocks: blocks}
 	rp.State = StateOf(page.Meeting, page.Run, rp.Blocks, now)
 	rp.CanRun = Authorize(ctx, db, v, MeetingRun, id) == nil
 	rp.CanWrite = page.NotesShown && Authorize(ctx, db, v, MeetingNotesWrite, id) == nil

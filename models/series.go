@@ -28,8 +28,13 @@ type GroupSeries struct {
 	Until        Date          `gorm:"not null" json:"until"`
 	VisitsWanted bool          `gorm:"not null;default:false" json:"visits_wanted"`
 	VisitsWith   string        `gorm:"size:500;not null;default:''" json:"visits_with"`
-	CreatedAt    time.Time     `json:"-"`
-	UpdatedAt    time.Time     `json:"-"`
+	// UID is the series' own calendar UID ("" for a series planned before
+	// series invitations, whose meetings keep their own UIDs); Sequence is
+	// its SEQUENCE, raised on every change calendars must follow.
+	UID       string    `gorm:"column:uid;size:80;not null;default:''" json:"-"`
+	Sequence  int       `gorm:"not null;default:0" json:"-"`
+	CreatedAt time.Time `json:"-"`
+	UpdatedAt time.Time `json:"-"`
 }
 
 // TableName keeps the table name plural-free.
@@ -94,6 +99,11 @@ type SeriesPreview struct {
 	Moved    []SlotMove    // future meetings that move to another date with all on them
 	Lost     []LostMeeting // future meetings with something on them that lose their slot
 	Overlaps []Overlap     // clashes with the mentor's other groups
+	// PastEnd counts planned meetings after the programme's end
+	// (ProgrammeEnd); InPast those before now. Both are warnings.
+	PastEnd      int
+	ProgrammeEnd Date
+	InPast       int
 }
 
 // Overlap is a planned meeting that clashes with one of another group of
@@ -261,52 +271,88 @@ func SeriesInputOf(s GroupSeries) SeriesInput {
 		Policy: string(s.Policy), VisitsWanted: s.VisitsWanted, VisitsWith: s.VisitsWith}
 }
 
-// ExtendSeries lengthens a planned series by some months, appending
-// meetings in the same rhythm, and marks the group extended; mentor only.
-func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, months int) (int, error) {
+// ExtensionPreview is what extending a series by some months would add.
+type ExtensionPreview struct {
+	Months       int
+	Until        Date // the series' new last day
+	Plan         SeriesPlan
+	ProgrammeEnd Date
+	PastEnd      bool // the series will run past the programme's end
+}
+
+// planExtension works out the meetings an extension by months adds, after
+// the group's last meeting in the series' rhythm.
+func planExtension(tx *gorm.DB, g MentorGroup, months int) (ExtensionPreview, GroupSeries, error) {
+	pv := ExtensionPreview{Months: months, ProgrammeEnd: g.Programme.EndsOn}
 	if months < 1 || months > 12 {
-		return 0, &ValidationError{Fields: []FieldError{{Field: "months", Code: "out_of_range", Args: map[string]any{"Min": 1, "Max": 12}}}}
+		return pv, GroupSeries{}, &ValidationError{Fields: []FieldError{{Field: "months", Code: "out_of_range", Args: map[string]any{"Min": 1, "Max": 12}}}}
 	}
+	var s GroupSeries
+	if err := tx.Where("group_id = ?", g.ID).First(&s).Error; err != nil {
+		return pv, s, fieldErr("months", "no_series")
+	}
+	p, _, err := seriesParams(tx, g, SeriesInputOf(s))
+	if err != nil {
+		return pv, s, err
+	}
+	var last Meeting
+	if err := tx.Where("group_id = ? AND kind <> ?", g.ID, KindFirstMeeting).Order("seq DESC").First(&last).Error; err != nil {
+		return pv, s, fieldErr("months", "no_series")
+	}
+	regular := s.FirstOn
+	for !regular.After(DateOf(last.StartsAt.In(p.Zone))) {
+		regular = Date{regular.AddDate(0, 0, 7*s.CadenceWeeks)}
+	}
+	p.From, p.Until, p.FirstSeq = regular, s.Until.AddMonths(months), last.Seq+1
+	p.Kinds = nil
+	plan, err := PlanSeries(p)
+	if err != nil {
+		return pv, s, err
+	}
+	pv.Until, pv.Plan, pv.PastEnd = p.Until, plan, p.Until.After(g.Programme.EndsOn)
+	return pv, s, nil
+}
+
+// PreviewExtension shows what extending the series by months would add;
+// the group's mentor only. It writes nothing.
+func PreviewExtension(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, months int) (ExtensionPreview, error) {
+	tx := db.WithContext(ctx)
+	g, err := mentorsGroup(tx, v, groupID)
+	if err != nil {
+		return ExtensionPreview{}, err
+	}
+	pv, _, err := planExtension(tx, g, months)
+	return pv, err
+}
+
+// ExtendSeries lengthens a planned series by some months, appending
+// meetings in the same rhythm (as PreviewExtension shows them), and marks
+// the group extended; mentor only.
+func ExtendSeries(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, months int) (int, error) {
 	added := 0
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		g, err := mentorsOpenGroup(tx, v, groupID)
 		if err != nil {
 			return err
 		}
-		var s GroupSeries
-		if err := tx.Where("group_id = ?", groupID).First(&s).Error; err != nil {
-			return fieldErr("months", "no_series")
-		}
-		in := SeriesInputOf(s)
-		p, _, err := seriesParams(tx, g, in)
+		pv, s, err := planExtension(tx, g, months)
 		if err != nil {
 			return err
 		}
-		var last Meeting
-		if err := tx.Where("group_id = ? AND kind <> ?", groupID, KindFirstMeeting).Order("seq DESC").First(&last).Error; err != nil {
-			return fieldErr("months", "no_series")
-		}
-		regular := s.FirstOn
-		for !regular.After(DateOf(last.StartsAt.In(p.Zone))) {
-			regular = Date{regular.AddDate(0, 0, 7*s.CadenceWeeks)}
-		}
-		p.From, p.Until, p.FirstSeq = regular, s.Until.AddMonths(months), last.Seq+1
-		p.Kinds = nil
-		plan, err := PlanSeries(p)
-		if err != nil {
+		if _, err := insertPlanned(tx, groupID, pv.Plan.Meetings); err != nil {
 			return err
 		}
-		if _, err := insertPlanned(tx, groupID, plan.Meetings); err != nil {
+		added = len(pv.Plan.Meetings)
+		if err := tx.Model(&s).Update("until", pv.Until).Error; err != nil {
 			return err
 		}
-		added = len(plan.Meetings)
-		if err := tx.Model(&s).Update("until", p.Until).Error; err != nil {
-			return err
-		}
-		if p.Until.After(g.Programme.EndsOn) && g.Status != GroupForming {
+		if pv.PastEnd && g.Status != GroupForming {
 			if err := setGroupStatus(tx, &g, GroupExtended, CauseExtended, v.PersonID); err != nil {
 				return err
 			}
+		}
+		if _, err := refreshSeries(tx, groupID); err != nil {
+			return err
 		}
 		return SeriesSaved(tx, groupID)
 	})
@@ -371,7 +417,7 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 				meetings = append(meetings, m)
 			}
 			series[i] = s
-			series[i].GroupID = g.ID
+			series[i].GroupID, series[i].UID = g.ID, seriesUID(g.ID)
 		}
 		if err := tx.CreateInBatches(meetings, 1000).Error; err != nil {
 			return conflict(err)
@@ -380,6 +426,9 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 			return err
 		}
 		for _, g := range groups {
+			if _, err := refreshSeries(tx, g.ID); err != nil {
+				return err
+			}
 			if err := SeriesSaved(tx, g.ID); err != nil {
 				return err
 			}

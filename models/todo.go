@@ -18,6 +18,7 @@ const (
 	TodoCases      TodoKind = "cases"       // cases waiting for a place on an agenda
 	TodoPoll       TodoKind = "poll"        // an open date poll
 	TodoPlan       TodoKind = "plan"        // a running group without a meeting ahead
+	TodoFirstPoll  TodoKind = "first_poll"  // a new group that never met and has no date yet
 	TodoAnswerPoll TodoKind = "answer_poll" // a mentee's unanswered date poll
 )
 
@@ -51,11 +52,13 @@ type mentorGroupTodo struct {
 	Answered int64 // people who answered the open poll
 	Asked    int64 // members the poll asks
 	Ahead    int64 // meetings ahead, not cancelled
+	Met      int64 // meetings in the past, not cancelled
 }
 
 // MentorTodo lists what the viewer, as mentor, has to do next across their
 // groups that are not closed: intakes, attendance to record, action items
-// due, cases to place, date polls to close and series to plan. Three
+// due, cases to place, date polls to close, a first date to pick for a
+// group that never met and series to plan. Three
 // statements, whatever the number of groups.
 func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
 	tx := db.WithContext(ctx)
@@ -69,8 +72,9 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 			WHERE p.group_id = mentor_groups.id AND p.status = 'open' AND (a.person_id = mentor_groups.mentor_id OR a.person_id IN
 				(SELECT m.person_id FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active'))) AS answered,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') + 1 AS asked,
-		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at > ? AND mt.status <> ?) AS ahead`,
-		now, MeetingCancelled).
+		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at > ? AND mt.status <> ?) AS ahead,
+		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at <= ? AND mt.status <> ?) AS met`,
+		now, MeetingCancelled, now, MeetingCancelled).
 		Where("mentor_groups.mentor_id = ? AND mentor_groups.status <> ?", v.PersonID, GroupClosed).
 		Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
 		return nil, err
@@ -120,7 +124,11 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 		}
 	}
 	for _, g := range groups {
-		if g.Ahead == 0 && g.Polls == 0 {
+		switch {
+		case g.Ahead > 0 || g.Polls > 0:
+		case g.Met == 0: // a new group first picks the date everyone can make
+			out = append(out, TodoItem{Kind: TodoFirstPoll, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/poll"})
+		default:
 			out = append(out, TodoItem{Kind: TodoPlan, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/series"})
 		}
 	}
@@ -181,4 +189,51 @@ func actionsDue(tx *gorm.DB, names map[uint]string, v Viewer, now time.Time) ([]
 			Text: a.Text, DueOn: a.DueOn, Overdue: a.DueOn.Before(DateOf(now)), Link: "/groups/" + itoaU(a.GroupID) + "/calendar"}
 	}
 	return out, nil
+}
+
+// nextStepRank orders to-do items by how pressing they are: lower first.
+func nextStepRank(it TodoItem) int {
+	switch it.Kind {
+	case TodoAction:
+		if it.Overdue {
+			return 0
+		}
+		return 7
+	case TodoAttendance:
+		return 1
+	case TodoIntake:
+		return 2
+	case TodoPoll:
+		if it.Of > 0 && it.Count >= it.Of {
+			return 3 // everyone answered: the mentor picks the date
+		}
+		return 9
+	case TodoAnswerPoll:
+		return 4
+	case TodoFirstPoll:
+		return 5
+	case TodoCases:
+		return 6
+	case TodoPlan:
+		return 8
+	}
+	return 10
+}
+
+// NextStep picks the one most pressing item of a to-do list: an overdue
+// action item, then attendance to record, intakes, a date poll everyone
+// answered, a poll to answer, a first date to pick, cases to place, an
+// action item due soon, a series to plan, and last a poll still waiting
+// for answers. Among equals, the first on the list. False for an empty list.
+func NextStep(items []TodoItem) (TodoItem, bool) {
+	if len(items) == 0 {
+		return TodoItem{}, false
+	}
+	best := 0
+	for i := range items {
+		if nextStepRank(items[i]) < nextStepRank(items[best]) {
+			best = i
+		}
+	}
+	return items[best], true
 }

@@ -20,14 +20,19 @@ var Languages = []string{"nl", "en"}
 type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 	ids        map[string]map[string]bool
+	glossary   *Glossary
 }
 
 // Load reads locales/<lang>.json and locales/<topic>.<lang>.json for every
-// language from fsys.
+// language from fsys, and the glossary (locales/glossary.json).
 func Load(fsys fs.FS) (*Catalog, error) {
+	glossary, err := LoadGlossary(fsys)
+	if err != nil {
+		return nil, err
+	}
 	bundle := goi18n.NewBundle(language.Dutch)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}}
+	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}, glossary: glossary}
 	for _, lang := range Languages {
 		// nl.json, plus one file per topic such as accounts.nl.json.
 		paths, err := fs.Glob(fsys, "locales/*"+lang+".json")
@@ -86,21 +91,15 @@ func Supported(lang string) string {
 }
 
 // T translates id into lang, filling placeholders from data. A number
-// under "Count" chooses the plural form of a message that has them ("one",
-// "other"). An unknown id is returned as it is, so a gap shows rather than
-// breaking the page.
+// under "Count" (or, without one, under "N") chooses the plural form of a
+// message that has them ("one", "other"). An unknown id is returned as it
+// is, so a gap shows rather than breaking the page.
 func (c *Catalog) T(lang, id string, data map[string]any) string {
 	loc, ok := c.localizers[lang]
 	if !ok {
 		loc = c.localizers[Languages[0]]
 	}
-	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
-	if n, ok := data["Count"]; ok {
-		switch n.(type) {
-		case int, int64, uint, int32, uint32, uint64, float64:
-			cfg.PluralCount = n
-		}
-	}
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: pluralCount(data)}
 	s, err := loc.Localize(cfg)
 	if err != nil && cfg.PluralCount != nil {
 		// A message without plural forms reads the same for every count.
@@ -111,6 +110,21 @@ func (c *Catalog) T(lang, id string, data map[string]any) string {
 		return id
 	}
 	return s
+}
+
+// Glossary returns the domain words loaded with the catalog.
+func (c *Catalog) Glossary() *Glossary { return c.glossary }
+
+// pluralCount is the number that chooses a plural form: data's Count, else
+// its N, when that is a number; nil otherwise.
+func pluralCount(data map[string]any) any {
+	for _, key := range []string{"Count", "N"} {
+		switch n := data[key].(type) {
+		case int, int64, uint, int32, uint32, uint64, float64:
+			return n
+		}
+	}
+	return nil
 }
 
 // Has reports whether lang has a message id.

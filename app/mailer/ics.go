@@ -25,6 +25,11 @@ type Event struct {
 	Cancelled bool
 	Organizer Person   // for an invitation
 	Attendees []Person // for an invitation
+	// A recurring event: weekly from StartsAt until RepeatUntil, without
+	// ExDates. An override of one instance has RecurrenceID set.
+	RepeatUntil  time.Time
+	ExDates      []time.Time
+	RecurrenceID time.Time
 }
 
 // Methods of an iCalendar file (RFC 5546): a feed publishes, a mail
@@ -60,6 +65,17 @@ func ICS(events []Event, zone *time.Location, host, feedName, method string, sta
 		ev.SetSequence(e.Sequence)
 		ev.SetProperty(ics.ComponentPropertyDtStart, e.StartsAt.In(zone).Format("20060102T150405"), ics.WithTZID(zone.String()))
 		ev.SetProperty(ics.ComponentPropertyDtEnd, e.EndsAt.In(zone).Format("20060102T150405"), ics.WithTZID(zone.String()))
+		local := func(t time.Time) string { return t.In(zone).Format("20060102T150405") }
+		if !e.RecurrenceID.IsZero() {
+			ev.SetProperty(ics.ComponentPropertyRecurrenceId, local(e.RecurrenceID), ics.WithTZID(zone.String()))
+		}
+		if !e.RepeatUntil.IsZero() {
+			// UNTIL in UTC, as RFC 5545 asks when DTSTART has a zone.
+			ev.AddRrule("FREQ=WEEKLY;UNTIL=" + e.RepeatUntil.UTC().Format("20060102T150405Z"))
+			for _, x := range e.ExDates {
+				ev.AddExdate(local(x), ics.WithTZID(zone.String()))
+			}
+		}
 		ev.SetSummary(e.Summary)
 		if e.Location != "" {
 			ev.SetLocation(e.Location)

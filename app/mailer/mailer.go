@@ -193,6 +193,8 @@ type mailData struct {
 	Lang, Subject                                       string
 	Greeting, Lead, When, Where, LinkText, Link, Footer string
 	Items                                               []itemLine // the notices of a digest
+	DatesIntro                                          string
+	Dates                                               []string // every meeting of a series
 }
 
 // itemLine is one notice in a digest.
@@ -211,7 +213,7 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 	zone := r.Zone()
 	kind, sub, _ := strings.Cut(out.Kind, ":")
 	what := t("meeting.kind." + sub)
-	if kind == models.MailOneOnOne1d {
+	if kind == models.MailOneOnOne1d || kind == models.MailOneOnOneToday {
 		what = t("oneonone.title")
 	}
 	when := ""
@@ -242,6 +244,17 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 		d.Items = append(d.Items, itemLine{Text: t("notice."+n.Kind, "Group", n.GroupName, "With", n.OtherName),
 			Link: r.BaseURL + "/notices/" + strconv.FormatUint(uint64(n.ID), 10)})
 	}
+	if out.Series != nil {
+		d.DatesIntro = t("mail.series.dates")
+		if out.Series.Withdrawn {
+			d.DatesIntro = t("mail.calendar_withdrawn.dates")
+		}
+		for _, m := range out.Series.Dates {
+			local := m.StartsAt.In(zone)
+			d.Dates = append(d.Dates, t("mail.series.date", "Date", longDate(lang, local), "Start", local.Format("15:04"),
+				"End", m.EndsAt.In(zone).Format("15:04"), "What", t("meeting.kind."+string(m.Kind))))
+		}
+	}
 	subject := t("mail."+kind+".subject", "What", what, "Group", out.GroupName, "With", out.With)
 	d.Lead = t("mail."+kind+".lead", "What", what, "Group", out.GroupName, "With", out.With)
 	d.Lang, d.Subject = lang, subject
@@ -253,9 +266,22 @@ func (r *Renderer) Render(out models.OutgoingMail, key string) (Message, error) 
 		return Message{}, err
 	}
 	msg := Message{To: out.To, Subject: subject, Text: tb.String(), HTML: hb.String(), Key: key}
+	if out.Series != nil {
+		events := FeedEvents(r.Catalog, lang, out.Series.Events)
+		for i := range events {
+			events[i].Organizer = Person{Name: out.OrganizerName, Email: out.OrganizerEmail}
+			events[i].Attendees = []Person{{Name: out.Name, Email: out.To}}
+		}
+		msg.Method = MethodRequest
+		if out.Series.Withdrawn {
+			msg.Method = MethodCancel
+		}
+		msg.ICS = ICS(events, zone, Host(r.BaseURL), "", msg.Method, time.Now())
+		return msg, nil
+	}
 	if out.UID != "" && !out.StartsAt.IsZero() {
 		summary := Summary(r.Catalog, lang, sub, out.GroupName, out.With)
-		if kind == models.MailOneOnOne1d {
+		if kind == models.MailOneOnOne1d || kind == models.MailOneOnOneToday {
 			summary = Summary(r.Catalog, lang, "one_on_one", "", out.With)
 		}
 		msg.Method = MethodRequest
@@ -276,6 +302,18 @@ func Summary(cat *i18n.Catalog, lang, kind, group, with string) string {
 	return cat.T(lang, "meeting.kind."+kind, nil) + " · " + group
 }
 
+// FeedEvents turns calendar entries into events with their titles in a
+// language (a feed, or a series invitation before it is addressed).
+func FeedEvents(cat *i18n.Catalog, lang string, entries []models.CalendarEvent) []Event {
+	out := make([]Event, len(entries))
+	for i, e := range entries {
+		out[i] = Event{UID: e.UID, Summary: Summary(cat, lang, e.Kind, e.GroupName, e.With), Location: e.Location,
+			StartsAt: e.StartsAt, EndsAt: e.EndsAt, Updated: e.Updated, Sequence: e.Sequence, Cancelled: e.Cancelled,
+			RepeatUntil: e.RepeatUntil, ExDates: e.ExDates, RecurrenceID: e.RecurrenceID}
+	}
+	return out
+}
+
 // Host is the host part of calendar UIDs: the app's host name.
 func Host(baseURL string) string {
 	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
@@ -288,7 +326,7 @@ func Host(baseURL string) string {
 // or a CANCEL for a cancelled meeting, from the organiser to the addressee.
 func (r *Renderer) invite(out models.OutgoingMail, summary, method string) []byte {
 	return ICS([]Event{{UID: out.UID, Summary: summary, Location: out.Location, StartsAt: out.StartsAt, EndsAt: out.EndsAt,
-		Updated: out.Updated, Sequence: out.Sequence, Cancelled: out.Cancelled,
+		Updated: out.Updated, Sequence: out.Sequence, Cancelled: out.Cancelled, RecurrenceID: out.RecurrenceID,
 		Organizer: Person{Name: out.OrganizerName, Email: out.OrganizerEmail}, Attendees: []Person{{Name: out.Name, Email: out.To}}}},
 		r.Zone(), Host(r.BaseURL), "", method, time.Now())
 }

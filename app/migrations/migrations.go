@@ -30,6 +30,11 @@ func All() []*gormigrate.Migration {
 		installation(),
 		lifecycle(),
 		calendars(),
+		seriesInvitations(),
+		oneOnOneRequests(),
+		apologies(),
+		intakeAppointments(),
+		firstMeetingRecord(),
 		participationRollups(),
 	}
 }

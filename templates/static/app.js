@@ -68,3 +68,39 @@ document.addEventListener("change", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
 })();
+// The header's menu groups close on Escape (focus back on their summary) and
+// when one clicks elsewhere; without JavaScript they open and close as usual.
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") { return; }
+  var open = document.querySelector(".menu-group[open]");
+  if (!open) { return; }
+  open.removeAttribute("open");
+  open.querySelector("summary").focus();
+});
+document.addEventListener("click", function (event) {
+  document.querySelectorAll(".menu-group[open]").forEach(function (group) {
+    if (!group.contains(event.target)) { group.removeAttribute("open"); }
+  });
+});
+// A table wider than the screen scrolls sideways in its frame; the frame
+// then takes keyboard focus (arrow keys scroll it) and is named after the
+// table, so keyboard and screen-reader users reach what is off to the side.
+function focusableTableFrames() {
+  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+    if (wrap.getAttribute("role") === "region" && !wrap.hasAttribute("data-auto-region")) { return; }
+    var wide = wrap.scrollWidth > wrap.clientWidth + 1;
+    if (wide) {
+      var caption = wrap.querySelector("caption");
+      var heading = wrap.closest("section") && wrap.closest("section").querySelector("h2, h3");
+      var name = (caption && caption.textContent.trim()) || (heading && heading.textContent.trim()) || document.title;
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", name);
+      wrap.setAttribute("data-auto-region", "");
+    } else if (wrap.hasAttribute("data-auto-region")) {
+      ["tabindex", "role", "aria-label", "data-auto-region"].forEach(function (a) { wrap.removeAttribute(a); });
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableTableFrames);
+window.addEventListener("resize", focusableTableFrames);
