@@ -240,7 +240,9 @@ func freezePeriods(db *gorm.DB, missing []Period) error {
 	if err != nil {
 		return err
 	}
-	counts[figRow{byTotal, ""}] = counts[figRow{byTotal, ""}] // the total row is always stored
+	if counts[figRow{byTotal, ""}] == nil {
+		counts[figRow{byTotal, ""}] = map[string]*periodCounts{} // the total row is always stored
+	}
 	for _, p := range missing {
 		var cells []FigureCell
 		var marker FigureCell
