@@ -6,7 +6,6 @@ import (
 
 	"crossmentor/app"
 	"crossmentor/app/apptest"
-	"crossmentor/app/migrations"
 )
 
 // TestMigrationIntakeAppointments: steps 0024 (intake appointments) and
@@ -21,14 +20,7 @@ func TestMigrationIntakeAppointments(t *testing.T) {
 	if !db.Migrator().HasTable("intake_appointments") {
 		t.Fatal("no intake_appointments after migrating")
 	}
-	all := migrations.All()
-	for i := len(all) - 1; i >= 0; i-- {
-		if all[i].ID == "0024_intake_appointments" || all[i].ID == "0025_first_meeting_record" {
-			if err := migrations.New(db).RollbackMigration(all[i]); err != nil {
-				t.Fatalf("roll back %s: %v", all[i].ID, err)
-			}
-		}
-	}
+	rollBackThrough(t, db, "0024_intake_appointments")
 	if db.Migrator().HasTable("intake_appointments") || db.Migrator().HasColumn("meetings", "agreements") ||
 		db.Migrator().HasColumn("first_meeting_entries", "goal_id") {
 		t.Fatal("the rollbacks left a table or column")

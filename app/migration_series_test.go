@@ -7,7 +7,6 @@ import (
 
 	"crossmentor/app"
 	"crossmentor/app/apptest"
-	"crossmentor/app/migrations"
 	"crossmentor/models"
 )
 
@@ -35,18 +34,7 @@ func TestMigrationSeriesInvitations(t *testing.T) {
 	if without != 0 {
 		t.Fatalf("%d meetings of Noord's series without the series or an instance ", without)
 	}
-	var step = migrations.All()[0]
-	for _, m := range migrations.All() {
-		if m.ID == "0020_series_invitations" {
-			step = m
-		}
-	}
-	if step.ID != "0020_series_invitations" {
-		t.Fatal("step 0020 is not in the list")
-	}
-	if err := migrations.New(db).RollbackMigration(step); err != nil {
-		t.Fatalf("roll back: %v", err)
-	}
+	rollBackThrough(t, db, "0020_series_invitations")
 	for _, c := range [][2]string{{"group_series", "uid"}, {"group_series", "sequence"}, {"meetings", "series_uid"}, {"meetings", "recurrence_at"}} {
 		if db.Migrator().HasColumn(c[0], c[1]) {
 			t.Fatalf("%s.%s is still there after the rollback", c[0], c[1])

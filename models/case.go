@@ -66,10 +66,10 @@ type CaseInput struct {
 func visibleCases(tx *gorm.DB, v Viewer) *gorm.DB {
 	inTenure := `(case_questions.status = 'submitted' OR case_questions.created_at >= COALESCE(` +
 		tenureStart("case_questions.group_id") + `, case_questions.created_at))`
-	return tx.Model(&CaseQuestion{}).Where(`case_questions.author_id = @viewer
+	return tx.Model(&CaseQuestion{}).Where(`(case_questions.author_id = @viewer
 		OR (case_questions.group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = @viewer) AND `+inTenure+`)
 		OR (case_questions.visibility = 'group' AND case_questions.group_id IN
-			(SELECT group_id FROM memberships WHERE person_id = @viewer AND status IN @admitted) AND `+inTenure+`)`,
+			(SELECT group_id FROM memberships WHERE person_id = @viewer AND status IN @admitted) AND `+inTenure+`))`,
 		map[string]any{"viewer": v.PersonID, "admitted": AdmittedStatuses})
 }
 

@@ -57,9 +57,9 @@ type ProgressInput struct {
 // own groups: the SQL form of the GoalRead rule in policy.go. Goals are the
 // mentee's current plan, so a new mentor sees them (not earlier notes).
 func visibleGoals(tx *gorm.DB, v Viewer) *gorm.DB {
-	return tx.Model(&LearningGoal{}).Where(`learning_goals.person_id = ?
+	return tx.Model(&LearningGoal{}).Where(`(learning_goals.person_id = ?
 		OR learning_goals.group_id IN (?)
-		OR (learning_goals.shared AND learning_goals.group_id IN (?))`,
+		OR (learning_goals.shared AND learning_goals.group_id IN (?)))`,
 		v.PersonID,
 		tx.Model(&MentorGroup{}).Select("id").Where("mentor_id = ?", v.PersonID),
 		tx.Model(&Membership{}).Select("group_id").Where("person_id = ? AND status IN ?", v.PersonID, AdmittedStatuses))

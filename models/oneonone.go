@@ -57,10 +57,10 @@ type OneOnOneInput struct {
 // as mentor while they mentor the group, from their term on. It is the SQL
 // form of the OneOnOneRead rule in policy.go.
 func visibleOneOnOnes(tx *gorm.DB, v Viewer) *gorm.DB {
-	return tx.Model(&OneOnOne{}).Where(`one_on_ones.mentee_id = @viewer
+	return tx.Model(&OneOnOne{}).Where(`(one_on_ones.mentee_id = @viewer
 		OR (one_on_ones.mentor_id = @viewer
 			AND one_on_ones.group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = @viewer)
-			AND one_on_ones.created_at >= COALESCE(`+tenureStart("one_on_ones.group_id")+`, one_on_ones.created_at))`,
+			AND one_on_ones.created_at >= COALESCE(`+tenureStart("one_on_ones.group_id")+`, one_on_ones.created_at)))`,
 		map[string]any{"viewer": v.PersonID})
 }
 
