@@ -49,7 +49,7 @@ var intakeClosed = map[MembershipStatus]bool{StatusStopped: true, StatusReferred
 // ScheduleIntake plans (or moves) the intake of a membership; the group's
 // mentor only, in a group that is not closed, not in the past, and not for
 // someone who stopped, was referred or left. A move raises the calendar
-// sequence.
+// sequence. The candidate and the mentor are told, with an invitation.
 func ScheduleIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint, in IntakeScheduleInput) (IntakeAppointment, error) {
 	var a IntakeAppointment
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -92,13 +92,16 @@ func ScheduleIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uin
 			a.Sequence++
 		}
 		a.MembershipID, a.StartsAt, a.EndsAt, a.Location, a.Status = m.ID, start, end, CleanText(in.Location), IntakePlanned
-		return tx.Save(&a).Error
+		if err := tx.Save(&a).Error; err != nil {
+			return err
+		}
+		return notifyIntake(tx, a)
 	})
 	return a, err
 }
 
 // CancelIntake calls off a planned intake; the group's mentor only. The
-// calendars show it cancelled.
+// calendars show it cancelled, and the candidate and the mentor are told.
 func CancelIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, _, err := mentorsMembership(tx, v, membershipID); err != nil {
@@ -112,7 +115,11 @@ func CancelIntake(ctx context.Context, db *gorm.DB, v Viewer, membershipID uint)
 		if res.RowsAffected == 0 {
 			return fieldErr("date", "no_intake_planned")
 		}
-		return nil
+		a, err := intakeAppointmentOf(tx, membershipID)
+		if err != nil || a == nil {
+			return err
+		}
+		return notifyIntake(tx, *a)
 	})
 }
 

@@ -245,6 +245,8 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		out.Path = "/groups/" + itoaU(a.GroupID) + "/calendar"
 	case "input":
 		return composeInputMail(tx, d, out)
+	case "intake":
+		return composeIntakeMail(tx, d, out, p.ID)
 	case "case", "consent", "talk_request", "apology":
 		return composeNotice(tx, d, out)
 	case "person":

@@ -29,7 +29,8 @@ const (
 var NoticeKinds = []string{NoticePollOpened, NoticePollClosed, NoticeDateFixed, NoticeSeriesPlanned,
 	MailMeetingChanged, MailMeetingCancel, MailMentorChanged, NoticeCaseSubmitted, NoticeCasePlaced,
 	NoticeTextShared, MailInputShared,
-	NoticeOneOnOneAsked, NoticeOneOnOneAgreed, NoticeOneOnOneCountered, NoticeOneOnOneDeclined, NoticeApologySent}
+	NoticeOneOnOneAsked, NoticeOneOnOneAgreed, NoticeOneOnOneCountered, NoticeOneOnOneDeclined, NoticeApologySent,
+	NoticeIntakePlanned, NoticeIntakeCancelled}
 
 // How a person wants a kind of notice delivered.
 const (
