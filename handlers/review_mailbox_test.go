@@ -29,7 +29,7 @@ func TestMailboxHidesMentoringExchange(t *testing.T) {
 		t.Fatalf("ask: %d", r.Status)
 	}
 	var mails []models.MailDelivery
-	if err := db.Where("kind IN ?", []string{models.NoticeApologySent, models.NoticeOneOnOneUrgent}).Find(&mails).Error; err != nil {
+	if err := db.Where("kind IN ?", []string{models.NoticeMeetingNote, models.NoticeOneOnOneRequest}).Find(&mails).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(mails) != 2 {
