@@ -53,4 +53,14 @@ func TestMailboxHidesMentoringExchange(t *testing.T) {
 			t.Errorf("the outbox previews the %s mail", m.Kind)
 		}
 	}
+	// Behind sign-in the mentor's own notices still say who and what.
+	notices := as(t, srv, "mentor@demo.test").Get("/notices")
+	if notices.Status != http.StatusOK {
+		t.Fatalf("notices: %d", notices.Status)
+	}
+	for _, want := range []string{"Sanne Bakker vraagt zo snel mogelijk om een een-op-eengesprek", "Sanne Bakker meldt zich af voor een bijeenkomst"} {
+		if !contains(notices.Body, want) {
+			t.Errorf("the mentor's notices lack %q", want)
+		}
+	}
 }
