@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"gorm.io/gorm"
 
@@ -199,6 +198,5 @@ func (d *demoLoader) pastNotices() {
 	if d.err != nil {
 		return
 	}
-	kinds := append(slices.Clone(models.NoticeKinds), models.NoticeOneOnOneUrgent)
-	d.fail(d.tx.Where("kind IN ? AND status = ?", kinds, models.DeliveryPending).Delete(&models.MailDelivery{}).Error)
+	d.fail(d.tx.Where("kind IN ? AND status = ?", models.NoticeKinds, models.DeliveryPending).Delete(&models.MailDelivery{}).Error)
 }

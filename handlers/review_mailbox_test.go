@@ -29,7 +29,7 @@ func TestMailboxHidesMentoringExchange(t *testing.T) {
 		t.Fatalf("ask: %d", r.Status)
 	}
 	var mails []models.MailDelivery
-	if err := db.Where("kind IN ?", []string{models.NoticeApologySent, models.NoticeOneOnOneUrgent}).Find(&mails).Error; err != nil {
+	if err := db.Where("kind IN ?", []string{models.NoticeMeetingNote, models.NoticeOneOnOneRequest}).Find(&mails).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(mails) != 2 {
@@ -51,6 +51,16 @@ func TestMailboxHidesMentoringExchange(t *testing.T) {
 		}
 		if contains(r.Body, "Sanne Bakker kan niet") || contains(r.Body, "meldt zich af") || contains(r.Body, "zo snel mogelijk") {
 			t.Errorf("the outbox previews the %s mail", m.Kind)
+		}
+	}
+	// Behind sign-in the mentor's own notices still say who and what.
+	notices := as(t, srv, "mentor@demo.test").Get("/notices")
+	if notices.Status != http.StatusOK {
+		t.Fatalf("notices: %d", notices.Status)
+	}
+	for _, want := range []string{"Sanne Bakker vraagt zo snel mogelijk om een een-op-eengesprek", "Sanne Bakker meldt zich af voor een bijeenkomst"} {
+		if !contains(notices.Body, want) {
+			t.Errorf("the mentor's notices lack %q", want)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func TestRequestAndApologyMails(t *testing.T) {
 	nrd := b.group("Groep Noord")
 	ams, _ := time.LoadLocation("Europe/Amsterdam")
 	day := func(n int) string { return time.Now().In(ams).AddDate(0, 0, n).Format("2006-01-02") }
-	if err := models.SetNoticeModes(ctx, b.db, mentor, map[string]string{models.NoticeOneOnOneAsked: models.NoticeByDigest}); err != nil {
+	if err := models.SetNoticeModes(ctx, b.db, mentor, map[string]string{models.NoticeOneOnOneRequest: models.NoticeByDigest}); err != nil {
 		t.Fatal(err)
 	}
 	private := []string{"Mijn privé-onderwerp", "Liever niet nu", "Begrafenis van een oom"}
@@ -43,16 +43,16 @@ func TestRequestAndApologyMails(t *testing.T) {
 		{"asked (the mentor chose a digest: notice only)", func() error {
 			_, err := models.AskOneOnOne(ctx, b.db, sanne, nrd, models.RequestInput{Date1: day(3), Time1: "10:00", Theme: private[0]})
 			return err
-		}, models.NoticeOneOnOneAsked, nil},
+		}, models.NoticeOneOnOneRequest, nil},
 		{"asked urgently (mailed at once)", func() error {
 			var err error
 			agreed, err = models.AskOneOnOne(ctx, b.db, sanne, nrd, models.RequestInput{ASAP: true, Theme: private[0]})
 			return err
-		}, models.NoticeOneOnOneUrgent, []string{"mentor@demo.test"}},
+		}, models.NoticeOneOnOneRequest, []string{"mentor@demo.test"}},
 		{"countered", func() error {
 			_, err := models.AnswerRequest(ctx, b.db, mentor, agreed.ID, models.AnswerInput{Action: "counter", Date: day(2), Time: "15:00"})
 			return err
-		}, models.NoticeOneOnOneCountered, []string{"mentee@demo.test"}},
+		}, models.NoticeOneOnOneRequest, []string{"mentee@demo.test"}},
 		{"agreed", func() error {
 			var err error
 			agreed, err = models.AnswerRequest(ctx, b.db, sanne, agreed.ID, models.AnswerInput{Action: "accept_counter"})
@@ -65,11 +65,11 @@ func TestRequestAndApologyMails(t *testing.T) {
 			}
 			_, err = models.AnswerRequest(ctx, b.db, mentor, r.ID, models.AnswerInput{Action: "decline", Message: private[1]})
 			return err
-		}, models.NoticeOneOnOneDeclined, []string{"mentee@demo.test"}},
+		}, models.NoticeOneOnOneRequest, []string{"mentee@demo.test"}},
 		{"apology", func() error {
 			_, err := models.SendApology(ctx, b.db, sanne, coming.ID, models.ApologyInput{Reason: private[2]})
 			return err
-		}, models.NoticeApologySent, []string{"mentor@demo.test"}},
+		}, models.NoticeMeetingNote, []string{"mentor@demo.test"}},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {

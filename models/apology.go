@@ -39,7 +39,8 @@ func apologyMeeting(tx *gorm.DB, v Viewer, id uint) (Meeting, Access, error) {
 }
 
 // SendApology records the viewer's apologies for a coming meeting of their
-// group and tells the mentor (without the reason). Sending again replaces
+// group and tells the mentor (the mail says only that there is news about
+// the meeting, with its date and a link). Sending again replaces
 // the reason.
 func SendApology(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint, in ApologyInput) (Apology, error) {
 	var ap Apology
@@ -62,8 +63,10 @@ func SendApology(ctx context.Context, db *gorm.DB, v Viewer, meetingID uint, in 
 		if err := tx.Create(&ap).Error; err != nil {
 			return err
 		}
-		return Notify(tx, NoticeApologySent, NoticeAbout{Type: "apology", ID: ap.ID, GroupID: m.GroupID, OtherID: v.PersonID,
-			Path: "/meetings/" + itoaU(m.ID), Occurrence: m.StartsAt}, []uint{a.Group.MentorID})
+		// A neutral notice about the meeting: neither its kind nor its
+		// subject says that it is apologies.
+		return Notify(tx, NoticeMeetingNote, NoticeAbout{Type: "meeting", ID: m.ID, GroupID: m.GroupID, OtherID: v.PersonID,
+			Path: "/meetings/" + itoaU(m.ID), Occurrence: nowOf(tx)}, []uint{a.Group.MentorID})
 	})
 	return ap, err
 }

@@ -56,9 +56,13 @@ func TestApologies(t *testing.T) {
 		t.Errorf("reason at rest: %q, want sealed", raw.Reason)
 	}
 	var told int64
-	db.Model(&models.Notice{}).Where("kind = ? AND recipient_id = ?", models.NoticeApologySent, marieke.PersonID).Count(&told)
+	db.Model(&models.Notice{}).Where("kind = ? AND recipient_id = ? AND subject_type = ? AND subject_id = ? AND other_id = ?",
+		models.NoticeMeetingNote, marieke.PersonID, "meeting", coming.ID, sanne.PersonID).Count(&told)
 	if told != 1 {
 		t.Errorf("the mentor was told %d times", told)
+	}
+	if rows, err := models.ListNotices(ctx, db, marieke, 10); err != nil || len(rows) == 0 || rows[0].Says != models.SaysApologySent {
+		t.Errorf("the mentor's notices: %+v, %v", rows, err)
 	}
 	page, err := models.GetMeetingPage(ctx, db, marieke, coming.ID)
 	if err != nil {

@@ -87,12 +87,19 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 	if reminderOff(p.ReminderOptOuts, d.Kind) || reminderOff(p.OrganisationOff, d.Kind) {
 		return OutgoingMail{}, ErrStale
 	}
-	if off, err := noticeMailOff(tx, d.Kind, p.ID); err != nil || off {
+	atOnce, err := urgentAsk(tx, d)
+	if err != nil {
+		return OutgoingMail{}, err
+	}
+	if off, err := noticeMailOff(tx, d.Kind, p.ID); !atOnce && (err != nil || off) {
 		return OutgoingMail{}, staleUnless(err)
 	}
 	out := OutgoingMail{To: p.Email, Name: p.Name, Language: p.Language, Kind: d.Kind}
 	if isAccountMail(d.Kind) {
 		return composeAccountMail(tx, d, out, nowOf(tx), preview)
+	}
+	if privateNotice(d.Kind) {
+		return composePrivateNotice(tx, d, out)
 	}
 	switch d.SubjectType {
 	case "meeting":
@@ -247,7 +254,7 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 		return composeInputMail(tx, d, out)
 	case "intake":
 		return composeIntakeMail(tx, d, out, p.ID)
-	case "case", "consent", "talk_request", "apology":
+	case "case", "consent":
 		return composeNotice(tx, d, out)
 	case "person":
 		if d.Kind == NoticeDigest {

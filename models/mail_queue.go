@@ -234,13 +234,9 @@ func ListDeliveries(ctx context.Context, db *gorm.DB, v Viewer, status string, p
 }
 
 // MailKindPrivate is how L&D's outbox names a mail between a mentee and
-// their mentor about a one-on-one request or apologies: whether it was
-// urgent, declined or an apology is theirs, and the outbox shows no
-// preview of it (the text names the mentee).
+// their mentor about a one-on-one request or a meeting: their kinds are
+// neutral already, and the outbox shows no preview of them either.
 const MailKindPrivate = "mentoring_private"
 
 // privateMailKinds are the mails the outbox lists as MailKindPrivate.
-var privateMailKinds = map[string]bool{
-	NoticeOneOnOneAsked: true, NoticeOneOnOneUrgent: true, NoticeOneOnOneCountered: true,
-	NoticeOneOnOneDeclined: true, NoticeApologySent: true,
-}
+var privateMailKinds = map[string]bool{NoticeOneOnOneRequest: true, NoticeMeetingNote: true}

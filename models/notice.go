@@ -29,7 +29,7 @@ const (
 var NoticeKinds = []string{NoticePollOpened, NoticePollClosed, NoticeDateFixed, NoticeSeriesPlanned,
 	MailMeetingChanged, MailMeetingCancel, MailMentorChanged, NoticeCaseSubmitted, NoticeCasePlaced,
 	NoticeTextShared, MailInputShared,
-	NoticeOneOnOneAsked, NoticeOneOnOneAgreed, NoticeOneOnOneCountered, NoticeOneOnOneDeclined, NoticeApologySent,
+	NoticeOneOnOneRequest, NoticeOneOnOneAgreed, NoticeMeetingNote,
 	NoticeIntakePlanned, NoticeIntakeCancelled}
 
 // How a person wants a kind of notice delivered.
@@ -82,6 +82,7 @@ type NoticeAbout struct {
 	OtherID    uint   // the person it concerns, named in the notice
 	Path       string // where in the app it is
 	Occurrence time.Time
+	AtOnce     bool // mailed at once, whatever the recipients chose for the kind
 }
 
 // Notify tells each recipient of an event, in the caller's transaction:
@@ -103,6 +104,9 @@ func Notify(tx *gorm.DB, kind string, about NoticeAbout, recipients []uint) erro
 	var mailTo []uint
 	for _, r := range recipients {
 		mode := modes[r]
+		if about.AtOnce {
+			mode = NoticeByMail
+		}
 		rows = append(rows, Notice{Key: deliveryKey(kind, about.Type, about.ID, about.Occurrence, r), RecipientID: r,
 			Kind: kind, SubjectType: about.Type, SubjectID: about.ID, Occurrence: about.Occurrence.UTC(), GroupID: about.GroupID, OtherID: about.OtherID,
 			Path: about.Path, Digest: mode == NoticeByDigest, CreatedAt: now})
@@ -151,11 +155,14 @@ func noticeModesOf(tx *gorm.DB, kind string, people []uint) (map[uint]string, er
 	return out, nil
 }
 
-// NoticeRow is a notice as its recipient sees it.
+// NoticeRow is a notice as its recipient sees it. Says is what it tells
+// in the app: its kind, or for a neutral kind (a request's step, apologies)
+// the particular, read from what it is about.
 type NoticeRow struct {
 	Notice
 	GroupName string `json:"group_name,omitempty"`
 	OtherName string `json:"other_name,omitempty"`
+	Says      string `gorm:"-" json:"says"`
 }
 
 // ListNotices returns the viewer's own notices, newest first.
@@ -167,7 +174,10 @@ func ListNotices(ctx context.Context, db *gorm.DB, v Viewer, limit int) ([]Notic
 		Joins("LEFT JOIN people o ON o.id = notices.other_id").
 		Where("notices.recipient_id = ?", v.PersonID).Order("notices.created_at DESC, notices.id DESC").
 		Limit(limit).Find(&out).Error
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, fillNoticeSays(db.WithContext(ctx), out)
 }
 
 // OpenNotice marks one of the viewer's notices read and returns where it

@@ -13,15 +13,27 @@ import (
 // (or asks for one as soon as possible), the mentor accepts one, proposes
 // another or declines; only an agreed request becomes a planned one-on-one.
 
-// Notices of one-on-one requests and apologies. An urgent request is not
-// among the kinds a person chooses a delivery for: it is always mailed at once.
+// Notices of one-on-one requests and apologies. Every step of a request
+// (asked, asked urgently, another time proposed, declined) is stored and
+// mailed under the one neutral kind NoticeOneOnOneRequest, and apologies
+// under NoticeMeetingNote: whether a request was urgent or declined, or a
+// member is absent, is sealed (or in the request's row) and never in a
+// notice's or a mail's kind, key or text. The app tells its recipient which
+// step it was (NoticeRow.Says). An urgent request is mailed to the mentor
+// at once, whatever they chose for the kind.
 const (
-	NoticeOneOnOneAsked     = "oneonone_asked"
-	NoticeOneOnOneUrgent    = "oneonone_urgent"
-	NoticeOneOnOneAgreed    = "oneonone_agreed"
-	NoticeOneOnOneCountered = "oneonone_countered"
-	NoticeOneOnOneDeclined  = "oneonone_declined"
-	NoticeApologySent       = "apology_sent"
+	NoticeOneOnOneRequest = "oneonone_request"
+	NoticeOneOnOneAgreed  = "oneonone_agreed"
+	NoticeMeetingNote     = "meeting_note"
+)
+
+// What a request or apology notice says in the app, for its recipient only.
+const (
+	SaysOneOnOneAsked     = "oneonone_asked"
+	SaysOneOnOneUrgent    = "oneonone_urgent"
+	SaysOneOnOneCountered = "oneonone_countered"
+	SaysOneOnOneDeclined  = "oneonone_declined"
+	SaysApologySent       = "apology_sent"
 )
 
 // RequestStatus is where a one-on-one request stands.
@@ -352,11 +364,9 @@ func AskOneOnOne(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, in Re
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
-		kind := NoticeOneOnOneAsked
-		if r.Urgent {
-			kind = NoticeOneOnOneUrgent
-		}
-		return Notify(tx, kind, requestAbout(r, r.CreatedAt), []uint{a.Group.MentorID})
+		about := requestAbout(r, r.CreatedAt)
+		about.AtOnce = r.Urgent
+		return Notify(tx, NoticeOneOnOneRequest, about, []uint{a.Group.MentorID})
 	})
 	return r, err
 }
@@ -464,12 +474,11 @@ func AnswerRequest(ctx context.Context, db *gorm.DB, v Viewer, id uint, in Answe
 			return err
 		}
 		switch act {
-		case RequestCounter:
-			return Notify(tx, NoticeOneOnOneCountered, requestAbout(r, now), []uint{r.MenteeID})
-		case RequestDecline:
-			return Notify(tx, NoticeOneOnOneDeclined, requestAbout(r, now), []uint{r.MenteeID})
+		case RequestCounter, RequestDecline:
+			return Notify(tx, NoticeOneOnOneRequest, requestAbout(r, now), []uint{r.MenteeID})
 		case RequestRefuseCounter:
-			return Notify(tx, NoticeOneOnOneDeclined, requestAbout(r, now), []uint{mentor})
+			// At the refused time: the app tells the mentor it was refused.
+			return Notify(tx, NoticeOneOnOneRequest, requestAbout(r, *r.CounterAt), []uint{mentor})
 		}
 		return nil
 	})

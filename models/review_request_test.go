@@ -25,7 +25,7 @@ func TestRequestSentTwentyTimes(t *testing.T) {
 	requests := func() int64 { return countRows(t, db, "one_on_one_requests") }
 	notices := func() int64 {
 		var n int64
-		if err := db.Model(&models.Notice{}).Where("kind IN ?", []string{models.NoticeOneOnOneAsked, models.NoticeOneOnOneUrgent}).
+		if err := db.Model(&models.Notice{}).Where("kind = ?", models.NoticeOneOnOneRequest).
 			Count(&n).Error; err != nil {
 			t.Fatal(err)
 		}

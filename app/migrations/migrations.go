@@ -35,6 +35,7 @@ func All() []*gormigrate.Migration {
 		apologies(),
 		intakeAppointments(),
 		firstMeetingRecord(),
+		neutralNoticeKinds(),
 		participationRollups(),
 	}
 }
