@@ -221,7 +221,7 @@ func TestBrowserDemoRoles(t *testing.T) {
 			[]string{"Groep Noord", "Wat er nu te doen is", "Casussen die nog ingepland moeten worden: 1", "Kandidaten die op hun intake wachten: 1"}, nil},
 		{"mentee@demo.test", []string{"/", "/groups/1", "/groups/1/calendar", "/meetings/2", "/goals", "/one-on-ones", "/groups/1/cases", "/cases/2", "/consents", "/account", "/evaluations", "/apply"},
 			[]string{"Groep Noord", "Marieke de Vries", "Actiepunt: Werkbezoek bij het Klant Contact Centrum regelen"}, []string{"leveranciers"}},
-		{"manager@demo.test", []string{"/", "/reports/participation", "/shared", "/dashboard"}, []string{"Crossmentoring 2026–2027"}, []string{"Sanne Bakker", "Noor Dekker", "Groep Noord"}},
+		{"manager@demo.test", []string{"/", "/reports/participation", "/shared", "/dashboard"}, []string{"deelnemers in de hele organisatie", "Naar het deelnamerapport"}, []string{"Sanne Bakker", "Noor Dekker", "Groep Noord"}},
 	}
 	for _, tc := range cases {
 		name := strings.SplitN(tc.email, "@", 2)[0]
