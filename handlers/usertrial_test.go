@@ -1,0 +1,38 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"crossmentor/app/apptest"
+	"crossmentor/models"
+)
+
+// TestRequestPageConfirmsDestructiveSteps: declining a one-on-one request
+// (mentor) and withdrawing it (mentee) ask for confirmation first, in the
+// reader's language.
+func TestRequestPageConfirmsDestructiveSteps(t *testing.T) {
+	_, db, srv := demo(t)
+	var req models.OneOnOneRequest
+	if err := db.Order("id").First(&req).Error; err != nil {
+		t.Fatalf("the demo's request: %v", err)
+	}
+	path := fmt.Sprintf("/one-on-one-requests/%d", req.ID)
+	mentor, mentee := as(t, srv, "mentor@demo.test"), as(t, srv, "mentee@demo.test")
+	cases := []struct {
+		name string
+		cl   *apptest.Client
+		lang string
+		want string
+	}{
+		{"mentor declines (nl)", mentor, "", `data-confirm="Dit verzoek afwijzen?`},
+		{"mentor declines (en)", mentor, "?lang=en", `data-confirm="Decline this request?`},
+		{"mentee withdraws (nl)", mentee, "", `data-confirm="Je verzoek intrekken?`},
+	}
+	for _, tc := range cases {
+		if r := tc.cl.Get(path + tc.lang); r.Status != http.StatusOK || !contains(r.Body, tc.want) {
+			t.Errorf("%s: %d, want %q on the page", tc.name, r.Status, tc.want)
+		}
+	}
+}
