@@ -36,3 +36,21 @@ func TestRequestPageConfirmsDestructiveSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestInputPageSpeaksToTheReader: a mentor who is no mentee sees the input
+// page as the writer of input, not the mentee's invitation to ask a mentor.
+func TestInputPageSpeaksToTheReader(t *testing.T) {
+	_, _, srv := demo(t)
+	cases := []struct {
+		email, want, notWant string
+	}{
+		{"mentor@demo.test", "<h1>Inbreng voor je mentees</h1>", "Vraag je mentor dan hier om inbreng"},
+		{"mentee@demo.test", "<h1>Inbreng van je mentor</h1>", "Inbreng voor je mentees"},
+	}
+	for _, tc := range cases {
+		r := as(t, srv, tc.email).Get("/input")
+		if r.Status != http.StatusOK || !contains(r.Body, tc.want) || contains(r.Body, tc.notWant) {
+			t.Errorf("%s: %d, want %q and not %q", tc.email, r.Status, tc.want, tc.notWant)
+		}
+	}
+}
