@@ -54,3 +54,21 @@ func TestInputPageSpeaksToTheReader(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluationsIntroForMentors: a mentor's evaluations page does not tell
+// the mentor that "your mentor" sees averages.
+func TestEvaluationsIntroForMentors(t *testing.T) {
+	_, _, srv := demo(t)
+	cases := []struct {
+		email, want, notWant string
+	}{
+		{"mentor@demo.test", "ook jou als mentor", "Je mentor en de opleidingsafdeling"},
+		{"mentee@demo.test", "Je mentor en de opleidingsafdeling", "ook jou als mentor"},
+	}
+	for _, tc := range cases {
+		r := as(t, srv, tc.email).Get("/evaluations")
+		if r.Status != http.StatusOK || !contains(r.Body, tc.want) || contains(r.Body, tc.notWant) {
+			t.Errorf("%s: %d, want %q and not %q", tc.email, r.Status, tc.want, tc.notWant)
+		}
+	}
+}
