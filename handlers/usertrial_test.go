@@ -3,7 +3,10 @@ package handlers_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"crossmentor/app/apptest"
 	"crossmentor/models"
@@ -70,5 +73,21 @@ func TestEvaluationsIntroForMentors(t *testing.T) {
 		if r.Status != http.StatusOK || !contains(r.Body, tc.want) || contains(r.Body, tc.notWant) {
 			t.Errorf("%s: %d, want %q and not %q", tc.email, r.Status, tc.want, tc.notWant)
 		}
+	}
+}
+
+// TestApologyKeepsTheReasonOnError: an apology the page refuses (a reason
+// that is too long) comes back with the typed reason still in the field.
+func TestApologyKeepsTheReasonOnError(t *testing.T) {
+	_, db, srv := demo(t)
+	var coming models.Meeting
+	if err := db.Where("group_id = ? AND status = ? AND starts_at > ?", groupID(t, db, "Groep Noord"), models.MeetingPlanned, time.Now()).
+		Order("starts_at").First(&coming).Error; err != nil {
+		t.Fatal(err)
+	}
+	reason := "Tandarts " + strings.Repeat("x", 2000)
+	r := as(t, srv, "mentee@demo.test").PostForm(fmt.Sprintf("/meetings/%d/apologies", coming.ID), url.Values{"reason": {reason}})
+	if r.Status != http.StatusUnprocessableEntity || !contains(r.Body, reason+"</textarea>") {
+		t.Errorf("a too long reason: %d, want 422 with the reason kept", r.Status)
 	}
 }
