@@ -91,3 +91,25 @@ func TestApologyKeepsTheReasonOnError(t *testing.T) {
 		t.Errorf("a too long reason: %d, want 422 with the reason kept", r.Status)
 	}
 }
+
+// TestEvaluationKeepsAnswersOnError: an evaluation refused for a missing
+// score comes back with the given scores and the open answer still filled in.
+func TestEvaluationKeepsAnswersOnError(t *testing.T) {
+	a, db, srv := demo(t)
+	a.Handlers.Now = func() time.Time { return time.Date(2027, 3, 15, 10, 0, 0, 0, time.UTC) }
+	path := fmt.Sprintf("/groups/%d/evaluations/month6", groupID(t, db, "Groep Zuid"))
+	r := as(t, srv, "ruben.deboer@demo.test").PostForm(path, url.Values{"score1": {"4"}, "score2": {"2"}, "score3": {"5"},
+		"open": {"Meer tijd voor werkbezoeken"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a missing score: %d, want 422", r.Status)
+	}
+	for _, want := range []string{`name="score1" value="4" required checked`, `name="score2" value="2" required checked`,
+		`name="score3" value="5" required checked`, "Meer tijd voor werkbezoeken</textarea>"} {
+		if !contains(r.Body, want) {
+			t.Errorf("the refused form lost %q", want)
+		}
+	}
+	if contains(r.Body, `name="score4" value="1" required checked`) {
+		t.Error("the missing score came back chosen")
+	}
+}
