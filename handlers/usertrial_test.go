@@ -113,3 +113,15 @@ func TestEvaluationKeepsAnswersOnError(t *testing.T) {
 		t.Error("the missing score came back chosen")
 	}
 }
+
+// TestAddMemberKeepsTheExceptionOnError: adding a member without choosing a
+// person is refused, and the typed reason for a discipline exception stays.
+func TestAddMemberKeepsTheExceptionOnError(t *testing.T) {
+	_, db, srv := demo(t)
+	path := fmt.Sprintf("/groups/%d/members", groupID(t, db, "Groep Noord"))
+	r := as(t, srv, "admin@demo.test").PostForm(path, url.Values{"status": {"candidate"},
+		"discipline_exception": {"Wil juist over de grens van het vakgebied kijken"}})
+	if r.Status < 400 || r.Status >= 500 || !contains(r.Body, "Wil juist over de grens van het vakgebied kijken</textarea>") {
+		t.Errorf("no person chosen: %d, want a 4xx with the exception kept", r.Status)
+	}
+}
