@@ -125,3 +125,13 @@ func TestAddMemberKeepsTheExceptionOnError(t *testing.T) {
 		t.Errorf("no person chosen: %d, want a 4xx with the exception kept", r.Status)
 	}
 }
+
+// TestMenteeRequestListNamesTheMentor: a mentee's list of requests says
+// with whom the talk would be, not only the group.
+func TestMenteeRequestListNamesTheMentor(t *testing.T) {
+	_, _, srv := demo(t)
+	r := as(t, srv, "mentee@demo.test").Get("/one-on-ones")
+	if r.Status != http.StatusOK || !contains(r.Body, "Marieke de Vries · Groep Noord</td>") {
+		t.Errorf("the mentee's request list: %d, want the mentor's name beside the group", r.Status)
+	}
+}
