@@ -135,3 +135,23 @@ func TestMenteeRequestListNamesTheMentor(t *testing.T) {
 		t.Errorf("the mentee's request list: %d, want the mentor's name beside the group", r.Status)
 	}
 }
+
+// TestIntakeCancelAsksFirst: once an intake is planned, calling it off asks
+// for confirmation.
+func TestIntakeCancelAsksFirst(t *testing.T) {
+	_, db, srv := demo(t)
+	var m models.Membership
+	if err := db.Joins("JOIN people p ON p.id = memberships.person_id").Where("p.email = ? AND memberships.group_id = ?",
+		"ahmed.elamrani@demo.test", groupID(t, db, "Groep Noord")).First(&m).Error; err != nil {
+		t.Fatal(err)
+	}
+	mentor := as(t, srv, "mentor@demo.test")
+	page := fmt.Sprintf("/memberships/%d/intake", m.ID)
+	r := mentor.PostForm(page+"/schedule", url.Values{"date": {dayAhead(7)}, "start_time": {"10:00"}, "duration_min": {"45"}, "location": {"Kamer 2"}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("plan the intake: %d", r.Status)
+	}
+	if r := mentor.Get(page); r.Status != http.StatusOK || !contains(r.Body, `data-confirm="Deze intake afzeggen?`) {
+		t.Errorf("the planned intake's page: %d, want a confirmation on calling it off", r.Status)
+	}
+}
