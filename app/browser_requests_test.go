@@ -105,6 +105,7 @@ func TestBrowserOneOnOneRequests(t *testing.T) {
 	signIn(t, ctx, srv.URL, "mentor@demo.test")
 	must(t, "decline", chromedp.Do(ctx, chromedp.Navigate(srv.URL+third), chromedp.WaitVisible(css("#decline-message")),
 		chromedp.SendKeys(css("#decline-message"), "Laten we dit in de groep oppakken"),
+		script(`window.confirm = () => true`),
 		chromedp.Click(css("form:has(input[name=action][value=decline]) button[type=submit]")),
 		chromedp.WaitVisible(css(".flash"))))
 	signOut(t, ctx)
