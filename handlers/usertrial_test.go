@@ -151,7 +151,7 @@ func TestIntakeCancelAsksFirst(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("plan the intake: %d", r.Status)
 	}
-	if r := mentor.Get(page); r.Status != http.StatusOK || !contains(r.Body, `data-confirm="Deze intake afzeggen?`) {
+	if r := mentor.Get(page); r.Status != http.StatusOK || !contains(r.Body, `data-confirm="Het intakegesprek afzeggen?`) {
 		t.Errorf("the planned intake's page: %d, want a confirmation on calling it off", r.Status)
 	}
 }
