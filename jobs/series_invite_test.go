@@ -183,8 +183,10 @@ func TestSeriesInvitations(t *testing.T) {
 	}
 	_, _, msgs := b.since()
 	var withdrawn int
+	handedOver := mailCalendar{}
 	for _, m := range msgs {
 		if m.To[0] != "pieter.hendriks@demo.test" {
+			calendars.apply(t, m.To[0], handedOver.takeSeries(t, m, seriesUID, "iris.vanleeuwen@demo.test"))
 			continue
 		}
 		withdrawn++
@@ -205,4 +207,43 @@ func TestSeriesInvitations(t *testing.T) {
 	if left := occurrences(t, calendars["pieter.hendriks@demo.test"][seriesUID]); len(left) != 0 {
 		t.Errorf("the former mentor's calendar still holds %v", left)
 	}
+	// The members and the new mentor each get the series once more, now
+	// organised by the new mentor; the new mentor's calendar holds it and
+	// every calendar still equals its feed.
+	wantNew := sorted(append(slices.DeleteFunc(slices.Clone(want), func(e string) bool { return e == "pieter.hendriks@demo.test" }),
+		"iris.vanleeuwen@demo.test")...)
+	var got []string
+	for email := range handedOver {
+		got = append(got, email)
+	}
+	if got = sorted(got...); !slices.Equal(got, wantNew) {
+		t.Fatalf("the series after the change of mentor went to %v, want %v", got, wantNew)
+	}
+	delete(calendars, "pieter.hendriks@demo.test") // the former mentor's feed no longer has the group
+	compareWithFeeds(t, b.db, calendars)
+}
+
+// takeSeries reads the one mail a person got after a change of mentor: one
+// REQUEST of the whole series (uid), organised by organiser, noted in mc
+// (a second mail to the same person fails); it returns the invitation.
+func (mc mailCalendar) takeSeries(t *testing.T, m apptest.Received, uid, organiser string) *ical.Calendar {
+	t.Helper()
+	to := m.To[0]
+	if mc[to] != nil {
+		t.Fatalf("%s got more than one mail after the change of mentor", to)
+	}
+	cals := invitations(t, m.Data)
+	if len(cals) != 1 || cals[0].Props.Get(ical.PropMethod).Value != "REQUEST" {
+		t.Fatalf("the mail to %s after the change of mentor holds %d calendars, want one REQUEST", to, len(cals))
+	}
+	for _, ev := range cals[0].Events() {
+		if ev.Props.Get(ical.PropUID).Value != uid {
+			t.Errorf("the mail to %s names %v, not the series", to, ev.Props.Get(ical.PropUID))
+		}
+		if o := ev.Props.Get(ical.PropOrganizer); o == nil || o.Value != "mailto:"+organiser {
+			t.Errorf("the mail to %s has organiser %v, want %s", to, o, organiser)
+		}
+	}
+	mc.apply(t, to, cals[0])
+	return cals[0]
 }

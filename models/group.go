@@ -218,7 +218,8 @@ func refusedMentor(ctx context.Context, db *gorm.DB, v Viewer, groupID uint, err
 }
 
 // changeMentor ends the former mentor's term and starts the new one's, audits
-// who changed it from whom to whom, tells the group's members by mail, and
+// who changed it from whom to whom, tells the group's members and the new
+// mentor by mail (with the series, now organised by the new mentor), and
 // takes the coming meetings out of the former mentor's calendar.
 func changeMentor(tx *gorm.DB, v Viewer, g MentorGroup, from uint) error {
 	now := nowOf(tx)
@@ -238,6 +239,12 @@ func changeMentor(tx *gorm.DB, v Viewer, g MentorGroup, from uint) error {
 		return err
 	}
 	if err := withdrawFromCalendar(tx, g.ID, from, now); err != nil {
+		return err
+	}
+	// The mail telling the group carries the series again, organised by the
+	// new mentor: a higher SEQUENCE lets calendars take the new organiser.
+	if err := tx.Model(&GroupSeries{}).Where("group_id = ? AND uid <> ''", g.ID).
+		UpdateColumn("sequence", gorm.Expr("sequence + 1")).Error; err != nil {
 		return err
 	}
 	return Notify(tx, MailMentorChanged, NoticeAbout{Type: "group", ID: g.ID, GroupID: g.ID, OtherID: g.MentorID,

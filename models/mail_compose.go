@@ -220,7 +220,9 @@ func composeDelivery(ctx context.Context, db *gorm.DB, d MailDelivery, preview b
 				return out, err
 			}
 			out.Path = "/groups/" + itoaU(d.SubjectID)
-			return out, nil
+			// The series, if any, comes along: the new mentor's calendar
+			// gets it, and the members' names the new organiser.
+			return composeSeriesMail(tx, d.SubjectID, out)
 		}
 		out.Path = "/groups/" + itoaU(d.SubjectID) + "/calendar"
 		if d.Kind == NoticeSeriesPlanned {
