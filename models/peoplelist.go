@@ -50,12 +50,16 @@ const (
 	peopleMemberWhere = `FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
 		WHERE m.person_id = people.id AND m.status IN ('candidate','intake','active','frozen') AND g.status <> 'closed'`
 	peopleMentorWhere = `FROM mentor_groups g WHERE g.mentor_id = people.id AND g.status <> 'closed'`
-	peopleManagerSQL  = `EXISTS (SELECT 1 FROM people r WHERE r.manager_id = people.id)`
+	// peopleManagerSQL filters managers. The page's own column probes the
+	// manager index per row instead (with LIMIT 1, which PostgreSQL cannot
+	// turn into a hash of every person).
+	peopleManagerSQL = `EXISTS (SELECT 1 FROM people r WHERE r.manager_id = people.id)`
 )
 
 // ListPeopleRows returns a page of L&D's people list, by name, with the
-// filters applied, in one statement (the total comes with the rows);
-// admins only.
+// filters applied; admins only. The page is read along the name index; the
+// total is counted apart, and only when the first page is full (a window
+// count would read every person to show fifty).
 func ListPeopleRows(ctx context.Context, db *gorm.DB, v Viewer, f PeopleListFilter, page *Page) ([]PersonRow, error) {
 	if !v.Can(OrgManage) {
 		return nil, ErrNotFound
@@ -65,30 +69,22 @@ func ListPeopleRows(ctx context.Context, db *gorm.DB, v Viewer, f PeopleListFilt
 	}
 	q := filtered().Select(`people.id, people.name, people.email, people.discipline, people.admin,
 		people.team_id, COALESCE(teams.name, '') AS team_name,
-		` + peopleManagerSQL + ` AS is_manager,
+		(SELECT 1 FROM people r WHERE r.manager_id = people.id LIMIT 1) IS NOT NULL AS is_manager,
 		(SELECT g.name ` + peopleMentorWhere + ` ORDER BY g.id DESC LIMIT 1) AS mentor_of,
 		(SELECT g.id ` + peopleMentorWhere + ` ORDER BY g.id DESC LIMIT 1) AS mentor_group_id,
 		(SELECT g.name ` + peopleMemberWhere + ` ORDER BY m.id DESC LIMIT 1) AS member_of,
 		(SELECT g.id ` + peopleMemberWhere + ` ORDER BY m.id DESC LIMIT 1) AS member_group_id,
-		(SELECT m.status ` + peopleMemberWhere + ` ORDER BY m.id DESC LIMIT 1) AS status,
-		COUNT(*) OVER () AS total`)
-	var rows []struct {
-		PersonRow
-		Total int64
-	}
-	if err := q.Order("people.name, people.id").Offset(page.Offset()).Limit(page.Size).Scan(&rows).Error; err != nil {
+		(SELECT m.status ` + peopleMemberWhere + ` ORDER BY m.id DESC LIMIT 1) AS status`)
+	var out []PersonRow
+	if err := q.Order("people.name, people.id").Offset(page.Offset()).Limit(page.Size).Scan(&out).Error; err != nil {
 		return nil, err
 	}
-	page.Total = 0
-	out := make([]PersonRow, len(rows))
-	for i, r := range rows {
-		out[i], page.Total = r.PersonRow, r.Total
+	if page.Number <= 1 && len(out) < page.Size {
+		page.Total = int64(len(out)) // all of them fit on the first page
+		return out, nil
 	}
-	if len(rows) == 0 && page.Number > 1 {
-		// Past the last page: the window gave no total, so count.
-		if err := filtered().Count(&page.Total).Error; err != nil {
-			return nil, err
-		}
+	if err := filtered().Count(&page.Total).Error; err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -13,7 +13,7 @@ import (
 
 // TestListPeopleRows: L&D's people list shows each person's team, roles,
 // group and status, filters on role, team and "in no group", pages, and
-// reads a page in one statement.
+// reads a page that holds everyone in one statement (a full page also counts).
 func TestListPeopleRows(t *testing.T) {
 	db := apptest.Demo(t)
 	ctx := context.Background()
