@@ -43,14 +43,21 @@ func (h *Handlers) intakeForm(c echo.Context, data intakeData) models.IntakeInpu
 	return in
 }
 
+// intakeOf reads the membership id from the path and loads its intake for
+// the viewer (not found for anyone but the group's mentor).
+func (h *Handlers) intakeOf(c echo.Context) (uint, intakeData, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return 0, intakeData{}, err
+	}
+	data, err := h.loadIntake(c, id)
+	return id, data, err
+}
+
 // scheduleIntake plans or moves the intake: date, time, length and place,
 // which reach the mentor's and the candidate's calendars.
 func (h *Handlers) scheduleIntake(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	data, err := h.loadIntake(c, id)
+	id, data, err := h.intakeOf(c)
 	if err != nil {
 		return err
 	}
@@ -66,11 +73,7 @@ func (h *Handlers) scheduleIntake(c echo.Context) error {
 
 // cancelIntake calls off the planned intake.
 func (h *Handlers) cancelIntake(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	data, err := h.loadIntake(c, id)
+	id, data, err := h.intakeOf(c)
 	if err != nil {
 		return err
 	}
@@ -82,11 +85,7 @@ func (h *Handlers) cancelIntake(c echo.Context) error {
 
 // showIntake shows the intake form of a membership to the group's mentor.
 func (h *Handlers) showIntake(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	data, err := h.loadIntake(c, id)
+	_, data, err := h.intakeOf(c)
 	if err != nil {
 		return err
 	}
@@ -97,11 +96,7 @@ func (h *Handlers) showIntake(c echo.Context) error {
 
 // saveIntake records the intake and applies its outcome.
 func (h *Handlers) saveIntake(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	data, err := h.loadIntake(c, id)
+	id, data, err := h.intakeOf(c)
 	if err != nil {
 		return err
 	}
