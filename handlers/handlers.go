@@ -55,6 +55,7 @@ type Handlers struct {
 	org            orgCache
 	figures        figuresCache
 	people         peopleCount
+	viewers        viewerCache // signed-in viewers by session, for reading requests
 	importProgress sync.Map // import run id → [2]int{done, total}, for runs in this process
 }
 

@@ -39,10 +39,15 @@ func (hs *Handlers) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // authenticate finds the viewer from a bearer token or the session cookie.
-// It never fails the request: routes that need a viewer say so.
+// It never fails the request: routes that need a viewer say so. A request
+// that may change something empties the viewer cache when it is done (see
+// viewerTTL).
 func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
+		if !reading(c.Request().Method) {
+			defer h.viewers.clear()
+		}
 		if auth := c.Request().Header.Get(echo.HeaderAuthorization); strings.HasPrefix(auth, "Bearer ") {
 			id, err := models.PersonForAPIToken(ctx, h.DB, strings.TrimPrefix(auth, "Bearer "), h.Now())
 			if err != nil {
@@ -56,7 +61,7 @@ func (h *Handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Set(keyViewer, v)
 			}
 		} else if ck, err := h.cookie(c, sessionCookie); err == nil && ck.Value != "" {
-			v, err := models.SignedIn(ctx, h.DB, ck.Value, h.Sessions, h.Now())
+			v, err := h.signedIn(ctx, c.Request().Method, ck.Value)
 			switch {
 			case err == nil:
 				c.Set(keyViewer, v)

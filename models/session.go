@@ -51,25 +51,42 @@ func SessionViaSSO(ctx context.Context, db *gorm.DB, token string) (bool, error)
 // a minute) and returns its person as a viewer, in one query. An expired
 // session (idle or absolute) is deleted and ErrNotFound returned.
 func SignedIn(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Viewer, error) {
+	v, _, err := SignedInUntil(ctx, db, token, policy, now)
+	return v, err
+}
+
+// SignedInUntil is SignedIn that also says until when the session stays
+// live if it is not used again (its idle or absolute end, whichever comes
+// first), so a cache of it knows when to stop trusting it.
+func SignedInUntil(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Viewer, time.Time, error) {
 	tx := db.WithContext(ctx)
 	hash := HashToken(token)
 	var row viewerRow
 	err := tx.Raw(`SELECT s.expires_at, s.last_seen_at, `+viewerColumns+`
 		FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?`, hash).Scan(&row).Error
 	if err != nil {
-		return Viewer{}, err
+		return Viewer{}, time.Time{}, err
 	}
 	if row.PersonID == 0 {
-		return Viewer{}, ErrNotFound
+		return Viewer{}, time.Time{}, ErrNotFound
 	}
 	if !now.Before(row.ExpiresAt) || now.Sub(row.LastSeenAt) > policy.Idle {
-		tx.Where("token_hash = ?", hash).Delete(&Session{})
-		return Viewer{}, ErrNotFound
+		tx.Where("token_hash = ?", hash).Delete(&Session{}) // best effort: PurgeSessions removes it later
+		return Viewer{}, time.Time{}, ErrNotFound
 	}
+	seen := row.LastSeenAt
 	if now.Sub(row.LastSeenAt) > time.Minute {
-		tx.Model(&Session{}).Where("token_hash = ?", hash).Update("last_seen_at", now)
+		// Best effort, as before: a refused write (read-only outage) must not
+		// sign anyone out; the session then counts from the old time.
+		if tx.Model(&Session{}).Where("token_hash = ?", hash).Update("last_seen_at", now).Error == nil {
+			seen = now
+		}
 	}
-	return row.viewer(), nil
+	until := seen.Add(policy.Idle)
+	if row.ExpiresAt.Before(until) {
+		until = row.ExpiresAt
+	}
+	return row.viewer(), until, nil
 }
 
 // EndSession deletes the session of a token.
