@@ -56,7 +56,7 @@ type Handlers struct {
 	figures        figuresCache
 	people         peopleCount
 	viewers        viewerCache // signed-in viewers by session, for reading requests
-	importProgress sync.Map // import run id → [2]int{done, total}, for runs in this process
+	importProgress sync.Map    // import run id → [2]int{done, total}, for runs in this process
 }
 
 // JobRuns lists and retries the runs of the periodic jobs.
