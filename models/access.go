@@ -74,6 +74,7 @@ type Access struct {
 	Status       MembershipStatus // the viewer's own membership status, "" when none
 	MembershipID uint
 	Since        *time.Time // start of the current role; nil: from the group's start
+	terms        []MentorTerm // the group's mentor terms, oldest first (read with the access)
 }
 
 // Covers reports whether something of the group dated at falls inside the
@@ -98,25 +99,40 @@ func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	return a, err
 }
 
-// workOutAccess reads a viewer's access to a group from the database.
+// workOutAccess reads a viewer's access to a group from the database, in
+// two statements: the group, then the viewer's membership and tenures
+// together with the group's mentor terms (the group page shows those).
 func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	a := Access{ViewerID: v.PersonID, Staff: v.Admin}
 	if err := tx.Joins("Programme").Joins("Mentor").First(&a.Group, groupID).Error; err != nil {
 		return a, notFound(err)
 	}
-	var m Membership
-	res := tx.Select("id", "status").Where("group_id = ? AND person_id = ?", groupID, v.PersonID).Limit(1).Find(&m)
-	if res.Error != nil {
-		return a, res.Error
-	}
-	if res.RowsAffected > 0 {
-		a.Status, a.MembershipID = m.Status, m.ID
-	}
-	var tenures []Tenure
-	if err := tx.Where("group_id = ? AND person_id = ?", groupID, v.PersonID).Order("id").Find(&tenures).Error; err != nil {
+	var rows []standingRow
+	err := tx.Raw(`SELECT m.id AS membership_id, m.status, t.person_id, t.role, t.starts_at, t.ends_at, p.name
+		FROM mentor_groups g
+		LEFT JOIN memberships m ON m.group_id = g.id AND m.person_id = @viewer
+		LEFT JOIN tenures t ON t.group_id = g.id AND (t.person_id = @viewer OR t.role = @mentor)
+		LEFT JOIN people p ON p.id = t.person_id
+		WHERE g.id = @group ORDER BY t.id`,
+		map[string]any{"viewer": v.PersonID, "mentor": tenureMentor, "group": groupID}).Scan(&rows).Error
+	if err != nil {
 		return a, err
 	}
-	open := func(kind string) *Tenure {
+	var tenures []standingRow // the viewer's own, oldest first
+	a.terms = []MentorTerm{}
+	for _, r := range rows {
+		a.Status, a.MembershipID = r.Status, r.MembershipID
+		if r.Role == "" {
+			continue // no tenures at all: the one row of the LEFT JOINs
+		}
+		if r.Role == tenureMentor {
+			a.terms = append(a.terms, MentorTerm{PersonID: r.PersonID, Name: r.Name, StartsAt: r.StartsAt, EndsAt: r.EndsAt})
+		}
+		if r.PersonID == v.PersonID {
+			tenures = append(tenures, r)
+		}
+	}
+	open := func(kind string) *standingRow {
 		for i := len(tenures) - 1; i >= 0; i-- {
 			if tenures[i].Role == kind && tenures[i].EndsAt == nil {
 				return &tenures[i]
@@ -144,6 +160,18 @@ func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 		a.Role = RoleStaff
 	}
 	return a, nil
+}
+
+// standingRow is one row of workOutAccess's second statement: the viewer's
+// membership (the same on every row) and one tenure.
+type standingRow struct {
+	MembershipID uint
+	Status       MembershipStatus
+	PersonID     uint
+	Role         string
+	StartsAt     *time.Time
+	EndsAt       *time.Time
+	Name         string
 }
 
 // accessMemo keeps the access worked out during one reading request, so
@@ -282,16 +310,6 @@ func (t MentorTerm) Until() time.Time {
 		return time.Time{}
 	}
 	return *t.EndsAt
-}
-
-// mentorTerms lists a group's mentors over time, oldest first.
-func mentorTerms(tx *gorm.DB, groupID uint) ([]MentorTerm, error) {
-	var out []MentorTerm
-	err := tx.Model(&Tenure{}).Select("tenures.person_id, p.name, tenures.starts_at, tenures.ends_at").
-		Joins("JOIN people p ON p.id = tenures.person_id").
-		Where("tenures.group_id = ? AND tenures.role = ?", groupID, tenureMentor).
-		Order("tenures.id").Scan(&out).Error
-	return out, err
 }
 
 // groupsOf returns a query of the ids of groups in which the viewer is

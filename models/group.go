@@ -117,6 +117,8 @@ type MemberRow struct {
 	TeamName   string
 	Discipline string
 	HasIntake  bool
+	TeamID     *uint `json:"-"` // for the composition rules
+	ManagerID  *uint `json:"-"`
 }
 
 // GetGroupPage returns a group as the viewer may see it.
@@ -128,9 +130,7 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 	}
 	g := a.Group
 	page := GroupPage{Group: g, Access: a, Staff: a.Staff || a.IsMentor(), IsMentor: a.IsMentor()}
-	if terms, err := mentorTerms(tx, id); err != nil {
-		return page, err
-	} else if len(terms) > 1 || (len(terms) == 1 && terms[0].EndsAt != nil) {
+	if terms := a.terms; len(terms) > 1 || (len(terms) == 1 && terms[0].EndsAt != nil) {
 		page.MentorTerms = terms
 	}
 	if err := tx.Where("group_id = ?", id).Order("at, id").Find(&page.History).Error; err != nil {
@@ -146,7 +146,7 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 			Order("p.name").Pluck("p.name", &page.Roster).Error
 		return page, err
 	}
-	err = tx.Model(&Membership{}).Select(`memberships.*, p.name, p.email, p.discipline,
+	err = tx.Model(&Membership{}).Select(`memberships.*, p.name, p.email, p.discipline, p.team_id, p.manager_id,
 		COALESCE(t.name, '') AS team_name,
 		EXISTS (SELECT 1 FROM intakes i WHERE i.membership_id = memberships.id) AS has_intake`).
 		Joins("JOIN people p ON p.id = memberships.person_id").
@@ -168,7 +168,7 @@ func GetGroupPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (GroupPag
 	for mid, h := range histories {
 		page.Pending[mid] = h.Pending
 	}
-	comp, err := loadComposition(tx, g)
+	comp, err := compositionOf(tx, g, menteesOf(page.Members))
 	if err != nil {
 		return page, err
 	}
@@ -332,31 +332,54 @@ func applyGroupInput(tx *gorm.DB, g *MentorGroup, in GroupInput, active int) err
 
 // loadComposition reads what the rules need to know about a group.
 func loadComposition(tx *gorm.DB, g MentorGroup) (Composition, error) {
-	c := Composition{GroupDiscipline: g.Discipline, ProgrammeStart: g.Programme.StartsOn,
-		ProgrammeEnd: g.Programme.EndsOn, MentorID: g.MentorID, MentorName: g.Mentor.Name}
+	var mentees []CompositionMentee
 	err := tx.Model(&Membership{}).Select(`memberships.id AS membership_id, memberships.person_id,
 		memberships.status, p.name, p.team_id, p.manager_id, p.discipline,
 		COALESCE(t.name, '') AS team_name`).
 		Joins("JOIN people p ON p.id = memberships.person_id").
 		Joins("LEFT JOIN teams t ON t.id = p.team_id").
 		Where("memberships.group_id = ? AND memberships.status NOT IN ?", g.ID, LeftStatuses).
-		Order("p.name").Scan(&c.Mentees).Error
+		Order("p.name").Scan(&mentees).Error
 	if err != nil {
-		return c, err
+		return Composition{}, err
 	}
 	// The recorded exceptions are sealed: read them as memberships, which the vault opens.
 	var exceptions []Membership
 	if err := tx.Select("id", "discipline_exception").Where("group_id = ? AND discipline_exception <> ''", g.ID).
 		Find(&exceptions).Error; err != nil {
-		return c, err
+		return Composition{}, err
 	}
 	byID := map[uint]string{}
 	for _, m := range exceptions {
 		byID[m.ID] = m.DisciplineException
 	}
-	for i := range c.Mentees {
-		c.Mentees[i].DisciplineException = byID[c.Mentees[i].MembershipID]
+	for i := range mentees {
+		mentees[i].DisciplineException = byID[mentees[i].MembershipID]
 	}
+	return compositionOf(tx, g, mentees)
+}
+
+// menteesOf is the composition's mentees taken from a group page's member
+// rows (read as memberships, so their exceptions are open): those who have
+// not left, in the rows' (name) order.
+func menteesOf(rows []MemberRow) []CompositionMentee {
+	var out []CompositionMentee
+	for _, r := range rows {
+		if r.Status.Left() {
+			continue
+		}
+		out = append(out, CompositionMentee{MembershipID: r.ID, PersonID: r.PersonID, Name: r.Name, Status: r.Status,
+			TeamID: r.TeamID, TeamName: r.TeamName, ManagerID: r.ManagerID, Discipline: r.Discipline,
+			DisciplineException: r.DisciplineException})
+	}
+	return out
+}
+
+// compositionOf completes a group's composition from its mentees: their
+// projects, other groups and line managers.
+func compositionOf(tx *gorm.DB, g MentorGroup, mentees []CompositionMentee) (Composition, error) {
+	c := Composition{GroupDiscipline: g.Discipline, ProgrammeStart: g.Programme.StartsOn,
+		ProgrammeEnd: g.Programme.EndsOn, MentorID: g.MentorID, MentorName: g.Mentor.Name, Mentees: mentees}
 	if err := fillMenteeContexts(tx, c.Mentees, g); err != nil {
 		return c, err
 	}
@@ -403,7 +426,7 @@ func fillMenteeContext(tx *gorm.DB, m *CompositionMentee, g MentorGroup) error {
 }
 
 // fillMenteeContexts loads the projects and other groups in the programme
-// of all mentees at once: three statements, however many mentees.
+// of all mentees at once: two statements, however many mentees.
 func fillMenteeContexts(tx *gorm.DB, mentees []CompositionMentee, g MentorGroup) error {
 	if len(mentees) == 0 {
 		return nil
@@ -413,7 +436,7 @@ func fillMenteeContexts(tx *gorm.DB, mentees []CompositionMentee, g MentorGroup)
 		ids[i] = m.PersonID
 	}
 	var assignments []Assignment
-	if err := tx.Preload("Project").Where("person_id IN ?", ids).Order("id").Find(&assignments).Error; err != nil {
+	if err := tx.Joins("Project").Where("assignments.person_id IN ?", ids).Order("assignments.id").Find(&assignments).Error; err != nil {
 		return err
 	}
 	var others []struct {
