@@ -73,7 +73,7 @@ type Access struct {
 	Staff        bool             // the viewer is L&D as well
 	Status       MembershipStatus // the viewer's own membership status, "" when none
 	MembershipID uint
-	Since        *time.Time // start of the current role; nil: from the group's start
+	Since        *time.Time   // start of the current role; nil: from the group's start
 	terms        []MentorTerm // the group's mentor terms, oldest first (read with the access)
 }
 
