@@ -87,7 +87,7 @@ func (a Access) Covers(at time.Time) bool {
 // not exist is ErrNotFound; a viewer without any role gets RoleNone, which
 // the policy refuses.
 func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
-	memo, _ := tx.Statement.Context.Value(accessMemoKey{}).(*accessMemo)
+	memo := memoOf(tx)
 	key := accessKey{viewer: v.PersonID, admin: v.Admin, group: groupID}
 	if a, ok := memo.get(key); ok {
 		return a, nil
@@ -178,8 +178,9 @@ type standingRow struct {
 // the route's check and the page do not read it twice. Only requests that
 // change nothing carry one: within them access cannot change.
 type accessMemo struct {
-	mu   sync.Mutex
-	seen map[accessKey]Access
+	mu       sync.Mutex
+	seen     map[accessKey]Access
+	meetings map[uint]Meeting // meetings read whole by the route's check, for the page
 }
 
 type accessKey struct {
@@ -193,7 +194,35 @@ type accessMemoKey struct{}
 // WithAccessMemo returns ctx for a reading request (GET or HEAD): each
 // group's access is worked out once during it.
 func WithAccessMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}})
+	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}, meetings: map[uint]Meeting{}})
+}
+
+// memoOf returns the request's access memo; nil (which keeps nothing) when
+// the request may change something.
+func memoOf(tx *gorm.DB) *accessMemo {
+	memo, _ := tx.Statement.Context.Value(accessMemoKey{}).(*accessMemo)
+	return memo
+}
+
+// meeting returns a meeting read earlier in the request.
+func (m *accessMemo) meeting(id uint) (Meeting, bool) {
+	if m == nil {
+		return Meeting{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mt, ok := m.meetings[id]
+	return mt, ok
+}
+
+// putMeeting keeps a meeting read whole.
+func (m *accessMemo) putMeeting(mt Meeting) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.meetings[mt.ID] = mt
+	m.mu.Unlock()
 }
 
 func (m *accessMemo) get(k accessKey) (Access, bool) {

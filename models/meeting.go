@@ -174,9 +174,11 @@ type MeetingPage struct {
 // checks permission p on it; refusals are ErrNotFound (L&D sees meetings in
 // the calendar only).
 func meetingFor(tx *gorm.DB, v Viewer, p Permission, id uint) (Meeting, Access, error) {
-	var m Meeting
-	if err := tx.First(&m, id).Error; err != nil {
-		return m, Access{}, notFound(err)
+	m, ok := memoOf(tx).meeting(id)
+	if !ok {
+		if err := tx.First(&m, id).Error; err != nil {
+			return m, Access{}, notFound(err)
+		}
 	}
 	subject, err := meetingSubject(tx, v, p, m)
 	if err != nil {
@@ -228,34 +230,11 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	}
 	page.Presenters = page.Roles[RoleCaseBringer]
 	page.Agenda, page.RoundsShort = agendaFor(m, len(page.Presenters))
-	ids, frozen, err := activeMembers(tx, g.ID)
+	ids, frozen, err := meetingPeople(tx, &page, v, mentor)
 	if err != nil {
 		return page, err
 	}
-	page.Frozen = frozen
 	page.AttendanceOpen = attendanceOpen(m, nowOf(tx))
-	former, err := formerAt(tx, m.ID, ids)
-	if err != nil {
-		return page, err
-	}
-	page.Former = map[uint]bool{}
-	for _, id := range former {
-		page.Former[id] = true
-	}
-	if err := tx.Model(&Person{}).Select("id, name").Where("id IN ?", append(append(ids, former...), 0)).Order("name").Scan(&page.People).Error; err != nil {
-		return page, err
-	}
-	var att []Attendance
-	q := tx.Where("meeting_id = ?", id)
-	if !mentor {
-		q = q.Where("person_id = ?", v.PersonID)
-	}
-	if err := q.Find(&att).Error; err != nil {
-		return page, err
-	}
-	for _, a := range att {
-		page.Attendance[a.PersonID] = a.Status
-	}
 	if err := fillApologies(tx, v, &page, mentor); err != nil {
 		return page, err
 	}
@@ -285,6 +264,45 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		page.Entries, err = firstMeetingEntries(tx, m.ID, ids)
 	}
 	return page, err
+}
+
+// meetingPeople fills the page's people in one statement: the group's
+// admitted mentees (ids, in name order; frozen ones marked) and the former
+// members recorded at the meeting (attendance or a role), with the
+// attendance the viewer may see: everyone's for the mentor, else their own.
+func meetingPeople(tx *gorm.DB, page *MeetingPage, v Viewer, mentor bool) (ids []uint, frozen map[uint]bool, err error) {
+	var rows []struct {
+		PersonID   uint
+		Name       string
+		Status     MembershipStatus // "" when not an admitted mentee
+		Attendance AttendanceStatus // "" when not recorded
+	}
+	err = tx.Raw(`SELECT p.id AS person_id, p.name, COALESCE(m.status, '') AS status, COALESCE(a.status, '') AS attendance
+		FROM people p
+		LEFT JOIN memberships m ON m.person_id = p.id AND m.group_id = @group AND m.status IN @admitted
+		LEFT JOIN attendances a ON a.person_id = p.id AND a.meeting_id = @meeting
+		WHERE p.id IN (SELECT person_id FROM memberships WHERE group_id = @group AND status IN @admitted
+			UNION SELECT person_id FROM attendances WHERE meeting_id = @meeting
+			UNION SELECT person_id FROM meeting_roles WHERE meeting_id = @meeting)
+		ORDER BY p.name, p.id`,
+		map[string]any{"group": page.Group.ID, "meeting": page.Meeting.ID, "admitted": AdmittedStatuses}).Scan(&rows).Error
+	frozen, page.Former, page.People = map[uint]bool{}, map[uint]bool{}, []PersonChoice{}
+	for _, r := range rows {
+		page.People = append(page.People, PersonChoice{ID: r.PersonID, Name: r.Name})
+		if r.Status == "" {
+			page.Former[r.PersonID] = true
+		} else {
+			ids = append(ids, r.PersonID)
+		}
+		if r.Status == StatusFrozen {
+			frozen[r.PersonID] = true
+		}
+		if r.Attendance != "" && (mentor || r.PersonID == v.PersonID) {
+			page.Attendance[r.PersonID] = r.Attendance
+		}
+	}
+	page.Frozen = frozen
+	return ids, frozen, err
 }
 
 // agendaOf returns the meeting's agenda: as saved, or laid out from its method.

@@ -207,8 +207,8 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 		}
 		return m.GroupID, s, nil
 	case MeetingRead, MeetingNotesRead, MeetingNotesWrite, MeetingEntryWrite, MeetingActionAdd, MeetingMentor, MeetingRun, MeetingApology:
-		var m Meeting
-		if err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error; err != nil {
+		m, err := loadMeeting(tx, id)
+		if err != nil {
 			return 0, Subject{}, err
 		}
 		s, err := meetingSubject(tx, v, p, m)
@@ -251,6 +251,26 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 		return a.GroupID, Subject{OwnerID: a.HolderID}, nil
 	}
 	return 0, Subject{}, ErrNotFound
+}
+
+// loadMeeting reads the meeting a permission points to: in a reading
+// request the whole row, kept for the page (meetingFor) so it is read once;
+// otherwise only what the check needs.
+func loadMeeting(tx *gorm.DB, id uint) (Meeting, error) {
+	var m Meeting
+	memo := memoOf(tx)
+	if m, ok := memo.meeting(id); ok {
+		return m, nil
+	}
+	if memo == nil {
+		err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error
+		return m, err
+	}
+	if err := tx.First(&m, id).Error; err != nil {
+		return m, err
+	}
+	memo.putMeeting(m)
+	return m, nil
 }
 
 // meetingSubject is what the policy needs of a meeting for permission p:
