@@ -25,8 +25,10 @@ import (
 //     pages on this replica, and the header's unread count may lag. That is
 //     the price of not reading the session on every page; a revocation
 //     marker would cost the same statement the cache saves.
-//   - An entry is never used past the session's own end (idle or absolute)
-//     as last read, so a cached session expires no later than a read one.
+//   - An entry is never used past the session's absolute end, nor once its
+//     last-seen mark is a minute old: then the database is read, which marks
+//     the session used again (SignedIn), so the idle limit counts exactly as
+//     without the cache.
 const viewerTTL = 30 * time.Second
 
 // viewerCacheMax bounds the entries kept; when full the cache starts over.
@@ -40,8 +42,8 @@ type viewerCache struct {
 
 type viewerEntry struct {
 	viewer  models.Viewer
-	until   time.Time // the session's end as read (application clock)
-	fetched time.Time // when it was read (wall clock)
+	times   models.SessionTimes // the session's times as read (application clock)
+	fetched time.Time           // when it was read (wall clock)
 }
 
 // get returns the cached viewer of a token hash when it is fresh and its
@@ -53,20 +55,20 @@ func (vc *viewerCache) get(hash string, now time.Time) (models.Viewer, bool) {
 	if !ok {
 		return models.Viewer{}, false
 	}
-	if time.Since(e.fetched) >= viewerTTL || !now.Before(e.until) {
+	if time.Since(e.fetched) >= viewerTTL || !now.Before(e.times.Expires) || now.Sub(e.times.LastSeen) > time.Minute {
 		delete(vc.entries, hash)
 		return models.Viewer{}, false
 	}
 	return e.viewer, true
 }
 
-func (vc *viewerCache) put(hash string, v models.Viewer, until time.Time) {
+func (vc *viewerCache) put(hash string, v models.Viewer, times models.SessionTimes) {
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
 	if vc.entries == nil || len(vc.entries) >= viewerCacheMax {
 		vc.entries = map[string]viewerEntry{}
 	}
-	vc.entries[hash] = viewerEntry{viewer: v, until: until, fetched: time.Now()}
+	vc.entries[hash] = viewerEntry{viewer: v, times: times, fetched: time.Now()}
 }
 
 // clear forgets every cached viewer.
@@ -91,10 +93,10 @@ func (h *Handlers) signedIn(ctx context.Context, method, token string) (models.V
 			return v, nil
 		}
 	}
-	v, until, err := models.SignedInUntil(ctx, h.DB, token, h.Sessions, now)
+	v, times, err := models.SignedInSession(ctx, h.DB, token, h.Sessions, now)
 	if err != nil {
 		return v, err
 	}
-	h.viewers.put(hash, v, until)
+	h.viewers.put(hash, v, times)
 	return v, nil
 }

@@ -51,28 +51,33 @@ func SessionViaSSO(ctx context.Context, db *gorm.DB, token string) (bool, error)
 // a minute) and returns its person as a viewer, in one query. An expired
 // session (idle or absolute) is deleted and ErrNotFound returned.
 func SignedIn(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Viewer, error) {
-	v, _, err := SignedInUntil(ctx, db, token, policy, now)
+	v, _, err := SignedInSession(ctx, db, token, policy, now)
 	return v, err
 }
 
-// SignedInUntil is SignedIn that also says until when the session stays
-// live if it is not used again (its idle or absolute end, whichever comes
-// first), so a cache of it knows when to stop trusting it.
-func SignedInUntil(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Viewer, time.Time, error) {
+// SessionTimes are a live session's times as stored after SignedInSession.
+type SessionTimes struct {
+	LastSeen time.Time // as marked: it is marked again once it is a minute old
+	Expires  time.Time // the absolute end
+}
+
+// SignedInSession is SignedIn that also returns the session's times, so a
+// cache of it knows when to stop trusting it.
+func SignedInSession(ctx context.Context, db *gorm.DB, token string, policy SessionPolicy, now time.Time) (Viewer, SessionTimes, error) {
 	tx := db.WithContext(ctx)
 	hash := HashToken(token)
 	var row viewerRow
 	err := tx.Raw(`SELECT s.expires_at, s.last_seen_at, `+viewerColumns+`
 		FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = ?`, hash).Scan(&row).Error
 	if err != nil {
-		return Viewer{}, time.Time{}, err
+		return Viewer{}, SessionTimes{}, err
 	}
 	if row.PersonID == 0 {
-		return Viewer{}, time.Time{}, ErrNotFound
+		return Viewer{}, SessionTimes{}, ErrNotFound
 	}
 	if !now.Before(row.ExpiresAt) || now.Sub(row.LastSeenAt) > policy.Idle {
 		tx.Where("token_hash = ?", hash).Delete(&Session{}) // best effort: PurgeSessions removes it later
-		return Viewer{}, time.Time{}, ErrNotFound
+		return Viewer{}, SessionTimes{}, ErrNotFound
 	}
 	seen := row.LastSeenAt
 	if now.Sub(row.LastSeenAt) > time.Minute {
@@ -82,11 +87,7 @@ func SignedInUntil(ctx context.Context, db *gorm.DB, token string, policy Sessio
 			seen = now
 		}
 	}
-	until := seen.Add(policy.Idle)
-	if row.ExpiresAt.Before(until) {
-		until = row.ExpiresAt
-	}
-	return row.viewer(), until, nil
+	return row.viewer(), SessionTimes{LastSeen: seen, Expires: row.ExpiresAt}, nil
 }
 
 // EndSession deletes the session of a token.
