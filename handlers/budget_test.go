@@ -46,7 +46,7 @@ func TestStatementBudget(t *testing.T) {
 		budget    int64
 	}{
 		// A second visit takes the viewer from the session cache: no session read.
-		{"mentee@demo.test", "/", 5},
+		{"mentee@demo.test", "/", 4},
 		{"mentor@demo.test", "/", 10}, // with the urgent requests for a one-on-one
 		{"manager@demo.test", "/", 0}, // the participation figure is cached
 		{"admin@demo.test", "/", 2},   // with the L&D to-do list

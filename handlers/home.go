@@ -69,10 +69,8 @@ func (h *Handlers) home(c echo.Context) error {
 		}
 	}
 	if v.Mentee {
-		if data.MemberOf, err = models.MemberGroups(ctx, h.DB, v); err != nil {
-			return err
-		}
-		todo, err := models.MenteeTodo(ctx, h.DB, v, now)
+		memberOf, todo, err := models.MenteeHome(ctx, h.DB, v, now)
+		data.MemberOf = memberOf
 		if err != nil {
 			return err
 		}

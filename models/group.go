@@ -55,11 +55,14 @@ type GroupSummary struct {
 	Candidates    int64
 }
 
+// summaryColumns are a GroupSummary's columns (groupSummaries's joins).
+const summaryColumns = `mentor_groups.*, people.name AS mentor_name, pr.name AS programme_name,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS active,
+		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')) AS candidates`
+
 // groupSummaries selects groups with their mentor's name and head counts.
 func groupSummaries(db *gorm.DB) *gorm.DB {
-	return db.Model(&MentorGroup{}).Select(`mentor_groups.*, people.name AS mentor_name, pr.name AS programme_name,
-		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS active,
-		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')) AS candidates`).
+	return db.Model(&MentorGroup{}).Select(summaryColumns).
 		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Joins("JOIN programmes pr ON pr.id = mentor_groups.programme_id").
 		Order("mentor_groups.name, mentor_groups.id")
 }

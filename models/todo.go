@@ -137,38 +137,58 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 
 // MenteeTodo lists what the viewer, as mentee, has to do next in the groups
 // they take part in: answer an open date poll, and their action items that
-// are due soon or overdue. Two statements.
+// are due soon or overdue.
 func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
+	_, todo, err := MenteeHome(ctx, db, v, now)
+	return todo, err
+}
+
+// MenteeHome is the mentee's part of the home page in two statements: the
+// groups they are placed in (MemberGroups) with, per group, their own status
+// and the open polls they have not answered; then their action items due in
+// the open groups they are active in. The to-do list is MenteeTodo's.
+func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]GroupSummary, []TodoItem, error) {
 	tx := db.WithContext(ctx)
-	var groups []struct {
-		ID         uint
-		Name       string
-		Unanswered int64 // open polls without an answer of the viewer
-	}
-	if err := tx.Model(&MentorGroup{}).Select(`mentor_groups.id, mentor_groups.name,
+	var rows []memberGroupRow
+	err := tx.Model(&MentorGroup{}).Select(summaryColumns+`, my.status AS my_status,
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
 			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered`,
 		v.PersonID).
-		Where("mentor_groups.status <> ? AND mentor_groups.id IN (SELECT group_id FROM memberships WHERE person_id = ? AND status = ?)",
-			GroupClosed, v.PersonID, StatusActive).Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
-		return nil, err
+		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Joins("JOIN programmes pr ON pr.id = mentor_groups.programme_id").
+		Joins("JOIN memberships my ON my.group_id = mentor_groups.id AND my.person_id = ?", v.PersonID).
+		Where("my.status IN ?", append(AdmittedStatuses, ApplicantStatuses...)).
+		Order("mentor_groups.name, mentor_groups.id").Find(&rows).Error
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(groups) == 0 {
-		return nil, nil
-	}
+	groups := make([]GroupSummary, len(rows))
 	names := map[uint]string{}
 	var out []TodoItem
-	for _, g := range groups {
+	for i, g := range rows {
+		groups[i] = g.GroupSummary
+		if g.MyStatus != StatusActive || g.Status == GroupClosed {
+			continue
+		}
 		names[g.ID] = g.Name
 		if g.Unanswered > 0 {
 			out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/poll"})
 		}
 	}
+	if len(names) == 0 {
+		return groups, nil, nil
+	}
 	actions, err := actionsDue(tx, names, v, now)
 	if err != nil {
-		return nil, err
+		return groups, nil, err
 	}
-	return append(out, actions...), nil
+	return groups, append(out, actions...), nil
+}
+
+// memberGroupRow is a group of MenteeHome with the viewer's own status.
+type memberGroupRow struct {
+	GroupSummary
+	MyStatus   MembershipStatus
+	Unanswered int64 // open polls without an answer of the viewer
 }
 
 // actionsDue lists the viewer's open action items in the named groups that
