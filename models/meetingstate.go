@@ -115,6 +115,45 @@ func formerAt(tx *gorm.DB, meetingID uint, current []uint) ([]uint, error) {
 	return ids, err
 }
 
+// meetingPeople fills the page's people in one statement: the group's
+// admitted mentees (ids, in name order; frozen ones marked) and the former
+// members recorded at the meeting (attendance or a role), with the
+// attendance the viewer may see: everyone's for the mentor, else their own.
+func meetingPeople(tx *gorm.DB, page *MeetingPage, v Viewer, mentor bool) (ids []uint, frozen map[uint]bool, err error) {
+	var rows []struct {
+		PersonID   uint
+		Name       string
+		Status     MembershipStatus // "" when not an admitted mentee
+		Attendance AttendanceStatus // "" when not recorded
+	}
+	err = tx.Raw(`SELECT p.id AS person_id, p.name, COALESCE(m.status, '') AS status, COALESCE(a.status, '') AS attendance
+		FROM people p
+		LEFT JOIN memberships m ON m.person_id = p.id AND m.group_id = @group AND m.status IN @admitted
+		LEFT JOIN attendances a ON a.person_id = p.id AND a.meeting_id = @meeting
+		WHERE p.id IN (SELECT person_id FROM memberships WHERE group_id = @group AND status IN @admitted
+			UNION SELECT person_id FROM attendances WHERE meeting_id = @meeting
+			UNION SELECT person_id FROM meeting_roles WHERE meeting_id = @meeting)
+		ORDER BY p.name, p.id`,
+		map[string]any{"group": page.Group.ID, "meeting": page.Meeting.ID, "admitted": AdmittedStatuses}).Scan(&rows).Error
+	frozen, page.Former, page.People = map[uint]bool{}, map[uint]bool{}, []PersonChoice{}
+	for _, r := range rows {
+		page.People = append(page.People, PersonChoice{ID: r.PersonID, Name: r.Name})
+		if r.Status == "" {
+			page.Former[r.PersonID] = true
+		} else {
+			ids = append(ids, r.PersonID)
+		}
+		if r.Status == StatusFrozen {
+			frozen[r.PersonID] = true
+		}
+		if r.Attendance != "" && (mentor || r.PersonID == v.PersonID) {
+			page.Attendance[r.PersonID] = r.Attendance
+		}
+	}
+	page.Frozen = frozen
+	return ids, frozen, err
+}
+
 // addRecorded adds to set the people already recorded at a meeting, so
 // that saving its form again keeps a former member's place in the record.
 func addRecorded(tx *gorm.DB, meetingID uint, set map[uint]bool) error {
