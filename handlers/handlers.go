@@ -133,6 +133,9 @@ type View struct {
 
 // T translates a message id; kv are alternating placeholder names and values.
 func (v View) T(id string, kv ...any) string {
+	if len(kv) == 0 {
+		return v.catalog.T(v.Lang, id, nil)
+	}
 	return v.catalog.T(v.Lang, id, pairs(kv...))
 }
 
