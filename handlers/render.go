@@ -27,8 +27,8 @@ type Renderer struct {
 	// translated holds the pages once more per language, with the fixed
 	// translations and asset addresses written in (see foldTree).
 	translated map[string]map[string]*template.Template
-	assets map[string]string // logical name -> hashed name
-	files  map[string]string // hashed name -> logical name
+	assets     map[string]string // logical name -> hashed name
+	files      map[string]string // hashed name -> logical name
 }
 
 // NewRenderer parses layouts, partials and every page of fsys. A template
