@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strconv"
+	"strings"
 	"text/template/parse"
 )
 
@@ -113,4 +114,77 @@ func functionArg(args []parse.Node, name string) (string, bool) {
 		return "", false
 	}
 	return s.Text, true
+}
+
+// plainEscaper writes a plain string as html/template's escapers for HTML
+// text, quoted attribute values and RCDATA do: the same table of
+// replacements (html/template's htmlReplacementTable).
+var plainEscaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;",
+	"+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// plainEscapers are the names html/template gives those escapers in an
+// escaped tree.
+var plainEscapers = map[string]bool{
+	"_html_template_htmlescaper":   true,
+	"_html_template_attrescaper":   true,
+	"_html_template_rcdataescaper": true,
+}
+
+// foldEscaped replaces, in a tree html/template has escaped, each action
+// that writes a constant string through escapers for text or attributes
+// by the text it writes. Actions in other contexts (URLs, scripts, styles)
+// keep their escapers.
+func foldEscaped(tree *parse.Tree) {
+	if tree != nil && tree.Root != nil {
+		foldEscapedList(tree.Root)
+	}
+}
+
+func foldEscapedList(l *parse.ListNode) {
+	if l == nil {
+		return
+	}
+	for i, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.ActionNode:
+			if text, ok := escapedConstant(n.Pipe); ok {
+				l.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: n.Pos, Text: []byte(text)}
+			}
+		case *parse.IfNode:
+			foldEscapedList(n.List)
+			foldEscapedList(n.ElseList)
+		case *parse.RangeNode:
+			foldEscapedList(n.List)
+			foldEscapedList(n.ElseList)
+		case *parse.WithNode:
+			foldEscapedList(n.List)
+			foldEscapedList(n.ElseList)
+		case *parse.ListNode:
+			foldEscapedList(n)
+		}
+	}
+}
+
+// escapedConstant returns what a pipeline "constant | escaper…" writes,
+// when every escaper is one of plainEscapers.
+func escapedConstant(p *parse.PipeNode) (string, bool) {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) < 2 || len(p.Cmds[0].Args) != 1 {
+		return "", false
+	}
+	s, ok := p.Cmds[0].Args[0].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	text := s.Text
+	for _, cmd := range p.Cmds[1:] {
+		if len(cmd.Args) != 1 {
+			return "", false
+		}
+		fn, ok := cmd.Args[0].(*parse.IdentifierNode)
+		if !ok || !plainEscapers[fn.Ident] {
+			return "", false
+		}
+		text = plainEscaper.Replace(text)
+	}
+	return text, true
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -147,6 +148,15 @@ func (r *Renderer) translate(catalog *i18n.Catalog, lang string) error {
 		}
 		for _, x := range c.Templates() {
 			foldTree(x.Tree, fold)
+		}
+		// html/template escapes a page at its first execution; nil data
+		// stops that execution at its first field, after the escaping.
+		var escErr *template.Error
+		if err := c.ExecuteTemplate(io.Discard, "layout", nil); errors.As(err, &escErr) {
+			return fmt.Errorf("page %s: %w", name, err)
+		}
+		for _, x := range c.Templates() {
+			foldEscaped(x.Tree)
 		}
 		pages[name] = c
 	}
