@@ -215,7 +215,20 @@ func (v View) When(t time.Time) string {
 
 // Is reports whether the viewer holds a role.
 func (v View) Is(role string) bool {
-	return v.Viewer != nil && contains(v.Viewer.Roles(), role)
+	if v.Viewer == nil {
+		return false
+	}
+	switch role {
+	case "admin":
+		return v.Viewer.Admin
+	case "mentor":
+		return v.Viewer.Mentor
+	case "mentee":
+		return v.Viewer.Mentee
+	case "manager":
+		return v.Viewer.Manager
+	}
+	return false
 }
 
 // LangURL returns the current page in another language.
