@@ -25,8 +25,9 @@ import (
 type Renderer struct {
 	fsys  fs.FS
 	pages map[string]*template.Template
-	// translated holds the pages once more per language, with the fixed
-	// translations and asset addresses written in (see foldTree).
+	// translated holds the pages per language, with the fixed translations
+	// and asset addresses written in (see foldTree); pages is then the
+	// default language's.
 	translated map[string]map[string]*template.Template
 	assets     map[string]string // logical name -> hashed name
 	files      map[string]string // hashed name -> logical name
@@ -123,6 +124,8 @@ func NewRenderer(fsys fs.FS, catalog *i18n.Catalog) (*Renderer, error) {
 				return nil, err
 			}
 		}
+		// The pages as parsed are only the source of the translated ones.
+		r.pages = r.translated[i18n.Languages[0]]
 	}
 	return r, nil
 }
@@ -165,7 +168,8 @@ func (r *Renderer) translate(catalog *i18n.Catalog, lang string) error {
 }
 
 // Render writes the named page within the layout, from the page prepared
-// for the view's language when there is one.
+// for the view's language (the default language's for data that is not a
+// View, which has no T to call).
 func (r *Renderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
 	pages := r.pages
 	if v, ok := data.(View); ok && r.translated[v.Lang] != nil {
