@@ -475,6 +475,34 @@ func BenchmarkReminderSweep20000(b *testing.B) {
 	e.db.Exec("DELETE FROM mail_deliveries WHERE key LIKE 'sweep:%'")
 }
 
+// metricsToken opens the server's /metrics to BenchmarkMemory.
+const metricsToken = "bench-metrics"
+
+// gcCycles is the number of garbage collections the server at base has
+// finished, from its /metrics.
+func gcCycles(b *testing.B, base string) float64 {
+	b.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "go_gc_duration_seconds_count "); ok {
+			n, _ := strconv.ParseFloat(v, 64)
+			return n
+		}
+	}
+	b.Fatal("no go_gc_duration_seconds_count in /metrics")
+	return 0
+}
+
 // cpuTime is the CPU time (user and system) process pid has used so far.
 func cpuTime(b *testing.B, pid int) time.Duration {
 	b.Helper()
@@ -532,7 +560,8 @@ func BenchmarkMemory(b *testing.B) {
 	ln.Close()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "CROSSMENTOR_DATABASE_URL="+os.Getenv("BENCH_DATABASE_URL"), "CROSSMENTOR_ADDR="+addr,
-		"CROSSMENTOR_DATA_DIR="+e.dataDir, "CROSSMENTOR_JOBS=false", "CROSSMENTOR_LOG_LEVEL=error")
+		"CROSSMENTOR_DATA_DIR="+e.dataDir, "CROSSMENTOR_JOBS=false", "CROSSMENTOR_LOG_LEVEL=error",
+		"CROSSMENTOR_METRICS_TOKEN="+metricsToken)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
@@ -582,9 +611,10 @@ func BenchmarkMemory(b *testing.B) {
 				}
 			}
 		}()
-		cpu := cpuTime(b, pid)
+		cpu, cycles := cpuTime(b, pid), gcCycles(b, base)
 		load(b, base+"/", cookie, 50, 20000)
 		perRequest := float64(cpuTime(b, pid)-cpu) / float64(time.Millisecond) / 20000
+		b.ReportMetric((gcCycles(b, base)-cycles)/20, "gc-cycles/1000req")
 		close(done)
 		peak := <-peakc
 		result(b, "resident memory of the server, idle", "MB", idle, 0, 150, true)
