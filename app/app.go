@@ -51,7 +51,7 @@ func New(cfg Config, log *slog.Logger, db *gorm.DB, version string) (*App, error
 	if err != nil {
 		return nil, err
 	}
-	renderer, err := handlers.NewRenderer(templates.FS())
+	renderer, err := handlers.NewRenderer(templates.FS(), catalog)
 	if err != nil {
 		return nil, err
 	}

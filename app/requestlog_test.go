@@ -1,8 +1,10 @@
 package app_test
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,7 +13,7 @@ import (
 )
 
 // TestRequestLogLeavesOutProbes: a page request is logged by its route, the
-// health probes are not.
+// health probes and static files are not.
 func TestRequestLogLeavesOutProbes(t *testing.T) {
 	var logs lockedBuffer
 	cfg, _ := app.LoadConfig(func(string) (string, bool) { return "", false })
@@ -32,7 +34,29 @@ func TestRequestLogLeavesOutProbes(t *testing.T) {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
 	}
+	page, err := http.Get(srv.URL + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	asset := regexp.MustCompile(`/static/app\.[0-9a-f]+\.css`).FindString(string(body))
+	if asset == "" {
+		t.Fatal("the sign-in page links no style sheet")
+	}
+	before := logs.String()
+	resp, err := http.Get(srv.URL + asset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d", asset, resp.StatusCode)
+	}
 	out := logs.String()
+	if strings.Contains(out, "/static") || out != before {
+		t.Fatalf("a static file was logged:\n%s", strings.TrimPrefix(out, before))
+	}
 	if !strings.Contains(out, "route=/signin") {
 		t.Fatalf("the page request was not logged:\n%s", out)
 	}

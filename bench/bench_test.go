@@ -475,6 +475,52 @@ func BenchmarkReminderSweep20000(b *testing.B) {
 	e.db.Exec("DELETE FROM mail_deliveries WHERE key LIKE 'sweep:%'")
 }
 
+// metricsToken opens the server's /metrics to BenchmarkMemory.
+const metricsToken = "bench-metrics"
+
+// gcCycles is the number of garbage collections the server at base has
+// finished, from its /metrics.
+func gcCycles(b *testing.B, base string) float64 {
+	b.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+metricsToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, "go_gc_duration_seconds_count "); ok {
+			n, _ := strconv.ParseFloat(v, 64)
+			return n
+		}
+	}
+	b.Fatal("no go_gc_duration_seconds_count in /metrics")
+	return 0
+}
+
+// cpuTime is the CPU time (user and system) process pid has used so far.
+func cpuTime(b *testing.B, pid int) time.Duration {
+	b.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatalf("CPU time is read from /proc on Linux: %v", err)
+	}
+	// The fields after the command's name, which ends with ')': utime and
+	// stime are the 14th and 15th of the line, in ticks of 1/100 s.
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+	if len(f) < 13 {
+		b.Fatal("short /proc stat line")
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // rss is the resident memory of process pid in MB.
 func rss(b *testing.B, pid int) float64 {
 	b.Helper()
@@ -495,7 +541,10 @@ func rss(b *testing.B, pid int) float64 {
 // BenchmarkMemory builds the crossmentor binary, serves the large
 // organisation from it as its own process (jobs off, so nothing is sent),
 // and reports that process's resident memory idle after start-up and at
-// the peak of the mentee home page under 50 clients.
+// the peak of the mentee home page under 50 clients, and the CPU the
+// process used per request of that load (its garbage collection included).
+// GOGC and GOMEMLIMIT in the benchmark's environment reach the server, to
+// compare garbage collector settings.
 func BenchmarkMemory(b *testing.B) {
 	e := setup(b)
 	dir := b.TempDir()
@@ -511,7 +560,8 @@ func BenchmarkMemory(b *testing.B) {
 	ln.Close()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "CROSSMENTOR_DATABASE_URL="+os.Getenv("BENCH_DATABASE_URL"), "CROSSMENTOR_ADDR="+addr,
-		"CROSSMENTOR_DATA_DIR="+e.dataDir, "CROSSMENTOR_JOBS=false", "CROSSMENTOR_LOG_LEVEL=error")
+		"CROSSMENTOR_DATA_DIR="+e.dataDir, "CROSSMENTOR_JOBS=false", "CROSSMENTOR_LOG_LEVEL=error",
+		"CROSSMENTOR_METRICS_TOKEN="+metricsToken)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
@@ -561,10 +611,14 @@ func BenchmarkMemory(b *testing.B) {
 				}
 			}
 		}()
+		cpu, cycles := cpuTime(b, pid), gcCycles(b, base)
 		load(b, base+"/", cookie, 50, 20000)
+		perRequest := float64(cpuTime(b, pid)-cpu) / float64(time.Millisecond) / 20000
+		b.ReportMetric((gcCycles(b, base)-cycles)/20, "gc-cycles/1000req")
 		close(done)
 		peak := <-peakc
 		result(b, "resident memory of the server, idle", "MB", idle, 0, 150, true)
 		result(b, "resident memory of the server, mentee home page under 50 clients", "MB", peak, 0, 150, true)
+		result(b, "CPU of the server per request, mentee home page under 50 clients", "cpu-ms/req", perRequest, 0, 0.35, true)
 	}
 }

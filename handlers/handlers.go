@@ -134,6 +134,9 @@ type View struct {
 
 // T translates a message id; kv are alternating placeholder names and values.
 func (v View) T(id string, kv ...any) string {
+	if len(kv) == 0 {
+		return v.catalog.T(v.Lang, id, nil)
+	}
 	return v.catalog.T(v.Lang, id, pairs(kv...))
 }
 
@@ -213,7 +216,20 @@ func (v View) When(t time.Time) string {
 
 // Is reports whether the viewer holds a role.
 func (v View) Is(role string) bool {
-	return v.Viewer != nil && contains(v.Viewer.Roles(), role)
+	if v.Viewer == nil {
+		return false
+	}
+	switch role {
+	case "admin":
+		return v.Viewer.Admin
+	case "mentor":
+		return v.Viewer.Mentor
+	case "mentee":
+		return v.Viewer.Mentee
+	case "manager":
+		return v.Viewer.Manager
+	}
+	return false
 }
 
 // LangURL returns the current page in another language.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -10,26 +11,35 @@ import (
 	"path"
 	"reflect"
 	"strings"
+	"text/template/parse"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"crossmentor/app/i18n"
 	"crossmentor/models"
 )
 
 // Renderer holds every page template, parsed once at start, and the
 // content-hashed names of the static assets.
 type Renderer struct {
-	fsys   fs.FS
-	pages  map[string]*template.Template
-	assets map[string]string // logical name -> hashed name
-	files  map[string]string // hashed name -> logical name
+	fsys  fs.FS
+	pages map[string]*template.Template
+	// translated holds the pages per language, with the fixed translations
+	// and asset addresses written in (see foldTree); pages is then the
+	// default language's.
+	translated map[string]map[string]*template.Template
+	assets     map[string]string // logical name -> hashed name
+	files      map[string]string // hashed name -> logical name
 }
 
 // NewRenderer parses layouts, partials and every page of fsys. A template
-// error fails here, at start, never at request time.
-func NewRenderer(fsys fs.FS) (*Renderer, error) {
-	r := &Renderer{fsys: fsys, pages: map[string]*template.Template{}, assets: map[string]string{}, files: map[string]string{}}
+// error fails here, at start, never at request time. With a catalog, each
+// page is also prepared per language, the translations that take no
+// placeholder resolved once.
+func NewRenderer(fsys fs.FS, catalog *i18n.Catalog) (*Renderer, error) {
+	r := &Renderer{fsys: fsys, pages: map[string]*template.Template{}, translated: map[string]map[string]*template.Template{},
+		assets: map[string]string{}, files: map[string]string{}}
 	statics, err := fs.Glob(fsys, "static/*")
 	if err != nil {
 		return nil, err
@@ -108,12 +118,64 @@ func NewRenderer(fsys fs.FS) (*Renderer, error) {
 		}
 		r.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
+	if catalog != nil {
+		for _, lang := range i18n.Languages {
+			if err := r.translate(catalog, lang); err != nil {
+				return nil, err
+			}
+		}
+		// The pages as parsed are only the source of the translated ones.
+		r.pages = r.translated[i18n.Languages[0]]
+	}
 	return r, nil
 }
 
-// Render writes the named page within the layout.
+// translate prepares every page for lang: a copy in which each X.T "id"
+// without placeholders and each asset "name" is the text it gives.
+func (r *Renderer) translate(catalog *i18n.Catalog, lang string) error {
+	fold := func(args []parse.Node) (string, bool) {
+		if name, ok := functionArg(args, "asset"); ok {
+			h, known := r.assets[name]
+			return "/static/" + h, known
+		}
+		if id, ok := translationID(args); ok {
+			return catalog.T(lang, id, nil), true
+		}
+		return "", false
+	}
+	pages := map[string]*template.Template{}
+	for name, t := range r.pages {
+		c, err := t.Clone()
+		if err != nil {
+			return err
+		}
+		for _, x := range c.Templates() {
+			foldTree(x.Tree, fold)
+		}
+		// html/template escapes a page at its first execution; nil data
+		// stops that execution at its first field, after the escaping.
+		var escErr *template.Error
+		if err := c.ExecuteTemplate(io.Discard, "layout", nil); errors.As(err, &escErr) {
+			return fmt.Errorf("page %s: %w", name, err)
+		}
+		for _, x := range c.Templates() {
+			foldEscaped(x.Tree)
+		}
+		pages[name] = c
+	}
+	r.translated[lang] = pages
+	return nil
+}
+
+// Render writes the named page within the layout, from the page prepared
+// for the view's language (the default language's for data that is not a
+// View, which has no T to call).
 func (r *Renderer) Render(w io.Writer, name string, data any, _ echo.Context) error {
-	t, ok := r.pages[name]
+	pages := r.pages
+	if v, ok := data.(View); ok && r.translated[v.Lang] != nil {
+		pages = r.translated[v.Lang]
+	}
+	t, ok := pages[name]
 	if !ok {
 		return fmt.Errorf("unknown page %q", name)
 	}

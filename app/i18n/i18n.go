@@ -20,7 +20,11 @@ var Languages = []string{"nl", "en"}
 type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 	ids        map[string]map[string]bool
-	glossary   *Glossary
+	// fixed holds, per language, the messages that are plain text (no
+	// placeholder, no plural forms): they read the same whatever the data,
+	// so T answers them without formatting anything.
+	fixed    map[string]map[string]string
+	glossary *Glossary
 }
 
 // Load reads locales/<lang>.json and locales/<topic>.<lang>.json for every
@@ -32,7 +36,8 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	}
 	bundle := goi18n.NewBundle(language.Dutch)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{}, glossary: glossary}
+	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, ids: map[string]map[string]bool{},
+		fixed: map[string]map[string]string{}, glossary: glossary}
 	for _, lang := range Languages {
 		// nl.json, plus one file per topic such as accounts.nl.json.
 		paths, err := fs.Glob(fsys, "locales/*"+lang+".json")
@@ -43,6 +48,7 @@ func Load(fsys fs.FS) (*Catalog, error) {
 			return nil, fmt.Errorf("locales: no file for %s", lang)
 		}
 		c.ids[lang] = map[string]bool{}
+		c.fixed[lang] = map[string]string{}
 		for _, path := range paths {
 			base := path[len("locales/"):]
 			if base != lang+".json" && !strings.HasSuffix(base, "."+lang+".json") {
@@ -71,11 +77,15 @@ func (c *Catalog) parse(bundle *goi18n.Bundle, fsys fs.FS, lang, path string) er
 	if _, err := bundle.ParseMessageFileBytes(raw, path); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	for id := range flat {
+	for id, msg := range flat {
 		if c.ids[lang][id] {
 			return fmt.Errorf("%s: message %q is defined in another %s file too", path, id, lang)
 		}
 		c.ids[lang][id] = true
+		var text string
+		if json.Unmarshal(msg, &text) == nil && !strings.Contains(text, "{{") {
+			c.fixed[lang][id] = text
+		}
 	}
 	return nil
 }
@@ -97,7 +107,11 @@ func Supported(lang string) string {
 func (c *Catalog) T(lang, id string, data map[string]any) string {
 	loc, ok := c.localizers[lang]
 	if !ok {
-		loc = c.localizers[Languages[0]]
+		lang = Languages[0]
+		loc = c.localizers[lang]
+	}
+	if s, ok := c.fixed[lang][id]; ok {
+		return s
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: pluralCount(data)}
 	s, err := loc.Localize(cfg)
