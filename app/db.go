@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +91,8 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 	}
 	base := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=" + url.QueryEscape("temp_store_directory('"+strings.ReplaceAll(tmp, "'", "''")+"')")
-	dsn := base + "&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	dsn := base + "&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate" +
+		"&_pragma=cache_size(" + strconv.Itoa(-sqliteWriterCacheKiB) + ")"
 	writer, err := sql.Open(sqlite.DriverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite: %w", err)
@@ -102,7 +104,8 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 		_ = writer.Close()
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
-	readers, err := sql.Open(sqlite.DriverName, base+"&_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	readers, err := sql.Open(sqlite.DriverName, base+"&_pragma=busy_timeout(5000)&_pragma=query_only(1)"+
+		"&_pragma=cache_size("+strconv.Itoa(-sqliteReaderCacheKiB)+")")
 	if err != nil {
 		_ = writer.Close()
 		return nil, fmt.Errorf("open SQLite readers: %w", err)
@@ -153,6 +156,16 @@ func privateFiles(path string) (string, error) {
 // SQLite's own limit, so writers wait in the writer gate's queue (first come,
 // first served) instead of in SQLite's busy handler.
 const SQLiteWriters = 1
+
+// sqliteWriterCacheKiB is the page cache of the writer connection (SQLite's
+// default is 2 MiB): the indexes of the large organisation's tables (a few
+// hundred MiB) are written all over, and with a small cache every batch
+// insert read and wrote the same index pages again. Pages are allocated as
+// they are used, so a small database stays small in memory.
+const sqliteWriterCacheKiB = 64 << 10
+
+// sqliteReaderCacheKiB is the page cache of each reader connection.
+const sqliteReaderCacheKiB = 16 << 10
 
 // SQLiteReaders is the size of the embedded database's reader pool.
 const SQLiteReaders = 4
