@@ -8,7 +8,7 @@ import "gorm.io/gorm"
 // all), so a batch of 1,000 rows of 30 columns spends most of its time
 // there; below about a thousand parameters the cost per row is lowest.
 // SQLite itself refuses more than 32,766.
-const sqliteBatchParams = 400
+const sqliteBatchParams = 1000
 
 // BatchRows is how many rows of model one INSERT should carry: rows (the
 // size that suits PostgreSQL) or, on SQLite, as many as fit in
