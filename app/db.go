@@ -85,6 +85,13 @@ func openDatabase(cfg Config, log *slog.Logger) (*gorm.DB, error) {
 // the folder tmp beside the database, not to /tmp, which may be read-only
 // or shared.
 func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
+	return OpenSQLiteReaders(path, gcfg, SQLiteReaders)
+}
+
+// OpenSQLiteReaders is OpenSQLite with a reader pool of the given size
+// (at least one), for benchmarks that compare sizes.
+func OpenSQLiteReaders(path string, gcfg *gorm.Config, readerConns int) (*gorm.DB, error) {
+	readerConns = max(1, readerConns)
 	tmp, err := privateFiles(path)
 	if err != nil {
 		return nil, err
@@ -110,8 +117,8 @@ func OpenSQLite(path string, gcfg *gorm.Config) (*gorm.DB, error) {
 		_ = writer.Close()
 		return nil, fmt.Errorf("open SQLite readers: %w", err)
 	}
-	readers.SetMaxOpenConns(SQLiteReaders)
-	readers.SetMaxIdleConns(SQLiteReaders)
+	readers.SetMaxOpenConns(readerConns)
+	readers.SetMaxIdleConns(readerConns)
 	readers.SetConnMaxIdleTime(5 * time.Minute)
 	resolver := dbresolver.Register(dbresolver.Config{Replicas: []gorm.Dialector{&sqlite.Dialector{Conn: readers}}})
 	if err := db.Use(resolver); err != nil {
