@@ -111,8 +111,7 @@ func OpenSQLiteReaders(path string, gcfg *gorm.Config, readerConns int) (*gorm.D
 		_ = writer.Close()
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
-	readers, err := sql.Open(sqlite.DriverName, base+"&_pragma=busy_timeout(5000)&_pragma=query_only(1)"+
-		"&_pragma=cache_size("+strconv.Itoa(-sqliteReaderCacheKiB)+")")
+	readers, err := sql.Open(sqlite.DriverName, base+"&_pragma=busy_timeout(5000)&_pragma=query_only(1)")
 	if err != nil {
 		_ = writer.Close()
 		return nil, fmt.Errorf("open SQLite readers: %w", err)
@@ -166,13 +165,11 @@ const SQLiteWriters = 1
 
 // sqliteWriterCacheKiB is the page cache of the writer connection (SQLite's
 // default is 2 MiB): the indexes of the large organisation's tables (a few
-// hundred MiB) are written all over, and with a small cache every batch
-// insert read and wrote the same index pages again. Pages are allocated as
-// they are used, so a small database stays small in memory.
+// hundred MiB) are written all over; loading it took 64 s of CPU with this
+// cache against 73 s with the default. Pages are allocated as they are
+// used, so a small database stays small in memory. The readers keep the
+// default: what a larger cache would gain them is not measured.
 const sqliteWriterCacheKiB = 64 << 10
-
-// sqliteReaderCacheKiB is the page cache of each reader connection.
-const sqliteReaderCacheKiB = 16 << 10
 
 // SQLiteReaders is the size of the embedded database's reader pool.
 const SQLiteReaders = 4
