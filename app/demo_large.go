@@ -45,7 +45,7 @@ func LoadLargeDemo(ctx context.Context, db *gorm.DB, size LargeSize, seed uint64
 	if err != nil {
 		return err
 	}
-	g := largeGen{ctx: ctx, db: db.WithContext(ctx).Session(&gorm.Session{CreateBatchSize: 1000}),
+	g := largeGen{ctx: ctx, db: db.WithContext(ctx),
 		rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), size: size, hash: hash} // #nosec G404 -- made-up data must repeat from its seed; nothing secret comes from it
 	if err := db.WithContext(ctx).Create(&models.Organisation{ID: models.OrganisationID, Name: "Gemeente Groot",
 		TimeZone: "Europe/Amsterdam", DefaultLanguage: "nl", Demo: true}).Error; err != nil {
@@ -80,6 +80,13 @@ type largeGroup struct {
 	start    time.Time
 }
 
+// create inserts rows (a pointer to a slice) with db in batches: of 1,000
+// rows on PostgreSQL, of as many as suit the embedded database's driver
+// (models.BatchRows) on SQLite.
+func (g *largeGen) create(db *gorm.DB, rows any) error {
+	return db.CreateInBatches(rows, models.BatchRows(db, rows, 1000)).Error
+}
+
 var largeDisciplines = []string{"ICT", "Financiën", "HR", "Juridisch", "Communicatie", "Ruimte", "Sociaal Domein", "Dienstverlening"}
 
 func (g *largeGen) makePeople() error {
@@ -87,7 +94,7 @@ func (g *largeGen) makePeople() error {
 	for i := range teams {
 		teams[i] = models.Team{Name: fmt.Sprintf("Afdeling %03d", i+1)}
 	}
-	if err := g.db.Create(&teams).Error; err != nil {
+	if err := g.create(g.db, &teams); err != nil {
 		return err
 	}
 	g.people = make([]models.Person, g.size.People)
@@ -100,7 +107,7 @@ func (g *largeGen) makePeople() error {
 		}
 		g.people[i] = p
 	}
-	if err := g.db.Create(&g.people).Error; err != nil {
+	if err := g.create(g.db, &g.people); err != nil {
 		return err
 	}
 	// The first person of each team manages the others.
@@ -142,7 +149,7 @@ func (g *largeGen) makeProgrammes() error {
 			}
 			n++
 		}
-		if err := g.db.Omit("Programme", "Mentor").Create(&groups).Error; err != nil {
+		if err := g.create(g.db.Omit("Programme", "Mentor"), &groups); err != nil {
 			return err
 		}
 		var members []models.Membership
@@ -159,7 +166,7 @@ func (g *largeGen) makeProgrammes() error {
 			}
 			g.groups = append(g.groups, lg)
 		}
-		if err := g.db.Create(&members).Error; err != nil {
+		if err := g.create(g.db, &members); err != nil {
 			return err
 		}
 	}
@@ -189,7 +196,7 @@ func (g *largeGen) makeMeetings() error {
 			meetings[i] = models.Meeting{GroupID: grp.ID, Seq: i + 1, Kind: kind, StartsAt: at.UTC(), EndsAt: at.Add(2 * time.Hour).UTC(),
 				Location: "Stadhuis, zaal " + fmt.Sprint(1+gi%30), Status: status}
 		}
-		if err := g.db.Create(&meetings).Error; err != nil {
+		if err := g.create(g.db, &meetings); err != nil {
 			return err
 		}
 		var attendance []models.Attendance
@@ -207,7 +214,7 @@ func (g *largeGen) makeMeetings() error {
 			}
 		}
 		if len(attendance) > 0 {
-			if err := g.db.Create(&attendance).Error; err != nil {
+			if err := g.create(g.db, &attendance); err != nil {
 				return err
 			}
 		}
@@ -229,7 +236,7 @@ func (g *largeGen) makeTalks() error {
 				StartsAt: at.UTC(), EndsAt: at.Add(45 * time.Minute).UTC(), Theme: models.OneOnOneThemes[i%4], Status: status})
 		}
 	}
-	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
+	return g.create(g.db, &rows)
 }
 
 // cases writes case questions; their text is sealed like any other.
@@ -248,7 +255,7 @@ func (g *largeGen) makeCases() error {
 			rows = append(rows, c)
 		}
 	}
-	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
+	return g.create(g.db, &rows)
 }
 
 // mails writes the history of sent reminders.
@@ -262,7 +269,7 @@ func (g *largeGen) makeMails() error {
 			RecipientID: grp.mentees[i%len(grp.mentees)], SubjectType: "meeting", SubjectID: m, Occurrence: sent,
 			Status: models.DeliverySent, NextAttemptAt: sent, SentAt: &sent})
 	}
-	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
+	return g.create(g.db, &rows)
 }
 
 // audit writes sign-ins and reads to match.
@@ -277,5 +284,5 @@ func (g *largeGen) makeAudit() error {
 		rows = append(rows, models.AuditEvent{At: LargeToday().Time.Add(-time.Duration(i) * time.Minute), ActorID: &actor,
 			Action: action, Subject: "person", SubjectID: actor, Address: "10.0.0.1"})
 	}
-	return g.db.Create(&rows).Error // in batches of the session's CreateBatchSize
+	return g.create(g.db, &rows)
 }

@@ -279,7 +279,7 @@ func freezePeriods(db *gorm.DB, missing []Period) error {
 			if res.Error != nil || res.RowsAffected == 0 || len(cells) == 0 {
 				return res.Error
 			}
-			return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(cells, 200).Error
+			return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(cells, BatchRows(tx, &FigureCell{}, 200)).Error
 		})
 		if err != nil {
 			return err

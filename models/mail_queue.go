@@ -71,7 +71,7 @@ func enqueue(tx *gorm.DB, kind, subjectType string, subjectID uint, occurrence, 
 			Status: DeliveryPending, NextAttemptAt: due.UTC()})
 	}
 	return tx.Session(&gorm.Session{NewDB: true}).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
-		CreateInBatches(rows, 500).Error
+		CreateInBatches(rows, BatchRows(tx, &MailDelivery{}, 500)).Error
 }
 
 // ClaimDeliveries takes up to limit pending deliveries that are due, for

@@ -115,7 +115,7 @@ func Notify(tx *gorm.DB, kind string, about NoticeAbout, recipients []uint) erro
 		}
 	}
 	if err := tx.Session(&gorm.Session{NewDB: true}).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
-		CreateInBatches(rows, 500).Error; err != nil {
+		CreateInBatches(rows, BatchRows(tx, &Notice{}, 500)).Error; err != nil {
 		return err
 	}
 	return enqueue(tx, kind, about.Type, about.ID, about.Occurrence, now, mailTo)

@@ -246,7 +246,7 @@ func insertPlanned(tx *gorm.DB, groupID uint, planned []PlannedMeeting) ([]Meeti
 			rows[i].MethodKey = "incident"
 		}
 	}
-	return rows, tx.CreateInBatches(rows, 200).Error
+	return rows, tx.CreateInBatches(rows, BatchRows(tx, &Meeting{}, 200)).Error
 }
 
 // GetSeries returns the group's series settings, if planned; mentor only.
@@ -419,10 +419,10 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 			series[i] = s
 			series[i].GroupID, series[i].UID = g.ID, seriesUID(g.ID)
 		}
-		if err := tx.CreateInBatches(meetings, 1000).Error; err != nil {
+		if err := tx.CreateInBatches(meetings, BatchRows(tx, &Meeting{}, 1000)).Error; err != nil {
 			return conflict(err)
 		}
-		if err := tx.CreateInBatches(series, 1000).Error; err != nil {
+		if err := tx.CreateInBatches(series, BatchRows(tx, &GroupSeries{}, 1000)).Error; err != nil {
 			return err
 		}
 		for _, g := range groups {
