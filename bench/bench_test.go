@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,15 +29,19 @@ import (
 	"crossmentor/models"
 )
 
-// env is the benchmark's app, server and the people it signs in as.
+// env is the benchmark's app and the people it signs in as.
 type env struct {
-	db     *gorm.DB
-	app    *app.App
-	srv    *httptest.Server
-	admin  models.Viewer
-	mentor string // emails
-	mentee string
-	group  uint // a running group of the mentor
+	db    *gorm.DB
+	app   *app.App
+	admin models.Viewer
+	// dsn is the PostgreSQL database; empty when sqliteDir holds the
+	// embedded one (BENCH_DB=sqlite).
+	dsn, sqliteDir string
+	today          models.Date // the day the organisation is dated for
+	mentor         string      // emails
+	mentee         string
+	group          uint // a running group of the mentor
+	meeting        uint // the group's last meeting before today
 	// dataDir holds the key file the organisation was loaded with.
 	dataDir string
 }
@@ -50,67 +52,92 @@ var (
 	setupErr  error
 )
 
-// setup opens BENCH_DATABASE_URL, which must hold the large organisation.
+// setup opens BENCH_DATABASE_URL, which must hold the large organisation,
+// or with BENCH_DB=sqlite the embedded database in BENCH_SQLITE_DIR (the
+// large organisation, or any other filled by `crossmentor demo`).
 func setup(b testing.TB) *env {
 	b.Helper()
-	dsn := os.Getenv("BENCH_DATABASE_URL")
-	if dsn == "" {
+	dsn, dir := os.Getenv("BENCH_DATABASE_URL"), ""
+	if os.Getenv("BENCH_DB") == "sqlite" {
+		dsn, dir = "", os.Getenv("BENCH_SQLITE_DIR")
+		if dir == "" {
+			b.Skip("set BENCH_SQLITE_DIR to a data folder filled by `crossmentor demo` (bench/run.sh sqlite does)")
+		}
+	} else if dsn == "" {
 		b.Skip("set BENCH_DATABASE_URL to a PostgreSQL database with the large organisation (bench/run.sh does)")
 	}
-	setupOnce.Do(func() {
-		// The app's own configuration and opener: its connection pool and
-		// the vault with the key file the organisation was loaded with.
-		cfg, err := app.LoadConfig(os.LookupEnv)
-		if err != nil {
-			setupErr = err
-			return
-		}
-		cfg.DatabaseURL, cfg.Jobs = dsn, false
-		if _, set := os.LookupEnv("CROSSMENTOR_DATA_DIR"); !set {
-			cfg.DataDir = "../data" // where `crossmentor demo` in the repository root keeps its key file
-		}
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		db, err := app.OpenDatabase(cfg, log)
-		if err != nil {
-			setupErr = err
-			return
-		}
-		a, err := app.New(cfg, log, db, "bench")
-		if err != nil {
-			setupErr = err
-			return
-		}
-		a.Handlers.Now = func() time.Time { return app.LargeToday().Add(10 * time.Hour) }
-		dataDir, err := filepath.Abs(cfg.DataDir)
-		if err != nil {
-			setupErr = err
-			return
-		}
-		e := &env{db: db, app: a, srv: httptest.NewServer(a.Echo), dataDir: dataDir}
-		var row struct {
-			GroupID uint
-			Mentor  string
-			Mentee  string
-		}
-		err = db.Raw(`SELECT g.id AS group_id, pm.email AS mentor, pe.email AS mentee FROM mentor_groups g
-			JOIN people pm ON pm.id = g.mentor_id JOIN memberships m ON m.group_id = g.id JOIN people pe ON pe.id = m.person_id
-			WHERE g.status = 'active' AND m.status = 'active'
-			AND EXISTS (SELECT 1 FROM meetings mt WHERE mt.group_id = g.id AND mt.starts_at > ?)
-			ORDER BY g.id LIMIT 1`, app.LargeToday().Add(24*time.Hour)).Scan(&row).Error
-		if err != nil || row.GroupID == 0 {
-			setupErr = fmt.Errorf("no running group: is the large organisation loaded? %v", err)
-			return
-		}
-		e.group, e.mentor, e.mentee = row.GroupID, row.Mentor, row.Mentee
-		var admin models.Person
-		db.Where("admin = ?", true).First(&admin)
-		e.admin = models.Viewer{PersonID: admin.ID, Admin: true}
-		shared = e
-	})
+	setupOnce.Do(func() { shared, setupErr = open(dsn, dir) })
 	if setupErr != nil {
 		b.Fatal(setupErr)
 	}
 	return shared
+}
+
+// open opens the database (PostgreSQL at dsn, or the SQLite database in
+// dir), builds the app on it and finds the people the benchmarks sign in as.
+func open(dsn, dir string) (*env, error) {
+	// The app's own configuration and opener: its connection pool and
+	// the vault with the key file the organisation was loaded with.
+	cfg, err := app.LoadConfig(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	cfg.DatabaseURL, cfg.Jobs = dsn, false
+	if dir != "" {
+		cfg.DataDir = dir
+	} else if _, set := os.LookupEnv("CROSSMENTOR_DATA_DIR"); !set {
+		cfg.DataDir = "../data" // where `crossmentor demo` in the repository root keeps its key file
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, err := app.OpenDatabase(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.New(cfg, log, db, "bench")
+	if err != nil {
+		return nil, err
+	}
+	dataDir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	e := &env{db: db, app: a, dsn: dsn, sqliteDir: dataDir, dataDir: dataDir, today: app.LargeToday()}
+	if dsn != "" {
+		e.sqliteDir = ""
+	}
+	var org models.Organisation
+	if err := db.First(&org).Error; err != nil {
+		return nil, fmt.Errorf("no organisation: is the database loaded? %w", err)
+	}
+	if org.Name != "Gemeente Groot" { // not the large organisation: a demo dated today
+		e.today = models.DateOf(time.Now())
+	}
+	now := e.today.Add(10 * time.Hour)
+	a.Handlers.Now = func() time.Time { return now }
+	var row struct {
+		GroupID uint
+		Mentor  string
+		Mentee  string
+	}
+	err = db.Raw(`SELECT g.id AS group_id, pm.email AS mentor, pe.email AS mentee FROM mentor_groups g
+		JOIN people pm ON pm.id = g.mentor_id JOIN memberships m ON m.group_id = g.id JOIN people pe ON pe.id = m.person_id
+		WHERE g.status = 'active' AND m.status = 'active'
+		AND EXISTS (SELECT 1 FROM meetings mt WHERE mt.group_id = g.id AND mt.starts_at > ?)
+		ORDER BY g.id LIMIT 1`, e.today.Add(24*time.Hour)).Scan(&row).Error
+	if err != nil || row.GroupID == 0 {
+		return nil, fmt.Errorf("no running group: is the large organisation loaded? %v", err)
+	}
+	e.group, e.mentor, e.mentee = row.GroupID, row.Mentor, row.Mentee
+	if err := db.Raw("SELECT id FROM meetings WHERE group_id = ? AND starts_at < ? ORDER BY starts_at DESC LIMIT 1",
+		e.group, now).Scan(&e.meeting).Error; err != nil || e.meeting == 0 {
+		return nil, fmt.Errorf("no meeting of group %d before today: %v", e.group, err)
+	}
+	var admin models.Person
+	if err := db.Where("admin = ?", true).First(&admin).Error; err != nil {
+		return nil, err
+	}
+	e.admin = models.Viewer{PersonID: admin.ID, Admin: true}
+	return e, nil
 }
 
 // result is one line of BENCHMARKS.md.
@@ -215,79 +242,6 @@ func load(b *testing.B, target, cookie string, clients, total int) ([]time.Durat
 		b.Fatal(failed)
 	}
 	return lat, float64(total) / elapsed.Seconds()
-}
-
-// signIn returns the session cookie of a signed-in person.
-func (e *env) signIn(b testing.TB, email string) string {
-	b.Helper()
-	c := apptest.NewClient(b, e.srv)
-	c.SignIn(email, app.DemoPassword)
-	return "cm_session=" + c.Cookie("cm_session")
-}
-
-// floorServer serves body as a bare net/http handler: the floor of a page.
-func floorServer(body []byte, contentType string) *httptest.Server {
-	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		_, _ = w.Write(body)
-	}))
-}
-
-// pageUnderLoad measures a page under 50 concurrent clients and its floor.
-func pageUnderLoad(b *testing.B, name, path, cookie string, total int, p99Target, rpsTarget float64) {
-	e := setup(b)
-	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
-	req.Header.Set("Cookie", cookie)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b.Fatalf("%s: %d", path, resp.StatusCode)
-	}
-	floor := floorServer(body, resp.Header.Get("Content-Type"))
-	defer floor.Close()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		load(b, e.srv.URL+path, cookie, 50, total/10) // warm up
-		lat, rps := load(b, e.srv.URL+path, cookie, 50, total)
-		flat, frps := load(b, floor.URL, "", 50, total)
-		result(b, name+" p99", "ms", percentile(lat, 0.99), percentile(flat, 0.99), p99Target, true)
-		result(b, name+" throughput", "req/s", rps, frps, rpsTarget, false)
-		// The same page with 5 clients: the latency when the machine is not saturated.
-		light, _ := load(b, e.srv.URL+path, cookie, 5, total/4)
-		flight, _ := load(b, floor.URL, "", 5, total/4)
-		result(b, strings.Replace(name, "50 clients", "5 clients", 1)+" p99", "ms", percentile(light, 0.99), percentile(flight, 0.99), p99Target, true)
-	}
-}
-
-func BenchmarkMenteeHome(b *testing.B) {
-	e := setup(b)
-	pageUnderLoad(b, "mentee home page, 50 clients", "/", e.signIn(b, e.mentee), 20000, 25, 1500)
-}
-
-func BenchmarkMentorHome(b *testing.B) {
-	e := setup(b)
-	pageUnderLoad(b, "mentor home page, 50 clients", "/", e.signIn(b, e.mentor), 20000, 25, 1000)
-}
-
-func BenchmarkGroupCalendarJSON(b *testing.B) {
-	e := setup(b)
-	pageUnderLoad(b, "group calendar JSON, 50 clients", "/api/v1/groups/"+strconv.Itoa(int(e.group))+"/meetings",
-		e.signIn(b, e.mentor), 10000, 25, 1000)
-}
-
-func BenchmarkICSFeed(b *testing.B) {
-	e := setup(b)
-	var mentee models.Person
-	e.db.Where("email = ?", e.mentee).First(&mentee)
-	token, err := models.CalendarToken(context.Background(), e.db, models.Viewer{PersonID: mentee.ID, Mentee: true}, true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	pageUnderLoad(b, "personal ICS feed, 50 clients", "/calendar/"+url.PathEscape(token)+".ics", "", 10000, 25, 1000)
 }
 
 // participationFloor computes the report's figures per programme (or
