@@ -220,7 +220,7 @@ func procCPU(pid int, children bool) (time.Duration, error) {
 	}
 	s := string(data)
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // f[0] is field 3 (state)
-	fields := []int{11, 12}                                   // utime, stime (fields 14 and 15)
+	fields := []int{11, 12}                                  // utime, stime (fields 14 and 15)
 	if children {
 		fields = append(fields, 13, 14) // cutime, cstime
 	}
