@@ -162,7 +162,25 @@ func result(b *testing.B, name, unit string, figure, floor, target float64, lowe
 	if !lowerIsBetter {
 		meets = figure >= target
 	}
-	fmt.Fprintf(f, "%s|%s|%.2f|%.2f|%.2f|%.2f|%v\n", name, unit, figure, floor, ratio, target, meets)
+	floorText, ratioText := "-", "-"
+	if floor > 0 {
+		floorText, ratioText = num(floor), fmt.Sprintf("%.2f", ratio)
+	}
+	fmt.Fprintf(f, "%s|%s|%s|%s|%s|%s|%v\n", name, unit, num(figure), floorText, ratioText, num(target), meets)
+}
+
+// num writes a figure with three significant digits or more: 0.284,
+// 12.4, 1532.
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	case v >= 1:
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.3f", v)
 }
 
 // percentile returns the p-th percentile of durations in milliseconds.
