@@ -54,7 +54,7 @@ func BenchmarkMemory(b *testing.B) {
 		result(b, "resident memory of the server, idle", "MB", idle, 0, 150, true)
 		home := peakRSS(b, pid, func() { load(b, c.base+"/", cookie, 50, envInt("BENCH_REQUESTS", 10000)) })
 		result(b, "resident memory of the server, mentee home page under 50 clients", "MB", home, 0, 150, true)
-		reports := peakRSS(b, pid, func() { loadAll(b, figures, adminCookie, 50, envInt("BENCH_FIGURE_REQUESTS", 600)) })
+		reports := peakRSS(b, pid, func() { loadAll(b, figures, adminCookie, 50, envInt("BENCH_FIGURE_REQUESTS", 300)) })
 		result(b, "resident memory of the server, reports and dashboard under 50 clients", "MB", reports, 0, 150, true)
 	}
 }

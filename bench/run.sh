@@ -6,13 +6,16 @@
 #   bash bench/run.sh pg        PostgreSQL only   } these two write
 #   bash bench/run.sh sqlite    SQLite only       } /tmp/crossmentor-bench-<mode>.md
 #   BENCH_SCALE=1 bash bench/run.sh   also the scaling run (¼, ½, 1, 2 × the
-#                               large organisation; loads the other sizes once)
+#                               large organisation; loads the other sizes once
+#                               into cm_bench_scale_*; BENCH_SCALES=0.25,2 a subset)
 #
 # PostgreSQL: BENCH_DATABASE_URL when set; otherwise the local server on
 # 127.0.0.1:5432 (as .ci/run starts it), database crossmentor_large, which
 # is created and filled (about a minute) when empty. BENCH_DB=sqlite is the
 # same as the argument sqlite. Shorter runs for trying the script:
-# BENCH_REQUESTS (10000 per page and client count), BENCH_REPLAY_SECONDS (10).
+# BENCH_REQUESTS (10000 per page and client count), BENCH_REPLAY_SECONDS (10),
+# BENCH_FIGURE_REQUESTS (300 report and dashboard views for the memory figure).
+# BENCH_SCRIPTS=DIR keeps each page's recorded statements (the pgbench scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -181,7 +184,7 @@ if [ "$mode" != all ]; then out="/tmp/crossmentor-bench-$mode.md"; fi
   sends one already-rendered mail 20,000 times with the same 8 workers.
 - Memory: the app in its own process as above, its VmRSS after start-up and a first
   visit, its peak sampled every 20 ms during 10,000 mentee home page requests from 50
-  clients, and during 600 views of the two participation reports and the dashboard (in
+  clients, and during 300 views of the two participation reports and the dashboard (in
   turn) from 50 clients.
 - `bench/explain_test.go` explains every statement of the mentee's, the mentor's and the
   admin's list pages and the ICS feed, and fails when a plan reads a table of 10,000 rows

@@ -49,8 +49,12 @@ func BenchmarkScaling(b *testing.B) {
 	if large.dsn == "" {
 		b.Skip("the scaling run is on PostgreSQL")
 	}
+	only := os.Getenv("BENCH_SCALES") // a subset, as factors: 0.25,2
 	for i := 0; i < b.N; i++ {
 		for _, s := range scales {
+			if only != "" && !strings.Contains(","+only+",", ","+strconv.FormatFloat(s.factor, 'f', -1, 64)+",") {
+				continue
+			}
 			e := large
 			if s.factor != 1 {
 				dsn := scaleDatabase(b, large, s.factor)
