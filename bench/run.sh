@@ -13,7 +13,8 @@
 # 127.0.0.1:5432 (as .ci/run starts it), database crossmentor_large, which
 # is created and filled (about a minute) when empty. BENCH_DB=sqlite is the
 # same as the argument sqlite. Shorter runs for trying the script:
-# BENCH_REQUESTS (10000 per page and client count), BENCH_REPLAY_SECONDS (10),
+# BENCH_REQUESTS (10000 per page and client count; BENCH_SQLITE_REQUESTS, 5000,
+# on SQLite), BENCH_REPLAY_SECONDS (10),
 # BENCH_FIGURE_REQUESTS (300 report and dashboard views for the memory figure).
 # BENCH_SCRIPTS=DIR keeps each page's recorded statements (the pgbench scripts).
 set -euo pipefail
@@ -55,6 +56,7 @@ if [ "$mode" != pg ]; then
     if [ -f "$sqlite_dir/keys" ]; then sqlite_keys=(-u CROSSMENTOR_DATA_KEYS); fi
     # The page rows go to the same table (marked SQLite); the targets to their own list.
     (cd bench && env "${sqlite_keys[@]}" BENCH_DB=sqlite BENCH_SQLITE_DIR="$sqlite_dir" BENCH_RESULTS="$work/results-sqlite" \
+      BENCH_REQUESTS="${BENCH_SQLITE_REQUESTS:-${BENCH_REQUESTS:-5000}}" \
       "$work/bench.test" -test.run '^$' -test.bench '^BenchmarkPage' -test.benchtime 1x -test.timeout 60m -test.v) \
       | tee /tmp/crossmentor-bench-sqlite.txt
     sqlite_ran=yes
@@ -160,7 +162,7 @@ if [ "$mode" != all ]; then out="/tmp/crossmentor-bench-$mode.md"; fi
   database pool and vault, jobs off, the clock on the organisation's day). The load
   generator is the benchmark's process: 10 clients (the headline; the issue's throughput
   target is at 10 clients), then 50, each sending its next request when the last one is
-  answered, 10,000 requests each after a warm-up of 1,000.
+  answered, 10,000 requests each (5,000 on SQLite) after a warm-up of a tenth of that.
 - App CPU per request: the server process's utime + stime (`/proc/<pid>/stat`) over the
   run ÷ requests. PostgreSQL CPU per request: the same for every process of the local
   server (the postmaster with its ended children, and its live children) ÷ requests; it
