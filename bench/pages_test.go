@@ -34,9 +34,8 @@ var (
 	served    *child
 )
 
-// server returns the app in its own process, started once per run and
-// stopped by TestMain's caller exiting (the child ends with its parent's
-// signal or is killed by stopServer).
+// server returns the app in its own process, started once per run of the
+// benchmarks and stopped by TestMain (stopServer) when they end.
 func server(b testing.TB, e *env) *child {
 	childOnce.Do(func() { served = startChild(b, e.dsn, e.dataDir, e.today) })
 	if served == nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,6 +154,7 @@ func startChild(b testing.TB, dsn, dataDir string, today models.Date) *child {
 	cmd.Env = append(os.Environ(), "BENCH_SERVE_ADDR="+addr, "BENCH_TODAY="+today.String(),
 		"CROSSMENTOR_DATABASE_URL="+dsn, "CROSSMENTOR_DATA_DIR="+dataDir, "CROSSMENTOR_LOG_LEVEL=error")
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // no server left behind by a failed run
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
