@@ -132,8 +132,9 @@ if [ "$mode" != all ]; then out="/tmp/crossmentor-bench-$mode.md"; fi
     echo "## Pages on SQLite"
     echo
     echo "The same pages on the embedded database in \`$sqlite_dir\`"
-    echo "($(sqlite3 "$sqlite_dir/crossmentor.db" 'SELECT count(*) FROM people' 2>/dev/null || echo '?') people); the replay runs the"
-    echo "page's statements through the benchmark's own database handle with 10 goroutines."
+    echo "($(sqlite3 "$sqlite_dir/crossmentor.db" 'SELECT count(*) FROM people' 2>/dev/null || echo '?') people). The database runs inside the app's"
+    echo "process, so the app's CPU includes SQLite's. The replay runs the page's statements, with their"
+    echo "values, through the benchmark's own database handle (the app's two pools) with 10 goroutines."
     echo
     pages SQLite
     echo
