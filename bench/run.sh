@@ -172,7 +172,7 @@ if [ "$mode" != all ]; then out="/tmp/crossmentor-bench-$mode.md"; fi
 - Floors of a page: the same bytes from a bare `net/http` handler in the same server
   process, through the same load generator (its app CPU in brackets); and the page's own
   statements, recorded with their values for one view, replayed by
-  `pgbench -n -f page.sql -c 10 -j 2 -T 10` (simple protocol; PostgreSQL CPU per page in
+  `pgbench -n -M prepared -f page.sql -c 10 -j 2 -T 10` (PostgreSQL CPU per page in
   brackets). "req/s ÷ replayed" is the page's throughput as a share of its SQL alone.
 - Reports: the first view of the organisation (counting and deciding suppression for
   every closed period) is made once, untimed; then 30 runs after 3 warm-up runs; the
