@@ -163,7 +163,8 @@ if [ "$mode" != all ]; then out="/tmp/crossmentor-bench-$mode.md"; fi
   database pool and vault, jobs off, the clock on the organisation's day). The load
   generator is the benchmark's process: 10 clients (the headline; the issue's throughput
   target is at 10 clients), then 50, each sending its next request when the last one is
-  answered, 10,000 requests each (5,000 on SQLite) after a warm-up of a tenth of that.
+  answered: 10,000 requests with 10 clients and 5,000 with 50 (half that on SQLite), after a
+  warm-up of 1,000 (500).
 - App CPU per request: the server process's utime + stime (`/proc/<pid>/stat`) over the
   run ÷ requests. PostgreSQL CPU per request: the same for every process of the local
   server (the postmaster with its ended children, and its live children) ÷ requests; it
