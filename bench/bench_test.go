@@ -1,7 +1,8 @@
-// Package bench measures the app on the large organisation in PostgreSQL,
-// each figure beside its floor: the same result by the shortest path.
-// Run it with bench/run.sh, which loads the organisation and writes
-// BENCHMARKS.md; each benchmark does its whole workload once (-benchtime 1x).
+// Package bench measures the app on the large organisation in PostgreSQL
+// (the pages also on SQLite, with BENCH_DB=sqlite), each figure beside its
+// floor: the same result by the shortest path. Run it with bench/run.sh,
+// which loads the organisation and writes BENCHMARKS.md; each benchmark
+// does its whole workload once (-benchtime 1x).
 package bench
 
 import (
