@@ -34,6 +34,7 @@ trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 export BENCH_RESULTS="$work/results" BENCH_PAGES="$work/pages" BENCH_SCALING="$work/scaling"
 touch "$BENCH_RESULTS" "$BENCH_PAGES" "$BENCH_SCALING"
 go test -c -o "$work/bench.test" ./bench/
+failed="" # the logs of runs in which a benchmark failed; the others are still written
 
 base="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 # shellcheck source=bench/large.sh
@@ -46,7 +47,7 @@ if [ "$mode" != sqlite ]; then
   pattern='^Benchmark(Page|Report|Dashboard|Series|Reminder|Memory)'
   if [ -n "${BENCH_SCALE:-}" ]; then pattern='^Benchmark(Page|Report|Dashboard|Series|Reminder|Memory|Scaling)'; fi
   (cd bench && BENCH_DB=postgres "$work/bench.test" -test.run '^$' -test.bench "$pattern" -test.benchtime 1x -test.timeout 90m -test.v) \
-    | tee /tmp/crossmentor-bench.txt
+    | tee /tmp/crossmentor-bench.txt || failed="$failed /tmp/crossmentor-bench.txt"
 fi
 sqlite_ran=""
 if [ "$mode" != pg ]; then
@@ -58,7 +59,7 @@ if [ "$mode" != pg ]; then
     (cd bench && env "${sqlite_keys[@]}" BENCH_DB=sqlite BENCH_SQLITE_DIR="$sqlite_dir" BENCH_RESULTS="$work/results-sqlite" \
       BENCH_REQUESTS="${BENCH_SQLITE_REQUESTS:-${BENCH_REQUESTS:-5000}}" \
       "$work/bench.test" -test.run '^$' -test.bench '^BenchmarkPage' -test.benchtime 1x -test.timeout 60m -test.v) \
-      | tee /tmp/crossmentor-bench-sqlite.txt
+      | tee /tmp/crossmentor-bench-sqlite.txt || failed="$failed /tmp/crossmentor-bench-sqlite.txt"
     sqlite_ran=yes
   else
     echo "no SQLite database in $sqlite_dir (set BENCH_SQLITE_DIR): the SQLite table is left out" >&2
@@ -119,6 +120,7 @@ if [ "$mode" != all ]; then out="/tmp/crossmentor-bench-$mode.md"; fi
   echo "of the run $load_start, at its end $load_end: figures measured with a load average well above"
   echo "the number of cores say more about the machine than about the app."
   if [ -f /tmp/crossmentor-load-time ]; then echo "The large organisation $(cat /tmp/crossmentor-load-time) on this machine."; fi
+  if [ -n "$failed" ]; then echo; echo "**Some benchmarks failed in this run** (see$failed); their rows are missing."; fi
   echo
   if [ "$mode" != sqlite ]; then
     targets "$BENCH_RESULTS"
@@ -211,4 +213,4 @@ NOTES
   echo
   cat bench/sqlite.md # measured by hand: the embedded database under 50 writers
 } > "$out"
-echo "wrote $out in $minutes min"
+echo "wrote $out in $minutes min${failed:+; some benchmarks failed, see$failed}"
