@@ -16,7 +16,8 @@
 # BENCH_REQUESTS (10000 per page and client count; BENCH_SQLITE_REQUESTS, 5000,
 # on SQLite), BENCH_REPLAY_SECONDS (10),
 # BENCH_FIGURE_REQUESTS (300 report and dashboard views for the memory figure).
-# BENCH_SCRIPTS=DIR keeps each page's recorded statements (the pgbench scripts).
+# BENCH_SCRIPTS=DIR keeps each page's recorded statements (the pgbench scripts);
+# BENCH_KEEP=1 keeps the raw result files (in a mktemp folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
