@@ -13,7 +13,7 @@
 # 127.0.0.1:5432 (as .ci/run starts it), database crossmentor_large, which
 # is created and filled (about a minute) when empty. BENCH_DB=sqlite is the
 # same as the argument sqlite. Shorter runs for trying the script:
-# BENCH_REQUESTS (10000 per page and client count; BENCH_SQLITE_REQUESTS, 5000,
+# BENCH_REQUESTS (10000 per page with 10 clients, half with 50; BENCH_SQLITE_REQUESTS, 5000,
 # on SQLite), BENCH_REPLAY_SECONDS (10),
 # BENCH_FIGURE_REQUESTS (300 report and dashboard views for the memory figure).
 # BENCH_SCRIPTS=DIR keeps each page's recorded statements (the pgbench scripts);
