@@ -37,6 +37,7 @@ func All() []*gormigrate.Migration {
 		firstMeetingRecord(),
 		neutralNoticeKinds(),
 		participationRollups(),
+		noticeSubjectIndex(),
 	}
 }
 
