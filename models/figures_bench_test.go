@@ -85,9 +85,11 @@ func BenchmarkPublishFigures(b *testing.B) {
 	if err := tx.Exec("DELETE FROM figure_cells").Error; err != nil {
 		b.Fatal(err)
 	}
+	t0 := time.Now()
 	if err := freezePeriods(tx, periods); err != nil {
 		b.Fatal(err)
 	}
+	b.Logf("%d periods counted in %.1f s", len(periods), time.Since(t0).Seconds())
 	stored, err := storedFigures(tx, periods)
 	if err != nil {
 		b.Fatal(err)

@@ -122,8 +122,8 @@ func (b *linBasis) add(v linVec) {
 	for k, c := range r {
 		r[k] = mulMod(c, inv)
 	}
-	// Clear the new pivot from the rows that hold it; rows are replaced,
-	// never changed in place.
+	// Clear the new pivot from the rows that hold it, in place: r is
+	// usually short, so this costs little even when those rows are long.
 	touched := make([]int, 0, len(b.holders[pivot]))
 	for k := range b.holders[pivot] {
 		touched = append(touched, k)
@@ -131,21 +131,16 @@ func (b *linBasis) add(v linVec) {
 	for _, k := range touched {
 		row := b.rows[k]
 		f := row[pivot]
-		nr := make(linVec, len(row)+len(r))
-		for j, c := range row {
-			nr[j] = c
-		}
 		for j, c := range r {
-			nv := (nr[j] + linPrime - mulMod(f, c)) % linPrime
+			nv := (row[j] + linPrime - mulMod(f, c)) % linPrime
 			if nv == 0 {
-				delete(nr, j)
+				delete(row, j)
 				b.hold(j, k, false)
 			} else {
-				nr[j] = nv
+				row[j] = nv
 				b.hold(j, k, true)
 			}
 		}
-		b.rows[k] = nr
 	}
 	b.rows[pivot] = r
 	for j := range r {

@@ -10,7 +10,11 @@ import (
 func cloneBasis(b *linBasis) *linBasis {
 	c := newLinBasis()
 	for k, r := range b.rows {
-		c.rows[k] = r
+		row := make(linVec, len(r))
+		for j, v := range r {
+			row[j] = v
+		}
+		c.rows[k] = row
 	}
 	for j, h := range b.holders {
 		m := make(map[int]struct{}, len(h))
