@@ -118,9 +118,11 @@ func (b *linBasis) add(v linVec) {
 			pivot = k
 		}
 	}
-	inv := powMod(r[pivot], linPrime-2)
-	for k, c := range r {
-		r[k] = mulMod(c, inv)
+	if lead := r[pivot]; lead != 1 {
+		inv := powMod(lead, linPrime-2)
+		for k, c := range r {
+			r[k] = mulMod(c, inv)
+		}
 	}
 	// Clear the new pivot from the rows that hold it, in place: r is
 	// usually short, so this costs little even when those rows are long.
@@ -244,6 +246,12 @@ func decideStep(cells, mine []*supCell, step int, base *linBasis) {
 			settled.add(residual[c])
 		}
 	}
+	// from: where the search for the next leak starts. Hiding a partner
+	// only shrinks the span, so no candidate before the last leak can leak
+	// now, but the partner itself; showing a cell again grows it, so the
+	// search starts over.
+	from := 0
+	var partner *supCell
 	for {
 		known := newLinBasis()
 		for _, c := range mine {
@@ -252,10 +260,14 @@ func decideStep(cells, mine []*supCell, step int, base *linBasis) {
 			}
 		}
 		var leak *supCell
-		for _, c := range candidates {
-			if !c.known() && known.spans(residual[c]) {
-				leak = c
-				break
+		if partner != nil {
+			if i := indexOf(candidates, partner); i < from && known.spans(residual[partner]) {
+				leak, from = partner, i
+			}
+		}
+		for i := from; leak == nil && i < len(candidates); i++ {
+			if c := candidates[i]; !c.known() && known.spans(residual[c]) {
+				leak, from = c, i
 			}
 		}
 		if leak == nil {
@@ -266,14 +278,24 @@ func decideStep(cells, mine []*supCell, step int, base *linBasis) {
 			// settled before protects nothing: show it again and never
 			// pick it again.
 			leak.hidden, leak.public = false, true
+			from, partner = 0, nil
 			continue
 		}
-		partner := complement(mine, leak, step)
+		partner = complement(mine, leak, step)
 		if partner == nil {
 			return // nothing left to hide in this step
 		}
 		partner.hidden = true
 	}
+}
+
+func indexOf(cells []*supCell, c *supCell) int {
+	for i, x := range cells {
+		if x == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // complement picks the cell of this step to hide beside leak: first one
