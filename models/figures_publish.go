@@ -1,11 +1,5 @@
 package models
 
-import (
-	"os"
-	"runtime/pprof"
-	"time"
-)
-
 // figRow is one row of the published table: a programme, a department or
 // the total.
 type figRow struct{ by, row string }
@@ -86,27 +80,12 @@ func (f *Figures) publish(stored map[figKey]figValue, months []Date) (decided []
 			}
 			return v
 		}
-		t0 := time.Now()
-		if col == FigMeetingsHeld {
-			fp, _ := os.Create("/tmp/mh.prof")
-			_ = pprof.StartCPUProfile(fp)
-			defer func() { pprof.StopCPUProfile(); fp.Close() }()
-		}
 		hidden = append(hidden, f.suppressColumn(col, rows, stored, vec, identities(col, vec), monthIdx, periodIdx, rowIdx, undecided)...)
-		println("DEBUG column", col, time.Since(t0).String())
-		if col == FigMeetingsHeld {
-			pprof.StopCPUProfile()
-		}
 	}
 	for _, col := range stockColumns {
 		// Counts of distinct things: one unknown per row and period.
 		vec := func(r figRow, p Period) linVec { return linVec{rowIdx[r]*len(f.Periods) + periodIdx[p]: 1} }
-		t0 := time.Now()
 		hidden = append(hidden, f.suppressColumn(col, rows, stored, vec, identities(col, vec), monthIdx, periodIdx, rowIdx, undecided)...)
-		println("DEBUG column", col, time.Since(t0).String())
-		if col == FigMeetingsHeld {
-			pprof.StopCPUProfile()
-		}
 	}
 	// Rates: hidden under the threshold, otherwise shown as a band.
 	for _, r := range rows {
