@@ -48,32 +48,31 @@ func powMod(a, e uint64) uint64 {
 }
 
 // linBasis is a reduced row echelon basis: pivot variable → row with a 1
-// at the pivot and no other pivot variable.
+// at the pivot and no other pivot variable. holders indexes, for each
+// variable, the pivots of the rows in which it occurs, so that adding a row
+// touches only the rows it changes.
 type linBasis struct {
-	rows map[int]linVec
+	rows    map[int]linVec
+	holders map[int]map[int]struct{}
 }
 
-func newLinBasis() *linBasis { return &linBasis{rows: map[int]linVec{}} }
-
-func (b *linBasis) clone() *linBasis {
-	c := &linBasis{rows: make(map[int]linVec, len(b.rows))}
-	for k, r := range b.rows {
-		c.rows[k] = r // rows are never changed in place
-	}
-	return c
+func newLinBasis() *linBasis {
+	return &linBasis{rows: map[int]linVec{}, holders: map[int]map[int]struct{}{}}
 }
 
-// reduce returns v minus its projection on the basis.
+// reduce returns v minus its projection on the basis: the result has no
+// pivot variable, so two vectors are equal modulo the span exactly when
+// their reductions are equal.
 func (b *linBasis) reduce(v linVec) linVec {
-	out := linVec{}
+	out := make(linVec, len(v))
 	for k, c := range v {
 		if c%linPrime != 0 {
 			out[k] = c % linPrime
 		}
 	}
-	for k, c := range v {
+	for k := range v {
 		row, ok := b.rows[k]
-		if !ok || c%linPrime == 0 {
+		if !ok {
 			continue
 		}
 		f := out[k]
@@ -92,6 +91,21 @@ func (b *linBasis) reduce(v linVec) linVec {
 	return out
 }
 
+// hold records that the row with the given pivot holds variable j, or no
+// longer does.
+func (b *linBasis) hold(j, pivot int, holds bool) {
+	h := b.holders[j]
+	if holds {
+		if h == nil {
+			h = map[int]struct{}{}
+			b.holders[j] = h
+		}
+		h[pivot] = struct{}{}
+	} else if h != nil {
+		delete(h, pivot)
+	}
+}
+
 // add puts v into the span.
 func (b *linBasis) add(v linVec) {
 	r := b.reduce(v)
@@ -104,30 +118,36 @@ func (b *linBasis) add(v linVec) {
 			pivot = k
 		}
 	}
-	inv := powMod(r[pivot], linPrime-2)
-	for k, c := range r {
-		r[k] = mulMod(c, inv)
+	if lead := r[pivot]; lead != 1 {
+		inv := powMod(lead, linPrime-2)
+		for k, c := range r {
+			r[k] = mulMod(c, inv)
+		}
 	}
-	for k, row := range b.rows {
-		f, ok := row[pivot]
-		if !ok {
-			continue
-		}
-		nr := linVec{}
-		for j, c := range row {
-			nr[j] = c
-		}
+	// Clear the new pivot from the rows that hold it, in place: r is
+	// usually short, so this costs little even when those rows are long.
+	touched := make([]int, 0, len(b.holders[pivot]))
+	for k := range b.holders[pivot] {
+		touched = append(touched, k)
+	}
+	for _, k := range touched {
+		row := b.rows[k]
+		f := row[pivot]
 		for j, c := range r {
-			nv := (nr[j] + linPrime - mulMod(f, c)) % linPrime
+			nv := (row[j] + linPrime - mulMod(f, c)) % linPrime
 			if nv == 0 {
-				delete(nr, j)
+				delete(row, j)
+				b.hold(j, k, false)
 			} else {
-				nr[j] = nv
+				row[j] = nv
+				b.hold(j, k, true)
 			}
 		}
-		b.rows[k] = nr
 	}
 	b.rows[pivot] = r
+	for j := range r {
+		b.hold(j, pivot, true)
+	}
 }
 
 // spans reports whether v lies in the span.
@@ -158,6 +178,11 @@ func (c *supCell) known() bool { return !c.hidden || c.value == 0 }
 // suppressCells hides every cell resting on fewer than MinAggregatePeople
 // people and then, step by step, further cells of the newest step until no
 // hidden non-zero cell lies in the span of the known cells and identities.
+//
+// Within a step the span of everything earlier (base) stays fixed, so each
+// vector is reduced against it once; whether a hidden cell follows from
+// base and this step's known cells is then decided among the reductions
+// alone, a handful of short vectors, however long the history.
 func suppressCells(cells []*supCell, identities []linVec) {
 	steps := map[int]bool{}
 	open := map[int]bool{} // steps with a figure still to decide
@@ -178,61 +203,99 @@ func suppressCells(cells []*supCell, identities []linVec) {
 		order = append(order, s)
 	}
 	sort.Ints(order)
+	byStep := map[int][]*supCell{}
+	for _, c := range cells {
+		byStep[c.step] = append(byStep[c.step], c)
+	}
 	base := newLinBasis()
 	for _, id := range identities {
 		base.add(id)
 	}
 	for _, step := range order {
-		if !open[step] {
-			for _, c := range cells {
-				if c.step == step && c.known() {
-					base.add(c.vec)
-				}
-			}
-			continue
+		if open[step] {
+			decideStep(cells, byStep[step], step, base)
 		}
-		// settled: what a reader knows from earlier steps and the zeros of
-		// this one, whatever else this step hides.
-		settled := base.clone()
-		for _, c := range cells {
-			if c.step == step && c.value == 0 {
-				settled.add(c.vec)
+		for _, c := range byStep[step] {
+			if c.known() {
+				base.add(c.vec)
 			}
-		}
-		for {
-			// Earlier steps are settled and already in base.
-			b := base.clone()
-			for _, c := range cells {
-				if c.step == step && c.known() {
-					b.add(c.vec)
-				}
-			}
-			var leak *supCell
-			for _, c := range cells {
-				if c.step <= step && !c.known() && b.spans(c.vec) {
-					leak = c
-					break
-				}
-			}
-			if leak == nil {
-				base = b
-				break
-			}
-			if !leak.primary && leak.step == step && settled.spans(leak.vec) {
-				// A complement of this step that follows from what was
-				// settled before protects nothing: show it again and never
-				// pick it again.
-				leak.hidden, leak.public = false, true
-				continue
-			}
-			partner := complement(cells, leak, step)
-			if partner == nil {
-				base = b // nothing left to hide in this step
-				break
-			}
-			partner.hidden = true
 		}
 	}
+}
+
+// decideStep hides complements among mine, the cells of step, until no
+// hidden non-zero cell of this or an earlier step lies in the span of
+// base (what is known from earlier steps and identities) and this step's
+// known cells.
+func decideStep(cells, mine []*supCell, step int, base *linBasis) {
+	residual := map[*supCell]linVec{}
+	// candidates: the cells that may be hidden and non-zero, in the order
+	// of cells, so the first leak found is the same whatever the method.
+	var candidates []*supCell
+	for _, c := range cells {
+		if c.step == step || (c.step < step && !c.known()) {
+			residual[c] = base.reduce(c.vec)
+			candidates = append(candidates, c)
+		}
+	}
+	// settled: what a reader knows from earlier steps and the zeros of
+	// this one, whatever else this step hides.
+	settled := newLinBasis()
+	for _, c := range mine {
+		if c.value == 0 {
+			settled.add(residual[c])
+		}
+	}
+	// from: where the search for the next leak starts. Hiding a partner
+	// only shrinks the span, so no candidate before the last leak can leak
+	// now, but the partner itself; showing a cell again grows it, so the
+	// search starts over.
+	from := 0
+	var partner *supCell
+	for {
+		known := newLinBasis()
+		for _, c := range mine {
+			if c.known() {
+				known.add(residual[c])
+			}
+		}
+		var leak *supCell
+		if partner != nil {
+			if i := indexOf(candidates, partner); i < from && known.spans(residual[partner]) {
+				leak, from = partner, i
+			}
+		}
+		for i := from; leak == nil && i < len(candidates); i++ {
+			if c := candidates[i]; !c.known() && known.spans(residual[c]) {
+				leak, from = c, i
+			}
+		}
+		if leak == nil {
+			return
+		}
+		if !leak.primary && leak.step == step && settled.spans(residual[leak]) {
+			// A complement of this step that follows from what was
+			// settled before protects nothing: show it again and never
+			// pick it again.
+			leak.hidden, leak.public = false, true
+			from, partner = 0, nil
+			continue
+		}
+		partner = complement(mine, leak, step)
+		if partner == nil {
+			return // nothing left to hide in this step
+		}
+		partner.hidden = true
+	}
+}
+
+func indexOf(cells []*supCell, c *supCell) int {
+	for i, x := range cells {
+		if x == c {
+			return i
+		}
+	}
+	return -1
 }
 
 // complement picks the cell of this step to hide beside leak: first one
