@@ -27,7 +27,7 @@ const (
 	mailSpec      = "* * * * *"    // reminders and the mail queue, every minute
 	cleanupSpec   = "*/10 * * * *" // expired sessions and sign-in failures
 	retentionSpec = "15 4 * * *"   // confidential text of long-closed groups
-	lifecycleSpec = "5 * * * *"    // status changes on their date, groups whose last meeting is over
+	lifecycleSpec = "5 * * * *"    // status changes on their date, groups whose last meeting is over, a closed month's figures
 )
 
 // Work is the periodic work, as small Run(ctx) funcs.

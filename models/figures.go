@@ -75,6 +75,14 @@ func PublishedFigures(ctx context.Context, db *gorm.DB, today Date) (*Figures, e
 	return publishedFigures(ctx, db, today, nil)
 }
 
+// PublishClosedPeriods counts and decides the figures of every period that
+// has ended by today and is not yet published, so that the first view after
+// a month closes finds them ready; when all are published it only checks.
+func PublishClosedPeriods(ctx context.Context, db *gorm.DB, today Date) error {
+	_, err := publishedFigures(ctx, db, today, func([]Period) []Period { return nil })
+	return err
+}
+
 // publishedFigures is PublishedFigures; when every period is counted and
 // decided and want is set, it reads only the cells of the periods want
 // picks from the published ones (and the programmes' participants of every

@@ -112,6 +112,19 @@ func BenchmarkPublishFigures(b *testing.B) {
 		t0 := time.Now()
 		_, hidden := f.publish(stored, months)
 		b.Logf("%d periods, %d rows: suppression decided in %.2f s, %d figures hidden", len(periods), len(f.Rows[ByProgramme])+len(f.Rows[ByDepartment])+1, time.Since(t0).Seconds(), len(hidden))
+		// A month closes: every period before it is decided as above, the
+		// periods ending with it are decided now.
+		closing := map[figKey]figValue{}
+		for k, v := range stored {
+			if k.Period.End.Before(end) {
+				v.decided, v.hidden = true, f.cells[k].Suppressed
+			}
+			closing[k] = v
+		}
+		g := &Figures{Periods: periods, Rows: f.Rows, cells: map[figKey]Cell{}}
+		t0 = time.Now()
+		decided, _ := g.publish(closing, months)
+		b.Logf("a month closes: %d periods decided in %.2f s", len(decided), time.Since(t0).Seconds())
 	}
 }
 

@@ -81,3 +81,46 @@ func TestReportReadsOnlyItsPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestLifecyclePublishesClosedMonths: the hourly lifecycle pass counts and
+// decides every period that has closed, so no page view has to; a second
+// pass changes nothing.
+func TestLifecyclePublishesClosedMonths(t *testing.T) {
+	db := apptest.Demo(t)
+	ctx := context.Background()
+	decided := func() int64 {
+		var n int64
+		if err := db.Model(&models.FigureCell{}).Where("decided").Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := decided(); n != 0 {
+		t.Fatalf("%d figures decided before any view or pass", n)
+	}
+	now := time.Now()
+	if _, err := models.RunLifecycle(ctx, db, now); err != nil {
+		t.Fatal(err)
+	}
+	first := decided()
+	if first == 0 {
+		t.Fatal("the lifecycle pass published nothing")
+	}
+	all, err := models.PublishedFigures(ctx, db, models.DateOf(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var periods []string
+	if err := db.Model(&models.FigureCell{}).Distinct("period").Where("decided").Pluck("period", &periods).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(periods) != len(all.Periods) {
+		t.Errorf("%d periods decided by the pass, %d published", len(periods), len(all.Periods))
+	}
+	if _, err := models.RunLifecycle(ctx, db, now); err != nil {
+		t.Fatal(err)
+	}
+	if n := decided(); n != first {
+		t.Errorf("a second pass changed the decided figures: %d, then %d", first, n)
+	}
+}

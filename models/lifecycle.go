@@ -194,7 +194,8 @@ type LifecycleResult struct {
 
 // RunLifecycle applies the membership status changes whose date has come
 // (the organisation's date at now) and closes the groups whose last meeting
-// is over. It is safe to run again.
+// is over, and publishes the figures of a month that has closed (see
+// PublishClosedPeriods). It is safe to run again.
 func RunLifecycle(ctx context.Context, db *gorm.DB, now time.Time) (LifecycleResult, error) {
 	var res LifecycleResult
 	zone, err := organisationZone(db.WithContext(ctx))
@@ -204,6 +205,8 @@ func RunLifecycle(ctx context.Context, db *gorm.DB, now time.Time) (LifecycleRes
 	if res.StatusChanges, err = ApplyDueStatusChanges(ctx, db, DateOf(now.In(zone))); err != nil {
 		return res, err
 	}
-	res.GroupsClosed, err = CloseEndedGroups(ctx, db, now)
-	return res, err
+	if res.GroupsClosed, err = CloseEndedGroups(ctx, db, now); err != nil {
+		return res, err
+	}
+	return res, PublishClosedPeriods(ctx, db, DateOf(now.In(zone)))
 }
