@@ -61,6 +61,12 @@ func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilte
 	if err := tx.Order("starts_on DESC, id DESC").Find(&all).Error; err != nil {
 		return d, err
 	}
+	drawn := []figRow{{byTotal, ""}} // the rows the charts draw
+	for _, p := range all {
+		if p.ID == f.Programme && f.Programme != 0 {
+			drawn = append(drawn, figRow{ByProgramme, p.Name})
+		}
+	}
 	figs, err := publishedFigures(ctx, db, today, func([]Period) []Period {
 		first, last := monthStart(today).AddMonths(-12), monthStart(today)
 		for _, p := range all {
@@ -76,7 +82,7 @@ func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilte
 			months = append(months, MonthPeriod(m.Year(), m.Month()))
 		}
 		return months
-	})
+	}, drawn...)
 	if err != nil {
 		return d, err
 	}

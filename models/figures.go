@@ -87,8 +87,9 @@ func PublishClosedPeriods(ctx context.Context, db *gorm.DB, today Date) error {
 // decided and want is set, it reads only the cells of the periods want
 // picks from the published ones (and the programmes' participants of every
 // period, which say which programmes a manager may choose): a view of one
-// period does not read the figures of all the others.
-func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]Period) []Period) (*Figures, error) {
+// period does not read the figures of all the others. With rows given, only
+// those rows of the wanted periods are read (the dashboard draws one).
+func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]Period) []Period, rows ...figRow) (*Figures, error) {
 	tx := db.WithContext(ctx)
 	f := &Figures{Rows: map[string][]string{}, cells: map[figKey]Cell{}}
 	var programmes []Programme
@@ -110,7 +111,7 @@ func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]
 			return nil, err
 		}
 		if decided {
-			return f, f.readDecided(tx, want(f.Periods))
+			return f, f.readDecided(tx, want(f.Periods), rows)
 		}
 	}
 	stored, err := storedFigures(tx, f.Periods)

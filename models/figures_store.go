@@ -65,11 +65,25 @@ func allDecided(tx *gorm.DB, periods []Period) (bool, error) {
 // readDecided fills f with the decided cells of the periods in want and
 // the programmes' participants of every period, without working anything
 // out again: a stored cell is shown unless it was hidden or rests on too
-// few people; rates are shown in bands.
-func (f *Figures) readDecided(tx *gorm.DB, want []Period) error {
+// few people; rates are shown in bands. With only given, just those rows
+// of the periods in want are read.
+func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
+	where := "(figure = ? AND breakdown = ? AND period IN ?)"
+	args := []any{FigParticipants, ByProgramme, periodNames(f.Periods)}
+	if only == nil {
+		where += " OR period IN ?"
+		args = append(args, periodNames(want))
+	}
+	for _, r := range only {
+		breakdown := r.by
+		if breakdown == byTotal {
+			breakdown = "total"
+		}
+		where += " OR (period IN ? AND breakdown = ? AND row_name = ?)"
+		args = append(args, periodNames(want), breakdown, r.row)
+	}
 	var rows []FigureCell
-	if err := tx.Where("period IN ? OR (figure = ? AND breakdown = ? AND period IN ?)", periodNames(want),
-		FigParticipants, ByProgramme, periodNames(f.Periods)).Find(&rows).Error; err != nil {
+	if err := tx.Where(where, args...).Find(&rows).Error; err != nil {
 		return err
 	}
 	rowSet := map[string]map[string]bool{ByProgramme: {}, ByDepartment: {}}
