@@ -3,6 +3,7 @@ package models
 import (
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -91,17 +92,51 @@ func refreshSeries(tx *gorm.DB, groupID uint) (bool, error) {
 		return false, err
 	}
 	at := assignInstances(ms, s.Weekday, s.StartTime, zone)
+	var changed []Meeting
 	for _, m := range ms {
 		in := at[m.ID]
 		if m.SeriesUID == s.UID && m.RecurrenceAt != nil && m.RecurrenceAt.Equal(in) {
 			continue
 		}
-		if err := tx.Model(&Meeting{}).Where("id = ?", m.ID).
-			Updates(map[string]any{"series_uid": s.UID, "recurrence_at": in}).Error; err != nil {
-			return false, err
-		}
+		changed = append(changed, Meeting{ID: m.ID, RecurrenceAt: &in})
+	}
+	if err := setInstances(tx, s.UID, changed); err != nil {
+		return false, err
 	}
 	return true, tx.Model(&GroupSeries{}).Where("id = ?", s.ID).Update("sequence", gorm.Expr("sequence + 1")).Error
+}
+
+// instancesPerStatement keeps setInstances within SQLite's budget of about
+// 1,000 parameters a statement (see BatchRows).
+const instancesPerStatement = 300
+
+// setInstances puts meetings into series uid at their instances
+// (RecurrenceAt), in one statement per instancesPerStatement meetings: one
+// statement a meeting cost planning a programme's 27,000 meetings as many
+// round trips.
+func setInstances(tx *gorm.DB, uid string, ms []Meeting) error {
+	param := "?"
+	if tx.Dialector.Name() == "postgres" {
+		param = "CAST(? AS timestamptz)" // a CASE of parameters is text otherwise
+	}
+	now := tx.NowFunc()
+	for start := 0; start < len(ms); start += instancesPerStatement {
+		chunk := ms[start:min(start+instancesPerStatement, len(ms))]
+		var sql strings.Builder
+		sql.WriteString("UPDATE meetings SET series_uid = ?, updated_at = ?, recurrence_at = CASE id")
+		args := []any{uid, now}
+		ids := make([]uint, len(chunk))
+		for i, m := range chunk {
+			sql.WriteString(" WHEN ? THEN " + param)
+			args = append(args, m.ID, *m.RecurrenceAt)
+			ids[i] = m.ID
+		}
+		sql.WriteString(" END WHERE id IN ?")
+		if err := tx.Exec(sql.String(), append(args, ids)...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // bumpSeries raises the SEQUENCE of the series a meeting belongs to, for
