@@ -71,6 +71,14 @@ func (vc *viewerCache) put(hash string, v models.Viewer, times models.SessionTim
 	vc.entries[hash] = viewerEntry{viewer: v, times: times, fetched: time.Now()}
 }
 
+// forget drops the cached viewer of one session token, for a reading request
+// that changed what the viewer shows (opening a notice marks it read).
+func (vc *viewerCache) forget(token string) {
+	vc.mu.Lock()
+	delete(vc.entries, models.HashToken(token))
+	vc.mu.Unlock()
+}
+
 // clear forgets every cached viewer.
 func (vc *viewerCache) clear() {
 	vc.mu.Lock()
