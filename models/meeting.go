@@ -221,11 +221,14 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	if page.Run, err = loadRun(tx, m.ID); err != nil {
 		return page, err
 	}
-	var roles []MeetingRoleAssignment
-	if err := tx.Where("meeting_id = ?", id).Order("id").Find(&roles).Error; err != nil {
+	// The mentor's page proposes roles from the earlier meetings': read with
+	// this meeting's in one statement.
+	history := mentor && m.Kind != KindFirstMeeting
+	roles, err := roleHistory(tx, m, history)
+	if err != nil {
 		return page, err
 	}
-	for _, r := range roles {
+	for _, r := range roles.own {
 		page.Roles[r.Role] = append(page.Roles[r.Role], r.PersonID)
 	}
 	page.Presenters = page.Roles[RoleCaseBringer]
@@ -238,10 +241,8 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	if err := fillApologies(tx, v, &page, mentor); err != nil {
 		return page, err
 	}
-	if mentor && m.Kind != KindFirstMeeting {
-		if page.Proposed, err = proposedRoles(tx, g.ID, m, ids, frozen, page.Presenters); err != nil {
-			return page, err
-		}
+	if history {
+		page.Proposed = proposedRoles(roles, ids, frozen, page.Presenters)
 	}
 	if !page.NotesShown {
 		return page, nil
@@ -278,31 +279,60 @@ func agendaOf(m Meeting) []AgendaItem {
 	return nil
 }
 
+// meetingRoles holds a meeting's roles in the order they were set and, when
+// asked for, the turns of the group's earlier meetings by their place in
+// time (a cancelled meeting counts but its roles were never taken).
+type meetingRoles struct {
+	own     []RoleTurn
+	earlier []RoleTurn
+	place   int // the meeting's place in time among the group's meetings
+}
+
+// roleHistory reads a meeting's roles and, with earlier, the group's earlier
+// meetings with theirs, in one statement.
+func roleHistory(tx *gorm.DB, m Meeting, earlier bool) (meetingRoles, error) {
+	var out meetingRoles
+	var rows []struct {
+		ID       uint
+		Status   MeetingStatus
+		Role     *MeetingRole
+		PersonID *uint
+	}
+	q := tx.Model(&Meeting{}).Select("meetings.id, meetings.status, r.role, r.person_id").
+		Joins("LEFT JOIN meeting_roles r ON r.meeting_id = meetings.id")
+	if earlier {
+		q = q.Where("meetings.id = ? OR (meetings.group_id = ? AND meetings.starts_at < ?)", m.ID, m.GroupID, m.StartsAt)
+	} else {
+		q = q.Where("meetings.id = ?", m.ID)
+	}
+	if err := q.Order("meetings.starts_at, meetings.id, r.id").Scan(&rows).Error; err != nil {
+		return out, err
+	}
+	last := uint(0)
+	for _, r := range rows {
+		if r.ID != m.ID && r.ID != last {
+			out.place, last = out.place+1, r.ID
+		}
+		if r.Role == nil || r.PersonID == nil {
+			continue
+		}
+		turn := RoleTurn{Seq: out.place, Role: *r.Role, PersonID: *r.PersonID}
+		switch {
+		case r.ID == m.ID:
+			out.own = append(out.own, turn)
+		case r.Status != MeetingCancelled:
+			out.earlier = append(out.earlier, turn)
+		}
+	}
+	out.place++
+	return out, nil
+}
+
 // proposedRoles proposes roles for a meeting from the group's earlier turns
 // among its admitted mentees (roster, in name order; frozen ones marked).
 // The meeting's case presenters (authors of placed cases) keep that role
 // and are proposed for no other, so nobody chairs their own round.
-func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen map[uint]bool, presenters []uint) (map[MeetingRole]uint, error) {
-	var turns []RoleTurn
-	err := tx.Model(&MeetingRoleAssignment{}).Select("meetings.seq, meeting_roles.role, meeting_roles.person_id").
-		Joins("JOIN meetings ON meetings.id = meeting_roles.meeting_id").
-		Where("meetings.group_id = ? AND meetings.starts_at < ? AND meetings.status <> ?", groupID, m.StartsAt, MeetingCancelled).
-		Scan(&turns).Error
-	if err != nil {
-		return nil, err
-	}
-	// Earlier meetings count by their place in time, not their series number.
-	var earlier []Meeting
-	if err := tx.Select("id", "seq").Where("group_id = ? AND starts_at < ?", groupID, m.StartsAt).Order("starts_at").Find(&earlier).Error; err != nil {
-		return nil, err
-	}
-	order := map[int]int{}
-	for i, e := range earlier {
-		order[e.Seq] = i + 1
-	}
-	for i := range turns {
-		turns[i].Seq = order[turns[i].Seq]
-	}
+func proposedRoles(roles meetingRoles, roster []uint, frozen map[uint]bool, presenters []uint) map[MeetingRole]uint {
 	var fixedRoles map[MeetingRole]uint
 	skip := frozen
 	if len(presenters) > 0 {
@@ -315,7 +345,7 @@ func proposedRoles(tx *gorm.DB, groupID uint, m Meeting, roster []uint, frozen m
 			skip[id] = true
 		}
 	}
-	return ProposeRoles(len(earlier)+1, roster, skip, turns, fixedRoles), nil
+	return ProposeRoles(roles.place, roster, skip, roles.earlier, fixedRoles)
 }
 
 // MeetingInput changes a meeting's time, place and kind; mentor only.
