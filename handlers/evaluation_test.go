@@ -136,6 +136,9 @@ func TestEvaluationVisibility(t *testing.T) {
 		if strings.Contains(o, "Ruben de Boer") {
 			t.Error("an open answer carries a name")
 		}
+		if !strings.HasPrefix(o, "Open van ") && o != "Rubens eigen woorden" {
+			t.Errorf("open answer %q is not the text given", o)
+		}
 	}
 	m, _ := programmeOpen(managerV)
 	if m.Suppressed || m.AnsweredBand != "10–19" || m.Open != nil {

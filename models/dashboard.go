@@ -137,10 +137,5 @@ func BuildDashboard(ctx context.Context, db *gorm.DB, v Viewer, f DashboardFilte
 // programmeLarge reports whether a programme had at least
 // MinAggregatePeople participants in one of its published periods.
 func (f *Figures) programmeLarge(name string) bool {
-	for _, p := range f.Periods {
-		if f.Cell(FigParticipants, ByProgramme, name, p).people >= MinAggregatePeople {
-			return true
-		}
-	}
-	return false
+	return f.programmePeople[name] >= MinAggregatePeople
 }

@@ -202,7 +202,22 @@ func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeI
 	if err := q.Find(&programmes).Error; err != nil {
 		return nil, err
 	}
+	ids := make([]uint, len(programmes))
+	for i, p := range programmes {
+		ids[i] = p.ID
+	}
+	// Every programme's frozen results in one read; a round that has closed
+	// but is not frozen yet is frozen here, once.
+	var stored []EvaluationResult
+	if err := tx.Where("scope = ? AND scope_id IN ?", ResultProgramme, ids).Find(&stored).Error; err != nil {
+		return nil, err
+	}
+	frozen := map[resultKey]EvaluationResult{}
+	for _, r := range stored {
+		frozen[resultKey{r.ScopeID, r.Round, r.Role}] = r
+	}
 	var out []ScoreSummary
+	var shown []shownResult // of out, in order
 	for _, p := range programmes {
 		for _, round := range EvaluationRounds {
 			closes := ProgrammeRoundCloses(p, round)
@@ -210,34 +225,87 @@ func ProgrammeEvaluations(ctx context.Context, db *gorm.DB, v Viewer, programmeI
 				continue
 			}
 			for _, role := range []string{ApplyAsMentee, ApplyAsMentor} {
-				answers := tx.Model(&EvaluationAnswer{}).
-					Where("round = ? AND role = ? AND created_at < ? AND group_id IN (?)", round, role, closes.Time,
-						tx.Model(&MentorGroup{}).Select("id").Where("programme_id = ?", p.ID))
-				r, err := frozenResult(tx, ResultProgramme, p.ID, round, role, closes, func() ([]EvaluationAnswer, error) {
-					var list []EvaluationAnswer
-					err := answers.Session(&gorm.Session{}).Omit("open").Find(&list).Error
-					return list, err
-				})
-				if err != nil {
-					return nil, err
+				r, ok := frozen[resultKey{p.ID, round, role}]
+				if !ok {
+					var err error
+					r, err = frozenResult(tx, ResultProgramme, p.ID, round, role, closes, func() ([]EvaluationAnswer, error) {
+						var list []EvaluationAnswer
+						err := tx.Where("round = ? AND role = ? AND created_at < ? AND group_id IN (?)", round, role, closes.Time,
+							tx.Model(&MentorGroup{}).Select("id").Where("programme_id = ?", p.ID)).Omit("open").Find(&list).Error
+						return list, err
+					})
+					if err != nil {
+						return nil, err
+					}
 				}
 				if r.Answered == 0 {
 					continue
 				}
 				s := r.summary()
 				s.Programme = p.Name
-				if v.Can(FiguresDetail) && !s.Suppressed {
-					var list []EvaluationAnswer
-					if err := answers.Session(&gorm.Session{}).Select("id, open").Find(&list).Error; err != nil {
-						return nil, err
-					}
-					s.Open = openAnswers(list)
-				}
 				out = append(out, s)
+				shown = append(shown, shownResult{resultKey{p.ID, round, role}, closes})
 			}
 		}
 	}
-	return out, nil
+	if !v.Can(FiguresDetail) {
+		return out, nil
+	}
+	return out, fillOpenAnswers(tx, out, shown)
+}
+
+// resultKey names a programme's result of one round and role.
+type resultKey struct {
+	programme   uint
+	round, role string
+}
+
+// shownResult is a result on show and the day its round closes.
+type shownResult struct {
+	key    resultKey
+	closes Date
+}
+
+// programmeAnswer is an evaluation answer with its group's programme.
+type programmeAnswer struct {
+	EvaluationAnswer `gorm:"embedded"`
+	ProgrammeID      uint
+}
+
+// fillOpenAnswers gives each shown result that is not suppressed the open
+// answers given before its round closed (see openAnswers), read for all
+// of them in one statement.
+func fillOpenAnswers(tx *gorm.DB, out []ScoreSummary, shown []shownResult) error {
+	var programmes []uint
+	want := map[resultKey]int{} // → index in out
+	for i, r := range shown {
+		if !out[i].Suppressed {
+			want[r.key] = i
+			programmes = append(programmes, r.key.programme)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	var rows []programmeAnswer
+	err := tx.Model(&EvaluationAnswer{}).
+		Select("evaluation_answers.id, evaluation_answers.round, evaluation_answers.role, evaluation_answers.open, evaluation_answers.created_at, g.programme_id").
+		Joins("JOIN mentor_groups g ON g.id = evaluation_answers.group_id").
+		Where("g.programme_id IN ? AND evaluation_answers.open <> ''", programmes).Find(&rows).Error
+	if err != nil {
+		return err
+	}
+	lists := map[int][]EvaluationAnswer{}
+	for _, r := range rows {
+		i, ok := want[resultKey{r.ProgrammeID, r.Round, r.Role}]
+		if ok && r.CreatedAt.Before(shown[i].closes.Time) {
+			lists[i] = append(lists[i], r.EvaluationAnswer)
+		}
+	}
+	for _, i := range want {
+		out[i].Open = openAnswers(lists[i])
+	}
+	return nil
 }
 
 // openAnswers returns the non-empty open answers in alphabetical order, so

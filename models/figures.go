@@ -43,6 +43,9 @@ type Figures struct {
 	Periods []Period            // the published periods, in the order they ended
 	Rows    map[string][]string // by → row names, sorted
 	cells   map[figKey]Cell
+	// programmePeople is, per programme, the most participants it had in
+	// one published period: which programmes a manager may choose.
+	programmePeople map[string]int
 }
 
 // Cell returns one published figure; one that was never published is hidden.
@@ -85,13 +88,14 @@ func PublishClosedPeriods(ctx context.Context, db *gorm.DB, today Date) error {
 
 // publishedFigures is PublishedFigures; when every period is counted and
 // decided and want is set, it reads only the cells of the periods want
-// picks from the published ones (and the programmes' participants of every
-// period, which say which programmes a manager may choose): a view of one
+// picks from the published ones (and each programme's largest number of
+// participants, which says whether a manager may choose it): a view of one
 // period does not read the figures of all the others. With rows given, only
-// those rows of the wanted periods are read (the dashboard draws one).
+// those rows of the wanted periods are read (the dashboard draws one, the
+// report one breakdown).
 func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]Period) []Period, rows ...figRow) (*Figures, error) {
 	tx := db.WithContext(ctx)
-	f := &Figures{Rows: map[string][]string{}, cells: map[figKey]Cell{}}
+	f := &Figures{Rows: map[string][]string{}, cells: map[figKey]Cell{}, programmePeople: map[string]int{}}
 	var programmes []Programme
 	if err := tx.Order("starts_on").Limit(1).Find(&programmes).Error; err != nil {
 		return nil, err
@@ -133,9 +137,12 @@ func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]
 		}
 	}
 	rowSet := map[string]map[string]bool{ByProgramme: {}, ByDepartment: {}}
-	for k := range stored {
+	for k, s := range stored {
 		if k.By != byTotal {
 			rowSet[k.By][k.Row] = true
+		}
+		if k.Column == FigParticipants && k.By == ByProgramme {
+			f.programmePeople[k.Row] = max(f.programmePeople[k.Row], s.people)
 		}
 	}
 	for by, set := range rowSet {

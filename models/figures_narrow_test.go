@@ -64,6 +64,29 @@ func TestReportReadsOnlyItsPeriod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A manager may choose the programmes that had enough participants in
+	// one period, and only those.
+	var manager models.Person
+	if err := db.Where("email = ?", "manager@demo.test").First(&manager).Error; err != nil {
+		t.Fatal(err)
+	}
+	md, err := models.BuildDashboard(ctx, db, models.Viewer{PersonID: manager.ID, Manager: true}, models.DashboardFilter{}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen := map[string]bool{}
+	for _, p := range md.Programmes {
+		chosen[p.Name] = true
+	}
+	for _, p := range d.Programmes {
+		large := false
+		for _, period := range all.Periods {
+			large = large || models.CellPeople(all.Cell(models.FigParticipants, models.ByProgramme, p.Name, period)) >= models.MinAggregatePeople
+		}
+		if chosen[p.Name] != large {
+			t.Errorf("programme %q: the manager may choose it %v, had enough participants %v", p.Name, chosen[p.Name], large)
+		}
+	}
 	for _, ch := range d.Charts {
 		for _, s := range ch.Series {
 			for i, pt := range s.Points {

@@ -63,30 +63,53 @@ func allDecided(tx *gorm.DB, periods []Period) (bool, error) {
 }
 
 // readDecided fills f with the decided cells of the periods in want and
-// the programmes' participants of every period, without working anything
-// out again: a stored cell is shown unless it was hidden or rests on too
-// few people; rates are shown in bands. With only given, just those rows
-// of the periods in want are read.
+// each programme's largest number of participants over all periods,
+// without working anything out again: a stored cell is shown unless it was
+// hidden or rests on too few people; rates are shown in bands. With only
+// given, just those rows of the periods in want are read; a row of a
+// breakdown with no name stands for all of its rows.
 func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
-	where := "(figure = ? AND breakdown = ? AND period IN ?)"
-	args := []any{FigParticipants, ByProgramme, periodNames(f.Periods)}
-	if only == nil {
-		where += " OR period IN ?"
-		args = append(args, periodNames(want))
+	var largest []struct {
+		RowName string
+		People  int
 	}
-	for _, r := range only {
-		breakdown := r.by
-		if breakdown == byTotal {
-			breakdown = "total"
-		}
-		where += " OR (period IN ? AND breakdown = ? AND row_name = ?)"
-		args = append(args, periodNames(want), breakdown, r.row)
-	}
-	var rows []FigureCell
-	if err := tx.Where(where, args...).Find(&rows).Error; err != nil {
+	err := tx.Model(&FigureCell{}).Select("row_name, MAX(people) AS people").
+		Where("figure = ? AND breakdown = ? AND period IN ?", FigParticipants, ByProgramme, periodNames(f.Periods)).
+		Group("row_name").Scan(&largest).Error
+	if err != nil {
 		return err
 	}
 	rowSet := map[string]map[string]bool{ByProgramme: {}, ByDepartment: {}}
+	for _, r := range largest {
+		f.programmePeople[r.RowName] = r.People
+		rowSet[ByProgramme][r.RowName] = true
+	}
+	where := "period IN ?"
+	args := []any{periodNames(want)}
+	if only != nil {
+		where, args = "", nil
+		for i, r := range only {
+			breakdown := r.by
+			if breakdown == byTotal {
+				breakdown = "total"
+			}
+			if i > 0 {
+				where += " OR "
+			}
+			if r.row == "" && r.by != byTotal { // every row of the breakdown
+				where += "(period IN ? AND breakdown = ?)"
+				args = append(args, periodNames(want), breakdown)
+				continue
+			}
+			where += "(period IN ? AND breakdown = ? AND row_name = ?)"
+			args = append(args, periodNames(want), breakdown, r.row)
+		}
+	}
+	var rows []FigureCell
+	if err := tx.Select("id, period, figure, breakdown, row_name, value, denominator, people, decided, hidden").
+		Where(where, args...).Find(&rows).Error; err != nil {
+		return err
+	}
 	for k, s := range storedValues(rows, f.Periods) {
 		if k.By != byTotal {
 			rowSet[k.By][k.Row] = true

@@ -115,7 +115,7 @@ func Participation(ctx context.Context, db *gorm.DB, v Viewer, f ReportFilter, t
 			p = q
 		}
 		return []Period{p} // the one period shown
-	})
+	}, figRow{byTotal, ""}, figRow{r.By, ""}) // the total and every row of the breakdown shown
 	if err != nil {
 		return r, err
 	}
