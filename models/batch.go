@@ -24,3 +24,7 @@ func BatchRows(db *gorm.DB, model any, rows int) int {
 	}
 	return max(1, min(rows, sqliteBatchParams/len(stmt.Schema.DBNames)))
 }
+
+// idsPerStatement bounds the ids of one IN list, well within SQLite's
+// parameters per statement and the pure-Go driver's cost of binding them.
+const idsPerStatement = 500

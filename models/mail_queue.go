@@ -66,9 +66,22 @@ func enqueue(tx *gorm.DB, kind, subjectType string, subjectID uint, occurrence, 
 	}
 	rows := make([]MailDelivery, 0, len(recipients))
 	for _, r := range recipients {
-		rows = append(rows, MailDelivery{Key: deliveryKey(kind, subjectType, subjectID, occurrence, r), Kind: kind,
-			RecipientID: r, SubjectType: subjectType, SubjectID: subjectID, Occurrence: occurrence.UTC(),
-			Status: DeliveryPending, NextAttemptAt: due.UTC()})
+		rows = append(rows, delivery(kind, subjectType, subjectID, occurrence, due, r))
+	}
+	return enqueueRows(tx, rows)
+}
+
+// delivery is a pending mail of an event to one recipient, due at due.
+func delivery(kind, subjectType string, subjectID uint, occurrence, due time.Time, recipient uint) MailDelivery {
+	return MailDelivery{Key: deliveryKey(kind, subjectType, subjectID, occurrence, recipient), Kind: kind,
+		RecipientID: recipient, SubjectType: subjectType, SubjectID: subjectID, Occurrence: occurrence.UTC(),
+		Status: DeliveryPending, NextAttemptAt: due.UTC()}
+}
+
+// enqueueRows adds pending mails; one already queued is left as it is.
+func enqueueRows(tx *gorm.DB, rows []MailDelivery) error {
+	if len(rows) == 0 {
+		return nil
 	}
 	return tx.Session(&gorm.Session{NewDB: true}).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
 		CreateInBatches(rows, BatchRows(tx, &MailDelivery{}, 500)).Error

@@ -91,34 +91,55 @@ type NoticeAbout struct {
 // daily digest, or nothing more. Repeated calls for the same event add
 // nothing.
 func Notify(tx *gorm.DB, kind string, about NoticeAbout, recipients []uint) error {
-	recipients = distinctIDs(recipients)
-	if len(recipients) == 0 {
+	return notifyAll(tx, kind, []noticeEvent{{about, recipients}})
+}
+
+// noticeEvent is one event of a kind and the people to tell of it.
+type noticeEvent struct {
+	about      NoticeAbout
+	recipients []uint
+}
+
+// notifyAll is Notify for many events of one kind at once, in a handful of
+// statements however many there are (planning a programme tells thousands
+// of groups).
+func notifyAll(tx *gorm.DB, kind string, events []noticeEvent) error {
+	var everyone []uint
+	for i := range events {
+		events[i].recipients = distinctIDs(events[i].recipients)
+		everyone = append(everyone, events[i].recipients...)
+	}
+	everyone = distinctIDs(everyone)
+	if len(everyone) == 0 {
 		return nil
 	}
 	now := nowOf(tx)
-	modes, err := noticeModesOf(tx, kind, recipients)
+	modes, err := noticeModesOf(tx, kind, everyone)
 	if err != nil {
 		return err
 	}
-	rows := make([]Notice, 0, len(recipients))
-	var mailTo []uint
-	for _, r := range recipients {
-		mode := modes[r]
-		if about.AtOnce {
-			mode = NoticeByMail
-		}
-		rows = append(rows, Notice{Key: deliveryKey(kind, about.Type, about.ID, about.Occurrence, r), RecipientID: r,
-			Kind: kind, SubjectType: about.Type, SubjectID: about.ID, Occurrence: about.Occurrence.UTC(), GroupID: about.GroupID, OtherID: about.OtherID,
-			Path: about.Path, Digest: mode == NoticeByDigest, CreatedAt: now})
-		if mode == NoticeByMail {
-			mailTo = append(mailTo, r)
+	var rows []Notice
+	var mails []MailDelivery
+	for _, e := range events {
+		about := e.about
+		for _, r := range e.recipients {
+			mode := modes[r]
+			if about.AtOnce {
+				mode = NoticeByMail
+			}
+			rows = append(rows, Notice{Key: deliveryKey(kind, about.Type, about.ID, about.Occurrence, r), RecipientID: r,
+				Kind: kind, SubjectType: about.Type, SubjectID: about.ID, Occurrence: about.Occurrence.UTC(), GroupID: about.GroupID, OtherID: about.OtherID,
+				Path: about.Path, Digest: mode == NoticeByDigest, CreatedAt: now})
+			if mode == NoticeByMail {
+				mails = append(mails, delivery(kind, about.Type, about.ID, about.Occurrence, now, r))
+			}
 		}
 	}
 	if err := tx.Session(&gorm.Session{NewDB: true}).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).
 		CreateInBatches(rows, BatchRows(tx, &Notice{}, 500)).Error; err != nil {
 		return err
 	}
-	return enqueue(tx, kind, about.Type, about.ID, about.Occurrence, now, mailTo)
+	return enqueueRows(tx, mails)
 }
 
 // distinctIDs drops zeros and repeats, keeping the order.
@@ -142,8 +163,13 @@ func without(ids []uint, who uint) []uint {
 // noticeModesOf returns each person's delivery of a kind; unset is mail.
 func noticeModesOf(tx *gorm.DB, kind string, people []uint) (map[uint]string, error) {
 	var rows []NoticeSetting
-	if err := tx.Session(&gorm.Session{NewDB: true}).Where("kind = ? AND person_id IN ?", kind, people).Find(&rows).Error; err != nil {
-		return nil, err
+	for start := 0; start < len(people); start += idsPerStatement {
+		var part []NoticeSetting
+		chunk := people[start:min(start+idsPerStatement, len(people))]
+		if err := tx.Session(&gorm.Session{NewDB: true}).Where("kind = ? AND person_id IN ?", kind, chunk).Find(&part).Error; err != nil {
+			return nil, err
+		}
+		rows = append(rows, part...)
 	}
 	out := make(map[uint]string, len(people))
 	for _, p := range people {
