@@ -105,26 +105,34 @@ func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
 			args = append(args, periodNames(want), breakdown, r.row)
 		}
 	}
-	var rows []FigureCell
-	if err := tx.Select("id, period, figure, breakdown, row_name, value, denominator, people, decided, hidden").
-		Where(where, args...).Find(&rows).Error; err != nil {
+	// Scanned by hand: a breakdown by department is thousands of cells.
+	rows, err := tx.Model(&FigureCell{}).Select("period, figure, breakdown, row_name, value, denominator, people, hidden").
+		Where(where, args...).Rows()
+	if err != nil {
 		return err
 	}
-	for k, s := range storedValues(rows, f.Periods) {
-		if k.By != byTotal {
+	defer func() { _ = rows.Close() }()
+	byName := map[string]Period{}
+	for _, p := range f.Periods {
+		byName[p.String()] = p
+	}
+	for rows.Next() {
+		var k figKey
+		var period string
+		var s figValue
+		if err := rows.Scan(&period, &k.Column, &k.By, &k.Row, &s.value, &s.denominator, &s.people, &s.hidden); err != nil {
+			return err
+		}
+		k.Period = byName[period]
+		if k.By == "total" {
+			k.By = byTotal
+		} else {
 			rowSet[k.By][k.Row] = true
 		}
-		c := Cell{Value: float64(s.value), people: s.people, raw: float64(s.value)}
-		switch {
-		case k.Column == FigAttendance && (s.people < MinAggregatePeople || s.denominator == 0):
-			c = Cell{Suppressed: true, people: s.people}
-		case k.Column == FigAttendance:
-			c.raw = float64(s.value) / float64(s.denominator)
-			c.Value, c.Band = RateBand(c.raw)
-		case s.hidden || s.people < MinAggregatePeople:
-			c = Cell{Suppressed: true, people: s.people, raw: float64(s.value)}
-		}
-		f.cells[k] = c
+		f.cells[k] = decidedCell(k.Column, s)
+	}
+	if err := rows.Err(); err != nil {
+		return err
 	}
 	for by, set := range rowSet {
 		for r := range set {
@@ -133,6 +141,22 @@ func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
 		sort.Strings(f.Rows[by])
 	}
 	return nil
+}
+
+// decidedCell is what a decided figure shows: nothing when it was hidden
+// or rests on too few people, a rate in its band.
+func decidedCell(column string, s figValue) Cell {
+	c := Cell{Value: float64(s.value), people: s.people, raw: float64(s.value)}
+	switch {
+	case column == FigAttendance && (s.people < MinAggregatePeople || s.denominator == 0):
+		c = Cell{Suppressed: true, people: s.people}
+	case column == FigAttendance:
+		c.raw = float64(s.value) / float64(s.denominator)
+		c.Value, c.Band = RateBand(c.raw)
+	case s.hidden || s.people < MinAggregatePeople:
+		c = Cell{Suppressed: true, people: s.people, raw: float64(s.value)}
+	}
+	return c
 }
 
 // storedValues keys stored rows by figure, breakdown, row and period.
