@@ -317,6 +317,9 @@ var (
 func report(b *testing.B, by string, p95Target float64) {
 	e := setup(b)
 	warmReports(b, e)
+	if e.sqliteDir != "" {
+		p95Target = 50 // the embedded database's target
+	}
 	ctx := context.Background()
 	today := e.today
 	fromDay := today.AddMonths(-12)
@@ -343,10 +346,13 @@ func report(b *testing.B, by string, p95Target float64) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		timed(b, 3, run) // warm up
-		timed(b, 3, floor)
 		lat := timed(b, 30, run)
-		flat := timed(b, 30, floor)
-		result(b, "participation report by "+by+" (p95)", "ms", percentile(lat, 0.95), percentile(flat, 0.95), p95Target, true)
+		floorP95 := 0.0 // the floor's SQL is PostgreSQL's: none on SQLite
+		if e.sqliteDir == "" {
+			timed(b, 3, floor)
+			floorP95 = percentile(timed(b, 30, floor), 0.95)
+		}
+		result(b, "participation report by "+by+" (p95)", "ms", percentile(lat, 0.95), floorP95, p95Target, true)
 	}
 }
 

@@ -59,7 +59,7 @@ if [ "$mode" != pg ]; then
     # The page rows go to the same table (marked SQLite); the targets to their own list.
     (cd bench && env "${sqlite_keys[@]}" BENCH_DB=sqlite BENCH_SQLITE_DIR="$sqlite_dir" BENCH_RESULTS="$work/results-sqlite" \
       BENCH_REQUESTS="${BENCH_SQLITE_REQUESTS:-${BENCH_REQUESTS:-5000}}" \
-      "$work/bench.test" -test.run '^$' -test.bench '^BenchmarkPage' -test.benchtime 1x -test.timeout 60m -test.v) \
+      "$work/bench.test" -test.run '^$' -test.bench '^Benchmark(Page|Report|Dashboard$)' -test.benchtime 1x -test.timeout 60m -test.v) \
       | tee /tmp/crossmentor-bench-sqlite.txt || failed="$failed /tmp/crossmentor-bench-sqlite.txt"
     # Series planning writes, so it runs after the pages, in a process of its own
     # (the pages' server opens the same file).
