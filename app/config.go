@@ -44,7 +44,7 @@ type Config struct {
 	LogLevel         string        `env:"LOG_LEVEL" default:"info" desc:"debug, info, warn or error"`
 	LogFormat        string        `env:"LOG_FORMAT" default:"auto" desc:"log lines as json, or text for people; auto: text on a terminal, json otherwise"`
 	GCPercent        int           `env:"GC_PERCENT" default:"200" desc:"garbage collection target of serve (Go's GOGC): a larger value collects less often, for less CPU per request, and holds more memory; 0 keeps Go's 100; GOGC, when set, wins"`
-	MemoryLimitMB    int           `env:"MEMORY_LIMIT_MB" default:"128" desc:"soft memory limit of serve in MiB (Go's GOMEMLIMIT): near it the garbage collector collects more often, whatever GC_PERCENT says; raise it with the memory the host or container gives the app (about three quarters of it); 0: no limit; GOMEMLIMIT, when set, wins"`
+	MemoryLimitMB    int           `env:"MEMORY_LIMIT_MB" default:"120" desc:"soft memory limit of serve in MiB (Go's GOMEMLIMIT): near it the garbage collector collects more often, whatever GC_PERCENT says; raise it with the memory the host or container gives the app (about three quarters of it); 0: no limit; GOMEMLIMIT, when set, wins"`
 	MetricsToken     string        `env:"METRICS_TOKEN" default:"" desc:"bearer token a Prometheus scraper sends to /metrics (Authorization: Bearer …); empty: /metrics is off"`
 }
 

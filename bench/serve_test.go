@@ -88,6 +88,7 @@ func serveChild(addr string) error {
 		return err
 	}
 	defer a.Close()
+	app.TuneGC(cfg, os.LookupEnv) // the collector as serve sets it
 	if day := os.Getenv("BENCH_TODAY"); day != "" {
 		today, err := models.ParseDate(day)
 		if err != nil {

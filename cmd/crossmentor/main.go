@@ -162,7 +162,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		gc := tuneGC(cfg, os.LookupEnv)
+		gc := app.TuneGC(cfg, os.LookupEnv)
 		log.Debug("garbage collector", "gogc", gc.Percent, "memory_limit", gc.Limit)
 		if *demo {
 			log.Info("demo organisation: sign in with password "+app.DemoPassword, "admin", "admin@demo.test",

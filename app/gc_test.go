@@ -1,4 +1,4 @@
-package main
+package app_test
 
 import (
 	"math"
@@ -16,7 +16,7 @@ func TestTuneGC(t *testing.T) {
 	cfg := app.Config{GCPercent: 400, MemoryLimitMB: 256}
 	none := func(string) (string, bool) { return "", false }
 
-	if s := tuneGC(cfg, none); s.Percent != 400 || s.Limit != 256<<20 {
+	if s := app.TuneGC(cfg, none); s.Percent != 400 || s.Limit != 256<<20 {
 		t.Fatalf("settings %+v", s)
 	}
 	if p := debug.SetGCPercent(100); p != 400 {
@@ -27,7 +27,7 @@ func TestTuneGC(t *testing.T) {
 	}
 
 	both := func(k string) (string, bool) { return "50", k == "GOGC" || k == "GOMEMLIMIT" }
-	if s := tuneGC(cfg, both); s != (gcSettings{}) {
+	if s := app.TuneGC(cfg, both); s != (app.GCSettings{}) {
 		t.Fatalf("with GOGC and GOMEMLIMIT set: %+v", s)
 	}
 	if p := debug.SetGCPercent(100); p != 100 {
@@ -37,7 +37,7 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("memory limit changed to %d though the variable is set", l)
 	}
 
-	if s := tuneGC(app.Config{}, none); s != (gcSettings{}) {
+	if s := app.TuneGC(app.Config{}, none); s != (app.GCSettings{}) {
 		t.Fatalf("zero settings changed the collector: %+v", s)
 	}
 }
