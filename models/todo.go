@@ -152,8 +152,10 @@ func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]Gr
 	var rows []memberGroupRow
 	err := tx.Model(&MentorGroup{}).Select(summaryColumns+`, my.status AS my_status,
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
-			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered`,
-		v.PersonID).
+			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered,
+		(SELECT COUNT(*) FROM action_items ai WHERE ai.group_id = mentor_groups.id AND ai.holder_id = ? AND ai.done_at IS NULL
+			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due`,
+		v.PersonID, v.PersonID, DateOf(now.Add(todoHorizon))).
 		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Joins("JOIN programmes pr ON pr.id = mentor_groups.programme_id").
 		Joins("JOIN memberships my ON my.group_id = mentor_groups.id AND my.person_id = ?", v.PersonID).
 		Where("my.status IN ?", append(AdmittedStatuses, ApplicantStatuses...)).
@@ -169,13 +171,15 @@ func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]Gr
 		if g.MyStatus != StatusActive || g.Status == GroupClosed {
 			continue
 		}
-		names[g.ID] = g.Name
+		if g.ActionsDue > 0 {
+			names[g.ID] = g.Name
+		}
 		if g.Unanswered > 0 {
 			out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/poll"})
 		}
 	}
 	if len(names) == 0 {
-		return groups, nil, nil
+		return groups, out, nil
 	}
 	actions, err := actionsDue(tx, names, v, now)
 	if err != nil {
@@ -189,6 +193,7 @@ type memberGroupRow struct {
 	GroupSummary
 	MyStatus   MembershipStatus
 	Unanswered int64 // open polls without an answer of the viewer
+	ActionsDue int64 // the viewer's open action items due soon: read only when there are any
 }
 
 // actionsDue lists the viewer's open action items in the named groups that
