@@ -46,11 +46,11 @@ func TestStatementBudget(t *testing.T) {
 		budget    int64
 	}{
 		// A second visit takes the viewer from the session cache: no session read.
-		{"mentee@demo.test", "/", 4},        // with an action item due this week
+		{"mentee@demo.test", "/", 4},       // with an action item due this week
 		{"ruben.deboer@demo.test", "/", 3}, // no action due: the groups' read says so
-		{"mentor@demo.test", "/", 10}, // with the urgent requests for a one-on-one
-		{"manager@demo.test", "/", 0}, // the participation figure is cached
-		{"admin@demo.test", "/", 2},   // with the L&D to-do list
+		{"mentor@demo.test", "/", 10},      // with the urgent requests for a one-on-one
+		{"manager@demo.test", "/", 0},      // the participation figure is cached
+		{"admin@demo.test", "/", 2},        // with the L&D to-do list
 		// Access in two statements (group; membership, tenures and mentor terms).
 		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 4},
 		{"mentor@demo.test", fmt.Sprintf("/groups/%d", noord), 8}, // with the composition rules
