@@ -41,6 +41,10 @@ type TodoItem struct {
 // todoHorizon is how far ahead an open action item counts as due soon.
 const todoHorizon = 7 * 24 * time.Hour
 
+// unrecordedSince is how far back a held meeting without attendance is
+// still on the mentor's list.
+func unrecordedSince(now time.Time) time.Time { return now.AddDate(0, -3, 0) }
+
 // mentorGroupTodo is one of a mentor's running groups with the counts its
 // to-do items come from, read in one statement.
 type mentorGroupTodo struct {
@@ -53,6 +57,10 @@ type mentorGroupTodo struct {
 	Asked    int64 // members the poll asks
 	Ahead    int64 // meetings ahead, not cancelled
 	Met      int64 // meetings in the past, not cancelled
+	// Unrecorded and ActionsDue count the meetings without attendance and
+	// the mentor's own actions due, whose lists are read only when there
+	// are any.
+	Unrecorded, ActionsDue int64
 }
 
 // MentorTodo lists what the viewer, as mentor, has to do next across their
@@ -73,8 +81,12 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 				(SELECT m.person_id FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active'))) AS answered,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') + 1 AS asked,
 		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at > ? AND mt.status <> ?) AS ahead,
-		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at <= ? AND mt.status <> ?) AS met`,
-		now, MeetingCancelled, now, MeetingCancelled).
+		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.starts_at <= ? AND mt.status <> ?) AS met,
+		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.ends_at <= ? AND mt.ends_at > ? AND mt.status <> ?
+			AND NOT EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = mt.id)) AS unrecorded,
+		(SELECT COUNT(*) FROM action_items ai WHERE ai.group_id = mentor_groups.id AND ai.holder_id = ? AND ai.done_at IS NULL
+			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due`,
+		now, MeetingCancelled, now, MeetingCancelled, now, unrecordedSince(now), MeetingCancelled, v.PersonID, DateOf(now.Add(todoHorizon))).
 		Where("mentor_groups.mentor_id = ? AND mentor_groups.status <> ?", v.PersonID, GroupClosed).
 		Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
 		return nil, err
@@ -82,9 +94,17 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 	if len(groups) == 0 {
 		return nil, nil
 	}
-	names := map[uint]string{}
+	// The counts say which lists are worth reading: most days a mentor has
+	// no attendance to record and no action due.
+	names, unrecordedIn, dueIn := map[uint]string{}, []uint{}, map[uint]string{}
 	for _, g := range groups {
 		names[g.ID] = g.Name
+		if g.Unrecorded > 0 {
+			unrecordedIn = append(unrecordedIn, g.ID)
+		}
+		if g.ActionsDue > 0 {
+			dueIn[g.ID] = g.Name
+		}
 	}
 	var out []TodoItem
 	for _, g := range groups {
@@ -92,25 +112,26 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 			out = append(out, TodoItem{Kind: TodoIntake, GroupID: g.ID, GroupName: g.Name, Count: g.Intakes, Link: "/groups/" + itoaU(g.ID)})
 		}
 	}
-
-	var unrecorded []Meeting
-	if err := tx.Select("id", "group_id", "starts_at").
-		Where("group_id IN (SELECT id FROM mentor_groups WHERE mentor_id = ? AND status <> ?)", v.PersonID, GroupClosed).
-		Where("ends_at <= ? AND ends_at > ? AND status <> ?", now, now.AddDate(0, -3, 0), MeetingCancelled).
-		Where("NOT EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = meetings.id)").
-		Order("starts_at").Find(&unrecorded).Error; err != nil {
-		return nil, err
+	if len(unrecordedIn) > 0 {
+		var unrecorded []Meeting
+		if err := tx.Select("id", "group_id", "starts_at").Where("group_id IN ?", unrecordedIn).
+			Where("ends_at <= ? AND ends_at > ? AND status <> ?", now, unrecordedSince(now), MeetingCancelled).
+			Where("NOT EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = meetings.id)").
+			Order("starts_at").Find(&unrecorded).Error; err != nil {
+			return nil, err
+		}
+		for _, m := range unrecorded {
+			out = append(out, TodoItem{Kind: TodoAttendance, GroupID: m.GroupID, GroupName: names[m.GroupID],
+				MeetingID: m.ID, When: m.StartsAt, Link: "/meetings/" + itoaU(m.ID)})
+		}
 	}
-	for _, m := range unrecorded {
-		out = append(out, TodoItem{Kind: TodoAttendance, GroupID: m.GroupID, GroupName: names[m.GroupID],
-			MeetingID: m.ID, When: m.StartsAt, Link: "/meetings/" + itoaU(m.ID)})
+	if len(dueIn) > 0 {
+		actions, err := actionsDue(tx, dueIn, v, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, actions...)
 	}
-
-	actions, err := actionsDue(tx, names, v, now)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, actions...)
 
 	for _, g := range groups {
 		if g.Cases > 0 {
