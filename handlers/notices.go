@@ -30,9 +30,6 @@ func (h *Handlers) openNotice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if token, ok := c.Get(keyToken).(string); ok {
-		h.viewers.forget(token) // the unread count in the header changed
-	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
 

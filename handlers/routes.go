@@ -76,7 +76,7 @@ func (h *Handlers) Routes(e *echo.Echo) {
 	in.POST("/account/notices", h.saveNoticeModes)
 	in.GET("/notices", h.listNotices)
 	in.GET("/my-time", h.showMyTime)
-	in.GET("/notices/:id", h.openNotice)
+	in.GET("/notices/:id", h.openNotice, h.forgetsViewer) // marks it read: the header's count changes
 	in.POST("/notices/read", h.readAllNotices)
 	in.POST("/account/erase", h.eraseSelf)
 	in.POST("/account/password", h.changePassword)

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"crossmentor/models"
 )
 
@@ -71,12 +73,19 @@ func (vc *viewerCache) put(hash string, v models.Viewer, times models.SessionTim
 	vc.entries[hash] = viewerEntry{viewer: v, times: times, fetched: time.Now()}
 }
 
-// forget drops the cached viewer of one session token, for a reading request
-// that changed what the viewer shows (opening a notice marks it read).
-func (vc *viewerCache) forget(token string) {
-	vc.mu.Lock()
-	delete(vc.entries, models.HashToken(token))
-	vc.mu.Unlock()
+// forgetsViewer marks a reading route that changes what the viewer's pages
+// show (opening a notice marks it read): once it succeeds, this replica
+// forgets the session's cached viewer, as after any write.
+func (h *Handlers) forgetsViewer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if token, ok := c.Get(keyToken).(string); ok && err == nil {
+			h.viewers.mu.Lock()
+			delete(h.viewers.entries, models.HashToken(token))
+			h.viewers.mu.Unlock()
+		}
+		return err
+	}
 }
 
 // clear forgets every cached viewer.

@@ -90,9 +90,8 @@ func PublishClosedPeriods(ctx context.Context, db *gorm.DB, today Date) error {
 // decided and want is set, it reads only the cells of the periods want
 // picks from the published ones (and each programme's largest number of
 // participants, which says whether a manager may choose it): a view of one
-// period does not read the figures of all the others. With rows given, only
-// those rows of the wanted periods are read (the dashboard draws one, the
-// report one breakdown).
+// period does not read the figures of all the others, and of those periods
+// only the rows given (the dashboard draws one, the report one breakdown).
 func publishedFigures(ctx context.Context, db *gorm.DB, today Date, want func([]Period) []Period, rows ...figRow) (*Figures, error) {
 	tx := db.WithContext(ctx)
 	f := &Figures{Rows: map[string][]string{}, cells: map[figKey]Cell{}, programmePeople: map[string]int{}}

@@ -21,14 +21,7 @@ import (
 //
 //	FIGURES_DATABASE_URL=… go test -run '^$' -bench CountFigures -benchtime 3x ./models/
 func BenchmarkCountFigures(b *testing.B) {
-	dsn := os.Getenv("FIGURES_DATABASE_URL")
-	if dsn == "" {
-		b.Skip("set FIGURES_DATABASE_URL")
-	}
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: benchLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := figuresDB(b)
 	today := NewDate(2026, 11, 23)
 	if s := os.Getenv("FIGURES_TODAY"); s != "" {
 		t, err := time.Parse("2006-01-02", s)
@@ -66,14 +59,7 @@ func BenchmarkCountFigures(b *testing.B) {
 //
 //	FIGURES_DATABASE_URL=… go test -run '^$' -bench PublishFigures -benchtime 3x -benchmem ./models/
 func BenchmarkPublishFigures(b *testing.B) {
-	dsn := os.Getenv("FIGURES_DATABASE_URL")
-	if dsn == "" {
-		b.Skip("set FIGURES_DATABASE_URL")
-	}
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: benchLogger()})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db := figuresDB(b)
 	var first Programme
 	if err := db.Order("starts_on").First(&first).Error; err != nil {
 		b.Fatal(err)
@@ -143,4 +129,18 @@ func benchLogger() logger.Interface {
 		return logger.Discard
 	}
 	return logger.Default.LogMode(logger.Info)
+}
+
+// figuresDB opens the organisation in FIGURES_DATABASE_URL (PostgreSQL),
+// or skips the benchmark without it.
+func figuresDB(b *testing.B) *gorm.DB {
+	dsn := os.Getenv("FIGURES_DATABASE_URL")
+	if dsn == "" {
+		b.Skip("set FIGURES_DATABASE_URL")
+	}
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: benchLogger()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
 }

@@ -65,9 +65,9 @@ func allDecided(tx *gorm.DB, periods []Period) (bool, error) {
 // readDecided fills f with the decided cells of the periods in want and
 // each programme's largest number of participants over all periods,
 // without working anything out again: a stored cell is shown unless it was
-// hidden or rests on too few people; rates are shown in bands. With only
-// given, just those rows of the periods in want are read; a row of a
-// breakdown with no name stands for all of its rows.
+// hidden or rests on too few people; rates are shown in bands. Of the
+// periods in want only the rows in only are read; a row of a breakdown
+// with no name stands for all of its rows.
 func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
 	var largest []struct {
 		RowName string
@@ -84,30 +84,42 @@ func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
 		f.programmePeople[r.RowName] = r.People
 		rowSet[ByProgramme][r.RowName] = true
 	}
-	where := "period IN ?"
-	args := []any{periodNames(want)}
-	if only != nil {
-		where, args = "", nil
-		for i, r := range only {
-			breakdown := r.by
-			if breakdown == byTotal {
-				breakdown = "total"
-			}
-			if i > 0 {
-				where += " OR "
-			}
-			if r.row == "" && r.by != byTotal { // every row of the breakdown
-				where += "(period IN ? AND breakdown = ?)"
-				args = append(args, periodNames(want), breakdown)
-				continue
-			}
-			where += "(period IN ? AND breakdown = ? AND row_name = ?)"
-			args = append(args, periodNames(want), breakdown, r.row)
-		}
+	if err := f.readCells(tx, want, only, rowSet); err != nil {
+		return err
 	}
-	// Scanned by hand: a breakdown by department is thousands of cells.
+	for by, set := range rowSet {
+		for r := range set {
+			f.Rows[by] = append(f.Rows[by], r)
+		}
+		sort.Strings(f.Rows[by])
+	}
+	return nil
+}
+
+// readCells reads the decided cells of the rows in only of the periods in
+// want into f, noting each row in rowSet; scanned by hand, since a
+// breakdown by department is thousands of cells.
+func (f *Figures) readCells(tx *gorm.DB, want []Period, only []figRow, rowSet map[string]map[string]bool) error {
+	if len(want) == 0 || len(only) == 0 {
+		return nil
+	}
+	var which []string
+	args := []any{periodNames(want)}
+	for _, r := range only {
+		breakdown := r.by
+		if breakdown == byTotal {
+			breakdown = "total"
+		}
+		if r.row == "" && r.by != byTotal { // every row of the breakdown
+			which = append(which, "breakdown = ?")
+			args = append(args, breakdown)
+			continue
+		}
+		which = append(which, "(breakdown = ? AND row_name = ?)")
+		args = append(args, breakdown, r.row)
+	}
 	rows, err := tx.Model(&FigureCell{}).Select("period, figure, breakdown, row_name, value, denominator, people, hidden").
-		Where(where, args...).Rows()
+		Where("period IN ? AND ("+strings.Join(which, " OR ")+")", args...).Rows()
 	if err != nil {
 		return err
 	}
@@ -131,16 +143,7 @@ func (f *Figures) readDecided(tx *gorm.DB, want []Period, only []figRow) error {
 		}
 		f.cells[k] = decidedCell(k.Column, s)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for by, set := range rowSet {
-		for r := range set {
-			f.Rows[by] = append(f.Rows[by], r)
-		}
-		sort.Strings(f.Rows[by])
-	}
-	return nil
+	return rows.Err()
 }
 
 // decidedCell is what a decided figure shows: nothing when it was hidden

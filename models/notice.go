@@ -294,20 +294,9 @@ func PurgeNotices(ctx context.Context, db *gorm.DB, now time.Time, keep time.Dur
 // was planned, replanned or extended; call it in the transaction that
 // saved the series. Each call is one notice per person.
 func SeriesSaved(tx *gorm.DB, groupID uint) error {
-	recipients, err := meetingRecipients(tx, groupID)
-	if err != nil {
+	var g MentorGroup
+	if err := tx.Select("id", "mentor_id").First(&g, groupID).Error; err != nil {
 		return err
 	}
-	// Two saves within one second are still two notices.
-	at := nowOf(tx).UTC().Truncate(time.Second)
-	var last []Notice
-	if err := tx.Select("occurrence").Where("kind = ? AND subject_type = ? AND subject_id = ?", NoticeSeriesPlanned, "group", groupID).
-		Order("occurrence DESC").Limit(1).Find(&last).Error; err != nil {
-		return err
-	}
-	if len(last) == 1 && !at.After(last[0].Occurrence) {
-		at = last[0].Occurrence.Add(time.Second)
-	}
-	return Notify(tx, NoticeSeriesPlanned, NoticeAbout{Type: "group", ID: groupID, GroupID: groupID,
-		Path: "/groups/" + itoaU(groupID) + "/calendar", Occurrence: at}, recipients)
+	return seriesSavedAll(tx, []MentorGroup{g})
 }
