@@ -100,6 +100,11 @@ func TestRunEvents(t *testing.T) {
 	if strings.Contains(r.Body, "Geheime") {
 		t.Fatal("the state carries notes")
 	}
+	// The meeting page reads the meeting with its run in one statement:
+	// the notes come back opened, and the run's state beside them.
+	if p := as(t, srv, "mentor@demo.test").Get(fmt.Sprintf("/meetings/%d", id)); p.Status != http.StatusOK || !strings.Contains(p.Body, "Geheime notulen") {
+		t.Fatalf("the mentor's meeting page: %d, notes shown: %v", p.Status, strings.Contains(p.Body, "Geheime notulen"))
+	}
 	// The run view shows the member the phase and the roles, not the controls.
 	page := member.Get(base)
 	if page.Status != http.StatusOK || !strings.Contains(page.Body, `id="clock"`) || strings.Contains(page.Body, `id="controls"`) {

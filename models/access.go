@@ -99,17 +99,24 @@ func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	return a, err
 }
 
-// workOutAccess reads a viewer's access to a group from the database, in
-// two statements: the group, then the viewer's membership and tenures
-// together with the group's mentor terms (the group page shows those).
+// workOutAccess reads a viewer's access to a group from the database in
+// one statement: the group with its programme and mentor, the viewer's
+// membership and tenures, and the group's mentor terms (the group page
+// shows those), one row per tenure.
 func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	a := Access{ViewerID: v.PersonID, Staff: v.Admin}
-	if err := tx.Joins("Programme").Joins("Mentor").First(&a.Group, groupID).Error; err != nil {
-		return a, notFound(err)
-	}
-	var rows []standingRow
-	err := tx.Raw(`SELECT m.id AS membership_id, m.status, t.person_id, t.role, t.starts_at, t.ends_at, p.name
+	var rows []accessRow
+	err := tx.Raw(`SELECT g.id AS group_id, g.programme_id, g.mentor_id, g.name AS group_name, g.discipline AS group_discipline,
+			g.status AS group_status, g.closed_on, g.rules_broken, g.created_at AS group_created_at, g.updated_at AS group_updated_at,
+			pr.name AS programme_name, pr.starts_on, pr.ends_on, pr.cadence_weeks, pr.status AS programme_status,
+			pr.created_at AS programme_created_at, pr.updated_at AS programme_updated_at,
+			mp.name AS mentor_name, mp.email AS mentor_email, mp.team_id AS mentor_team_id, mp.discipline AS mentor_discipline,
+			mp.manager_id AS mentor_manager_id, mp.admin AS mentor_admin, mp.language AS mentor_language,
+			mp.reminder_opt_outs AS mentor_reminder_opt_outs, mp.created_at AS mentor_created_at, mp.updated_at AS mentor_updated_at,
+			m.id AS membership_id, m.status, t.person_id, t.role, t.starts_at, t.ends_at, p.name
 		FROM mentor_groups g
+		JOIN programmes pr ON pr.id = g.programme_id
+		JOIN people mp ON mp.id = g.mentor_id
 		LEFT JOIN memberships m ON m.group_id = g.id AND m.person_id = @viewer
 		LEFT JOIN tenures t ON t.group_id = g.id AND (t.person_id = @viewer OR t.role = @mentor)
 		LEFT JOIN people p ON p.id = t.person_id
@@ -118,7 +125,11 @@ func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	if err != nil {
 		return a, err
 	}
-	var tenures []standingRow // the viewer's own, oldest first
+	if len(rows) == 0 {
+		return a, ErrNotFound
+	}
+	a.Group = rows[0].group()
+	var tenures []accessRow // the viewer's own, oldest first
 	a.terms = []MentorTerm{}
 	for _, r := range rows {
 		a.Status, a.MembershipID = r.Status, r.MembershipID
@@ -132,7 +143,7 @@ func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 			tenures = append(tenures, r)
 		}
 	}
-	open := func(kind string) *standingRow {
+	open := func(kind string) *accessRow {
 		for i := len(tenures) - 1; i >= 0; i-- {
 			if tenures[i].Role == kind && tenures[i].EndsAt == nil {
 				return &tenures[i]
@@ -162,9 +173,27 @@ func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	return a, nil
 }
 
-// standingRow is one row of workOutAccess's second statement: the viewer's
-// membership (the same on every row) and one tenure.
-type standingRow struct {
+// accessRow is one row of workOutAccess's statement: the group, its
+// programme and mentor (the same on every row), and one standing.
+type accessRow struct {
+	GroupID                                   uint
+	ProgrammeID, MentorID                     uint
+	GroupName, GroupDiscipline                string
+	GroupStatus                               GroupStatus
+	ClosedOn                                  *Date
+	RulesBroken                               bool
+	GroupCreatedAt, GroupUpdatedAt            time.Time
+	ProgrammeName                             string
+	StartsOn, EndsOn                          Date
+	CadenceWeeks                              int
+	ProgrammeStatus                           ProgrammeStatus
+	ProgrammeCreatedAt, ProgrammeUpdatedAt    time.Time
+	MentorName, MentorEmail, MentorDiscipline string
+	MentorTeamID, MentorManagerID             *uint
+	MentorAdmin                               bool
+	MentorLanguage, MentorReminderOptOuts     string
+	MentorCreatedAt, MentorUpdatedAt          time.Time
+	// The viewer's membership (the same on every row) and one tenure.
 	MembershipID uint
 	Status       MembershipStatus
 	PersonID     uint
@@ -174,6 +203,19 @@ type standingRow struct {
 	Name         string
 }
 
+// group is the row's group with its programme and mentor (no password or
+// sign-on link: access never needs them).
+func (r accessRow) group() MentorGroup {
+	return MentorGroup{ID: r.GroupID, ProgrammeID: r.ProgrammeID, MentorID: r.MentorID, Name: r.GroupName,
+		Discipline: r.GroupDiscipline, Status: r.GroupStatus, ClosedOn: r.ClosedOn, RulesBroken: r.RulesBroken,
+		CreatedAt: r.GroupCreatedAt, UpdatedAt: r.GroupUpdatedAt,
+		Programme: Programme{ID: r.ProgrammeID, Name: r.ProgrammeName, StartsOn: r.StartsOn, EndsOn: r.EndsOn,
+			CadenceWeeks: r.CadenceWeeks, Status: r.ProgrammeStatus, CreatedAt: r.ProgrammeCreatedAt, UpdatedAt: r.ProgrammeUpdatedAt},
+		Mentor: Person{ID: r.MentorID, Name: r.MentorName, Email: r.MentorEmail, TeamID: r.MentorTeamID,
+			Discipline: r.MentorDiscipline, ManagerID: r.MentorManagerID, Admin: r.MentorAdmin, Language: r.MentorLanguage,
+			ReminderOptOuts: r.MentorReminderOptOuts, CreatedAt: r.MentorCreatedAt, UpdatedAt: r.MentorUpdatedAt}}
+}
+
 // accessMemo keeps the access worked out during one reading request, so
 // the route's check and the page do not read it twice. Only requests that
 // change nothing carry one: within them access cannot change.
@@ -181,6 +223,7 @@ type accessMemo struct {
 	mu       sync.Mutex
 	seen     map[accessKey]Access
 	meetings map[uint]Meeting // meetings read whole by the route's check, for the page
+	runs     map[uint]LiveRun // their runs, read with them
 }
 
 type accessKey struct {
@@ -194,7 +237,7 @@ type accessMemoKey struct{}
 // WithAccessMemo returns ctx for a reading request (GET or HEAD): each
 // group's access is worked out once during it.
 func WithAccessMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}, meetings: map[uint]Meeting{}})
+	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}, meetings: map[uint]Meeting{}, runs: map[uint]LiveRun{}})
 }
 
 // memoOf returns the request's access memo; nil (which keeps nothing) when
@@ -215,13 +258,25 @@ func (m *accessMemo) meeting(id uint) (Meeting, bool) {
 	return mt, ok
 }
 
-// putMeeting keeps a meeting read whole.
-func (m *accessMemo) putMeeting(mt Meeting) {
+// run returns the run of a meeting read earlier in the request.
+func (m *accessMemo) run(id uint) (LiveRun, bool) {
+	if m == nil {
+		return LiveRun{}, false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.runs[id]
+	return r, ok
+}
+
+// putMeeting keeps a meeting read whole, with its run.
+func (m *accessMemo) putMeeting(mt Meeting, run LiveRun) {
 	if m == nil {
 		return
 	}
 	m.mu.Lock()
 	m.meetings[mt.ID] = mt
+	m.runs[mt.ID] = run
 	m.mu.Unlock()
 }
 

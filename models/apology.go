@@ -100,30 +100,26 @@ type MeetingApologies struct {
 	Mine    bool            // the viewer sent apologies
 }
 
-// fillApologies reads the apologies for the meeting page; for the mentor a
-// member who sent apologies and has no attendance recorded starts as excused.
-func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, mentor bool) error {
+// fillApologies fills the page's apologies from the people's rows; for the
+// mentor a member who sent apologies and has no attendance recorded starts
+// as excused.
+func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, people []meetingPersonRow, mentor bool) error {
 	page.Apologies = MeetingApologies{Sent: map[uint]bool{}, Reasons: map[uint]string{}}
 	if !mentor && (page.Meeting.Status != MeetingPlanned || !page.Meeting.StartsAt.After(nowOf(tx))) {
 		return nil // a member sends or takes back apologies only before the meeting
 	}
-	var rows []Apology
-	q := tx.Where("meeting_id = ?", page.Meeting.ID)
-	if !mentor {
-		q = q.Select("id", "meeting_id", "person_id").Where("person_id = ?", v.PersonID)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if mentor && !page.Access.Covers(r.CreatedAt) {
+	for _, r := range people {
+		if r.ApologyID == 0 {
+			continue
+		}
+		if mentor && r.ApologyAt != nil && !page.Access.Covers(*r.ApologyAt) {
 			r.Reason = "" // given to the former mentor
 		}
 		page.Apologies.Sent[r.PersonID] = true
 		page.Apologies.Reasons[r.PersonID] = r.Reason
 		page.Apologies.Mine = page.Apologies.Mine || r.PersonID == v.PersonID
 		if r.Reason != "" && r.PersonID != v.PersonID {
-			if err := audit(tx, v.PersonID, AuditRead, "apology", r.ID); err != nil {
+			if err := audit(tx, v.PersonID, AuditRead, "apology", r.ApologyID); err != nil {
 				return err
 			}
 		}

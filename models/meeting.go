@@ -238,9 +238,6 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		return page, err
 	}
 	page.AttendanceOpen = attendanceOpen(m, nowOf(tx))
-	if err := fillApologies(tx, v, &page, mentor); err != nil {
-		return page, err
-	}
 	if history {
 		page.Proposed = proposedRoles(roles, ids, frozen, page.Presenters)
 	}

@@ -118,23 +118,24 @@ func formerAt(tx *gorm.DB, meetingID uint, current []uint) ([]uint, error) {
 // meetingPeople fills the page's people in one statement: the group's
 // admitted mentees (ids, in name order; frozen ones marked) and the former
 // members recorded at the meeting (attendance or a role), with the
-// attendance the viewer may see: everyone's for the mentor, else their own.
+// attendance the viewer may see (everyone's for the mentor, else their own)
+// and the apologies (everyone's with reasons for the mentor, else their
+// own without). Find, not Scan, so the vault opens the reasons.
 func meetingPeople(tx *gorm.DB, page *MeetingPage, v Viewer, mentor bool) (ids []uint, frozen map[uint]bool, err error) {
-	var rows []struct {
-		PersonID   uint
-		Name       string
-		Status     MembershipStatus // "" when not an admitted mentee
-		Attendance AttendanceStatus // "" when not recorded
-	}
-	err = tx.Raw(`SELECT p.id AS person_id, p.name, COALESCE(m.status, '') AS status, COALESCE(a.status, '') AS attendance
+	var rows []meetingPersonRow
+	err = tx.Raw(`SELECT p.id AS person_id, p.name, COALESCE(m.status, '') AS status, COALESCE(a.status, '') AS attendance,
+			COALESCE(ap.id, 0) AS apology_id, CASE WHEN @mentor THEN COALESCE(ap.reason, '') ELSE '' END AS reason,
+			ap.created_at AS apology_at
 		FROM people p
 		LEFT JOIN memberships m ON m.person_id = p.id AND m.group_id = @group AND m.status IN @admitted
 		LEFT JOIN attendances a ON a.person_id = p.id AND a.meeting_id = @meeting
+		LEFT JOIN apologies ap ON ap.person_id = p.id AND ap.meeting_id = @meeting AND (@mentor OR ap.person_id = @viewer)
 		WHERE p.id IN (SELECT person_id FROM memberships WHERE group_id = @group AND status IN @admitted
 			UNION SELECT person_id FROM attendances WHERE meeting_id = @meeting
 			UNION SELECT person_id FROM meeting_roles WHERE meeting_id = @meeting)
 		ORDER BY p.name, p.id`,
-		map[string]any{"group": page.Group.ID, "meeting": page.Meeting.ID, "admitted": AdmittedStatuses}).Scan(&rows).Error
+		map[string]any{"group": page.Group.ID, "meeting": page.Meeting.ID, "admitted": AdmittedStatuses,
+			"mentor": mentor, "viewer": v.PersonID}).Find(&rows).Error
 	frozen, page.Former, page.People = map[uint]bool{}, map[uint]bool{}, []PersonChoice{}
 	for _, r := range rows {
 		page.People = append(page.People, PersonChoice{ID: r.PersonID, Name: r.Name})
@@ -151,7 +152,22 @@ func meetingPeople(tx *gorm.DB, page *MeetingPage, v Viewer, mentor bool) (ids [
 		}
 	}
 	page.Frozen = frozen
+	if err == nil {
+		err = fillApologies(tx, v, page, rows, mentor)
+	}
 	return ids, frozen, err
+}
+
+// meetingPersonRow is one person on the meeting page, with their apology
+// (ApologyID 0 when none, or none the viewer may see).
+type meetingPersonRow struct {
+	ApologyID  uint `gorm:"primaryKey"`
+	PersonID   uint
+	Name       string
+	Status     MembershipStatus // "" when not an admitted mentee
+	Attendance AttendanceStatus // "" when not recorded
+	Reason     string           `sealed:"apologies"` // the mentor's view only
+	ApologyAt  *time.Time
 }
 
 // addRecorded adds to set the people already recorded at a meeting, so

@@ -210,11 +210,8 @@ func compositionMentee(tx *gorm.DB, m Membership, g MentorGroup) (CompositionMen
 	if p.Team != nil {
 		c.TeamName = p.Team.Name
 	}
-	if err := fillMenteeContext(tx, &c, g); err != nil {
-		return c, err
-	}
 	one := []CompositionMentee{c}
-	err := fillManagers(tx, one)
+	err := fillMenteeContexts(tx, one, g)
 	return one[0], err
 }
 

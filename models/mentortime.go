@@ -57,7 +57,10 @@ func ParseMonth(s, field string, loc *time.Location) (time.Time, error) {
 // six hours.
 func PlannedMentorHours(ctx context.Context, db *gorm.DB, v Viewer, day time.Time) (MentorHours, error) {
 	all, err := mentorMonths(db.WithContext(ctx), []uint{v.PersonID}, firstOfMonth(day), 1)
-	return all[v.PersonID][0], err
+	if err != nil {
+		return MentorHours{}, err
+	}
+	return all[v.PersonID][0], nil
 }
 
 // MyMentorTime returns the viewer's own hours per month for months months
@@ -105,53 +108,13 @@ func mentorMonths(tx *gorm.DB, mentorIDs []uint, first time.Time, months int) (m
 	if len(mentorIDs) == 0 {
 		return out, nil
 	}
-	var meetings []struct {
-		MentorID         uint
-		Status           MeetingStatus
-		StartsAt, EndsAt time.Time
-		RunStart         *time.Time
-		RunEnd           *time.Time
-	}
-	if err := tx.Model(&Meeting{}).Select("g.mentor_id, meetings.status, meetings.starts_at, meetings.ends_at, r.started_at AS run_start, r.ended_at AS run_end").
-		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
-		Joins("LEFT JOIN meeting_runs r ON r.meeting_id = meetings.id").
-		Where("g.mentor_id IN ? AND meetings.status <> ? AND meetings.starts_at >= ? AND meetings.starts_at < ?",
-			mentorIDs, MeetingCancelled, first.UTC(), end.UTC()).Scan(&meetings).Error; err != nil {
+	rows, err := mentorWork(tx, mentorIDs, first, end)
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range meetings {
-		h := at(m.MentorID, m.StartsAt)
-		if h == nil {
-			continue
-		}
-		planned := m.EndsAt.Sub(m.StartsAt).Hours()
-		h.Meetings += planned
-		h.Preparing += preparationHours
-		if m.Status == MeetingHeld {
-			if m.RunStart != nil && m.RunEnd != nil && m.RunEnd.After(*m.RunStart) {
-				planned = m.RunEnd.Sub(*m.RunStart).Hours()
-			}
-			h.Actual += planned + preparationHours
-		}
-	}
-	var talks []OneOnOne
-	if err := tx.Select("id", "mentor_id", "starts_at", "ends_at", "status").Where("mentor_id IN ? AND status <> 'cancelled' AND starts_at >= ? AND starts_at < ?",
-		mentorIDs, first.UTC(), end.UTC()).Find(&talks).Error; err != nil {
-		return nil, err
-	}
-	for _, o := range talks {
-		h := at(o.MentorID, o.StartsAt)
-		if h == nil {
-			continue
-		}
-		d := o.EndsAt.Sub(o.StartsAt).Hours()
-		h.OneOnOnes += d
-		if o.Status == "held" {
-			h.Actual += d
-		}
-	}
-	if err := addIntakeHours(tx, mentorIDs, first, end, at); err != nil {
-		return nil, err
+	today := DateOf(nowOf(tx))
+	for _, w := range rows {
+		w.count(at, today, loc)
 	}
 	for _, row := range out {
 		for i := range row {
@@ -163,53 +126,89 @@ func mentorMonths(tx *gorm.DB, mentorIDs []uint, first time.Time, months int) (m
 	return out, nil
 }
 
-// addIntakeHours counts intakes into the months of their group's mentor:
-// a scheduled intake by its length (done once its record exists), and a
-// recorded intake that was never scheduled as three quarters of an hour on
-// the day it was held.
-func addIntakeHours(tx *gorm.DB, mentorIDs []uint, first, end time.Time, at func(uint, time.Time) *MentorHours) error {
-	// One statement: each membership with its live appointment and its record.
-	var rows []struct {
-		MentorID         uint
-		StartsAt, EndsAt *time.Time
-		HeldOn           *Date
-	}
-	if err := tx.Table("memberships m").Select("g.mentor_id, a.starts_at, a.ends_at, i.held_on").
-		Joins("JOIN mentor_groups g ON g.id = m.group_id").
-		Joins("LEFT JOIN intake_appointments a ON a.membership_id = m.id AND a.status <> ?", IntakeCancelled).
-		Joins("LEFT JOIN intakes i ON i.membership_id = m.id").
-		Where("g.mentor_id IN ?", mentorIDs).
-		Where("(a.id IS NOT NULL AND a.starts_at >= ? AND a.starts_at < ?) OR (a.id IS NULL AND i.id IS NOT NULL AND i.held_on >= ? AND i.held_on < ?)",
-			first.UTC(), end.UTC(), DateOf(first), DateOf(end)).
-		Scan(&rows).Error; err != nil {
-		return err
-	}
-	today := DateOf(nowOf(tx))
-	loc := first.Location()
-	for _, r := range rows {
-		if r.StartsAt != nil && r.EndsAt != nil {
-			if h := at(r.MentorID, *r.StartsAt); h != nil {
-				d := r.EndsAt.Sub(*r.StartsAt).Hours()
-				h.Intakes += d
-				if r.HeldOn != nil {
-					h.Actual += d
-				}
+// workRow is one piece of a mentor's work in a month: a group meeting, a
+// one-on-one or an intake.
+type workRow struct {
+	Kind             string
+	MentorID         uint
+	Status           string
+	StartsAt, EndsAt *time.Time // an intake recorded without an appointment has none
+	RunStart         *time.Time // a meeting's run, when recorded
+	RunEnd           *time.Time
+	HeldOn           *Date // an intake's record
+}
+
+// mentorWork reads the mentors' meetings, one-on-ones and intakes starting
+// in [first, end) in one statement. An intake is each membership with its
+// live appointment and its record; one recorded without an appointment
+// counts on the day it was held.
+func mentorWork(tx *gorm.DB, mentorIDs []uint, first, end time.Time) ([]workRow, error) {
+	var rows []workRow
+	err := tx.Raw(`SELECT 'meeting' AS kind, g.mentor_id, mt.status, mt.starts_at, mt.ends_at,
+			r.started_at AS run_start, r.ended_at AS run_end, CAST(NULL AS DATE) AS held_on
+			FROM meetings mt JOIN mentor_groups g ON g.id = mt.group_id
+			LEFT JOIN meeting_runs r ON r.meeting_id = mt.id
+			WHERE g.mentor_id IN @mentors AND mt.status <> @cancelled AND mt.starts_at >= @first AND mt.starts_at < @end
+		UNION ALL
+		SELECT 'one_on_one', o.mentor_id, o.status, o.starts_at, o.ends_at, NULL, NULL, NULL
+			FROM one_on_ones o
+			WHERE o.mentor_id IN @mentors AND o.status <> 'cancelled' AND o.starts_at >= @first AND o.starts_at < @end
+		UNION ALL
+		SELECT 'intake', g.mentor_id, '', a.starts_at, a.ends_at, NULL, NULL, i.held_on
+			FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
+			LEFT JOIN intake_appointments a ON a.membership_id = m.id AND a.status <> @intakeCancelled
+			LEFT JOIN intakes i ON i.membership_id = m.id
+			WHERE g.mentor_id IN @mentors AND ((a.id IS NOT NULL AND a.starts_at >= @first AND a.starts_at < @end)
+				OR (a.id IS NULL AND i.id IS NOT NULL AND i.held_on >= @firstDay AND i.held_on < @endDay))`,
+		map[string]any{"mentors": mentorIDs, "cancelled": MeetingCancelled, "intakeCancelled": IntakeCancelled,
+			"first": first.UTC(), "end": end.UTC(), "firstDay": DateOf(first), "endDay": DateOf(end)}).Scan(&rows).Error
+	return rows, err
+}
+
+// count adds the row's hours to its month: a meeting with half an hour of
+// preparation and, once held, by its real length where the run recorded
+// it; a one-on-one by its planned length; a scheduled intake by its length
+// (done once its record exists), one recorded without an appointment as
+// three quarters of an hour on the day it was held.
+func (w workRow) count(at func(uint, time.Time) *MentorHours, today Date, loc *time.Location) {
+	if w.StartsAt == nil || w.EndsAt == nil {
+		if w.Kind != "intake" || w.HeldOn == nil {
+			return
+		}
+		if h := at(w.MentorID, time.Date(w.HeldOn.Year(), w.HeldOn.Month(), w.HeldOn.Day(), 12, 0, 0, 0, loc)); h != nil {
+			h.Intakes += intakeHours
+			if !w.HeldOn.After(today) {
+				h.Actual += intakeHours
 			}
-			continue
 		}
-		if r.HeldOn == nil {
-			continue
+		return
+	}
+	h := at(w.MentorID, *w.StartsAt)
+	if h == nil {
+		return
+	}
+	d := w.EndsAt.Sub(*w.StartsAt).Hours()
+	switch w.Kind {
+	case "meeting":
+		h.Meetings += d
+		h.Preparing += preparationHours
+		if MeetingStatus(w.Status) == MeetingHeld {
+			if w.RunStart != nil && w.RunEnd != nil && w.RunEnd.After(*w.RunStart) {
+				d = w.RunEnd.Sub(*w.RunStart).Hours()
+			}
+			h.Actual += d + preparationHours
 		}
-		h := at(r.MentorID, time.Date(r.HeldOn.Year(), r.HeldOn.Month(), r.HeldOn.Day(), 12, 0, 0, 0, loc))
-		if h == nil {
-			continue
+	case "one_on_one":
+		h.OneOnOnes += d
+		if w.Status == "held" {
+			h.Actual += d
 		}
-		h.Intakes += intakeHours
-		if !r.HeldOn.After(today) {
-			h.Actual += intakeHours
+	case "intake":
+		h.Intakes += d
+		if w.HeldOn != nil {
+			h.Actual += d
 		}
 	}
-	return nil
 }
 
 // MentorLoad is one mentor's hours in a month, for L&D: hours only, nothing

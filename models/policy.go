@@ -254,7 +254,8 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 }
 
 // loadMeeting reads the meeting a permission points to: in a reading
-// request the whole row, kept for the page (meetingFor) so it is read once;
+// request the whole row with its run, kept for the page (meetingFor) so
+// they are read once;
 // otherwise only what the check needs.
 func loadMeeting(tx *gorm.DB, id uint) (Meeting, error) {
 	var m Meeting
@@ -266,10 +267,11 @@ func loadMeeting(tx *gorm.DB, id uint) (Meeting, error) {
 		err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error
 		return m, err
 	}
-	if err := tx.First(&m, id).Error; err != nil {
+	m, run, err := meetingWithRun(tx, id)
+	if err != nil {
 		return m, err
 	}
-	memo.putMeeting(m)
+	memo.putMeeting(m, run)
 	return m, nil
 }
 

@@ -215,12 +215,47 @@ func GetRunState(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.T
 
 // loadRun reads a meeting's run; a meeting not yet run has the zero run.
 func loadRun(tx *gorm.DB, id uint) (LiveRun, error) {
+	if run, ok := memoOf(tx).run(id); ok {
+		return run, nil
+	}
 	var run LiveRun
 	if err := tx.Where("meeting_id = ?", id).Limit(1).Find(&run).Error; err != nil {
 		return run, err
 	}
 	run.MeetingID = id
 	return run, nil
+}
+
+// meetingRunRow is a meeting with its run's columns beside it (NULL when
+// the meeting was never run).
+type meetingRunRow struct {
+	Meeting
+	RunPhase     *int
+	RunStartedAt *time.Time
+	RunResumedAt *time.Time
+	RunElapsed   *int
+	RunExtra     *int
+	RunEndedAt   *time.Time
+	RunVersion   *int
+	RunUpdatedAt *time.Time
+}
+
+// meetingWithRun reads a meeting and its run in one statement.
+func meetingWithRun(tx *gorm.DB, id uint) (Meeting, LiveRun, error) {
+	var row meetingRunRow
+	err := tx.Model(&Meeting{}).Select(`meetings.*, r.phase AS run_phase, r.started_at AS run_started_at,
+		r.resumed_at AS run_resumed_at, r.elapsed AS run_elapsed, r.extra AS run_extra, r.ended_at AS run_ended_at,
+		r.version AS run_version, r.updated_at AS run_updated_at`).
+		Joins("LEFT JOIN meeting_runs r ON r.meeting_id = meetings.id").Where("meetings.id = ?", id).Take(&row).Error
+	if err != nil {
+		return row.Meeting, LiveRun{}, err
+	}
+	run := LiveRun{MeetingID: id, StartedAt: row.RunStartedAt, ResumedAt: row.RunResumedAt, EndedAt: row.RunEndedAt}
+	if row.RunVersion != nil {
+		run.Phase, run.Elapsed, run.Extra, run.Version = *row.RunPhase, *row.RunElapsed, *row.RunExtra, *row.RunVersion
+		run.UpdatedAt = *row.RunUpdatedAt
+	}
+	return row.Meeting, run, nil
 }
 
 // RunInput is one action on a meeting's clock.
