@@ -42,11 +42,6 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 	}
-	if v.Mentor {
-		if data.Mentored, err = models.MentoredGroups(ctx, h.DB, v); err != nil {
-			return err
-		}
-	}
 	org, err := h.organisation(ctx)
 	if err != nil {
 		return err
@@ -61,7 +56,7 @@ func (h *Handlers) home(c echo.Context) error {
 		if data.Hours, err = models.PlannedMentorHours(ctx, h.DB, v, now); err != nil {
 			return err
 		}
-		if data.Todo, err = models.MentorTodo(ctx, h.DB, v, now); err != nil {
+		if data.Mentored, data.Todo, err = models.MentorHome(ctx, h.DB, v, now); err != nil {
 			return err
 		}
 		if data.Urgent, err = models.UrgentRequests(ctx, h.DB, v); err != nil {

@@ -45,11 +45,10 @@ const todoHorizon = 7 * 24 * time.Hour
 // still on the mentor's list.
 func unrecordedSince(now time.Time) time.Time { return now.AddDate(0, -3, 0) }
 
-// mentorGroupTodo is one of a mentor's running groups with the counts its
-// to-do items come from, read in one statement.
-type mentorGroupTodo struct {
-	ID       uint
-	Name     string
+// mentorGroupRow is one of a mentor's groups with the counts its to-do
+// items come from, read in one statement.
+type mentorGroupRow struct {
+	GroupSummary
 	Intakes  int64 // candidates without an intake
 	Cases    int64 // cases waiting for a place on an agenda
 	Polls    int64 // open date polls
@@ -66,12 +65,19 @@ type mentorGroupTodo struct {
 // MentorTodo lists what the viewer, as mentor, has to do next across their
 // groups that are not closed: intakes, attendance to record, action items
 // due, cases to place, date polls to close, a first date to pick for a
-// group that never met and series to plan. Three
-// statements, whatever the number of groups.
+// group that never met and series to plan.
 func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
+	_, todo, err := MentorHome(ctx, db, v, now)
+	return todo, err
+}
+
+// MentorHome is the mentor's part of the home page: the groups they mentor
+// (MentoredGroups) and MentorTodo's list, in one statement, whatever the
+// number of groups, and one more for each list the counts call for.
+func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]GroupSummary, []TodoItem, error) {
 	tx := db.WithContext(ctx)
-	var groups []mentorGroupTodo
-	if err := tx.Model(&MentorGroup{}).Select(`mentor_groups.id, mentor_groups.name,
+	var rows []mentorGroupRow
+	if err := groupSummaries(tx).Select(summaryColumns+`,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')
 			AND NOT EXISTS (SELECT 1 FROM intakes i WHERE i.membership_id = m.id)) AS intakes,
 		(SELECT COUNT(*) FROM case_questions c WHERE c.group_id = mentor_groups.id AND c.status = 'submitted') AS cases,
@@ -87,10 +93,23 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 		(SELECT COUNT(*) FROM action_items ai WHERE ai.group_id = mentor_groups.id AND ai.holder_id = ? AND ai.done_at IS NULL
 			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due`,
 		now, MeetingCancelled, now, MeetingCancelled, now, unrecordedSince(now), MeetingCancelled, v.PersonID, DateOf(now.Add(todoHorizon))).
-		Where("mentor_groups.mentor_id = ? AND mentor_groups.status <> ?", v.PersonID, GroupClosed).
-		Order("mentor_groups.name, mentor_groups.id").Scan(&groups).Error; err != nil {
-		return nil, err
+		Where("mentor_groups.mentor_id = ?", v.PersonID).Find(&rows).Error; err != nil {
+		return nil, nil, err
 	}
+	all := make([]GroupSummary, len(rows))
+	var running []mentorGroupRow
+	for i, g := range rows {
+		all[i] = g.GroupSummary
+		if g.Status != GroupClosed {
+			running = append(running, g)
+		}
+	}
+	todo, err := mentorTodo(tx, running, v, now)
+	return all, todo, err
+}
+
+// mentorTodo is MentorTodo's list from the counts of the running groups.
+func mentorTodo(tx *gorm.DB, groups []mentorGroupRow, v Viewer, now time.Time) ([]TodoItem, error) {
 	if len(groups) == 0 {
 		return nil, nil
 	}
