@@ -258,6 +258,17 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 			m.ID, m.StartsAt, m.EndsAt = 0, planned.StartsAt.AddDate(0, 2, 3), planned.EndsAt.AddDate(0, 2, 3)
 			return tx.Omit("Group").Create(&m).Error
 		}},
+		{"meetings added in one statement", func(tx *gorm.DB) error {
+			batch := make([]models.Meeting, 5) // three in one month, two in the next; one cancelled
+			for i := range batch {
+				m := planned
+				m.ID, m.Status = 0, models.MeetingPlanned
+				m.StartsAt, m.EndsAt = planned.StartsAt.AddDate(0, 4+i/3, i), planned.EndsAt.AddDate(0, 4+i/3, i)
+				batch[i] = m
+			}
+			batch[1].Status = models.MeetingCancelled
+			return tx.Omit("Group").Create(&batch).Error
+		}},
 		{"held meeting deleted", func(tx *gorm.DB) error { return tx.Delete(&models.Meeting{}, held.ID).Error }},
 		{"one-on-one held", func(tx *gorm.DB) error {
 			return tx.Model(&models.OneOnOne{}).Where("id = ?", talk.ID).Update("status", "held").Error
@@ -296,6 +307,27 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 		}
 		checkRollups(t, db, s.name)
 	}
+	// The row trigger that 0029 replaces on PostgreSQL counts as well.
+	for _, s := range migrations.All() {
+		if s.ID == "0029_meeting_rollup_per_statement" {
+			if err := migrations.New(db).RollbackMigration(s); err != nil {
+				t.Fatalf("roll back 0029: %v", err)
+			}
+		}
+	}
+	var other models.MentorGroup // the planned meeting's group was deleted
+	if err := db.Order("id").First(&other).Error; err != nil {
+		t.Fatal(err)
+	}
+	again := []models.Meeting{planned, planned}
+	for i := range again {
+		again[i].ID, again[i].Status, again[i].GroupID = 0, models.MeetingPlanned, other.ID
+		again[i].StartsAt, again[i].EndsAt = planned.StartsAt.AddDate(0, 7, i), planned.EndsAt.AddDate(0, 7, i)
+	}
+	if err := db.Omit("Group").Create(&again).Error; err != nil {
+		t.Fatal(err)
+	}
+	checkRollups(t, db, "meetings added after rolling back 0029")
 	for _, s := range migrations.All() {
 		if s.ID == "0027_participation_rollups" {
 			if err := migrations.New(db).RollbackMigration(s); err != nil {

@@ -38,6 +38,7 @@ func All() []*gormigrate.Migration {
 		neutralNoticeKinds(),
 		participationRollups(),
 		noticeSubjectIndex(),
+		meetingRollupPerStatement(),
 	}
 }
 
