@@ -22,7 +22,16 @@ func BatchRows(db *gorm.DB, model any, rows int) int {
 	if err := stmt.Parse(model); err != nil || len(stmt.Schema.DBNames) == 0 {
 		return min(rows, 30) // a width like the widest table's
 	}
-	return max(1, min(rows, sqliteBatchParams/len(stmt.Schema.DBNames)))
+	return BatchRowsOf(db, len(stmt.Schema.DBNames), rows)
+}
+
+// BatchRowsOf is BatchRows for an INSERT of columns columns (one that
+// names only some of its table's).
+func BatchRowsOf(db *gorm.DB, columns, rows int) int {
+	if db.Dialector.Name() != "sqlite" {
+		return rows
+	}
+	return max(1, min(rows, sqliteBatchParams/max(columns, 1)))
 }
 
 // idsPerStatement bounds the ids of one IN list, well within SQLite's

@@ -80,7 +80,7 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 			series[i] = s
 			series[i].GroupID, series[i].UID = g.ID, uid
 		}
-		if err := tx.CreateInBatches(meetings, BatchRows(tx, &Meeting{}, 1000)).Error; err != nil {
+		if err := tx.Select(plannedMeetingColumns).CreateInBatches(meetings, BatchRowsOf(tx, len(plannedMeetingColumns), 1000)).Error; err != nil {
 			return conflict(err)
 		}
 		if err := tx.CreateInBatches(series, BatchRows(tx, &GroupSeries{}, 1000)).Error; err != nil {
@@ -94,6 +94,12 @@ func PlanProgrammeSeries(ctx context.Context, db *gorm.DB, v Viewer, programmeID
 	})
 	return res, err
 }
+
+// plannedMeetingColumns are the columns a newly planned meeting of a series
+// sets; the others keep their defaults. Naming them binds 12 parameters a
+// meeting instead of 30, which is most of the cost of writing 27,000.
+var plannedMeetingColumns = []string{"group_id", "seq", "kind", "starts_at", "ends_at", "location", "status",
+	"method_key", "series_uid", "recurrence_at", "created_at", "updated_at"}
 
 // planInstances gives each planned meeting in the series (all but a first
 // meeting), by its index in planned, its instance of the series' weekly
