@@ -105,7 +105,7 @@ func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 // shows those), one row per tenure.
 func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	a := Access{ViewerID: v.PersonID, Staff: v.Admin}
-	var rows []accessRow
+	rows := make([]accessRow, 0, smallList)
 	err := tx.Raw(`SELECT g.id AS group_id, g.programme_id, g.mentor_id, g.name AS group_name, g.discipline AS group_discipline,
 			g.status AS group_status, g.closed_on, g.rules_broken, g.created_at AS group_created_at, g.updated_at AS group_updated_at,
 			pr.name AS programme_name, pr.starts_on, pr.ends_on, pr.cadence_weeks, pr.status AS programme_status,

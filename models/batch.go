@@ -34,6 +34,12 @@ func BatchRowsOf(db *gorm.DB, columns, rows int) int {
 	return max(1, min(rows, sqliteBatchParams/max(columns, 1)))
 }
 
+// smallList is the capacity to give a slice a statement scans a few rows
+// into (a person's groups, a group's standing): gorm otherwise makes room
+// for twenty, which for rows as wide as a group with its programme and
+// mentor is most of what a page allocates.
+const smallList = 4
+
 // idsPerStatement bounds the ids of one IN list, well within SQLite's
 // parameters per statement and the pure-Go driver's cost of binding them.
 const idsPerStatement = 500

@@ -189,7 +189,7 @@ func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 // the open groups they are active in. The to-do list is MenteeTodo's.
 func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]GroupSummary, []TodoItem, error) {
 	tx := db.WithContext(ctx)
-	var rows []memberGroupRow
+	rows := make([]memberGroupRow, 0, smallList)
 	err := tx.Model(&MentorGroup{}).Select(summaryColumns+`, my.status AS my_status,
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
 			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered,
