@@ -60,6 +60,14 @@ func TestApologyRoutes(t *testing.T) {
 	if r := ahmed.Get(page); contains(r.Body, "Tandarts") {
 		t.Error("another member reads the reason")
 	}
+	// An apology of no known date may have been given to a former mentor:
+	// its reason stays hidden.
+	if err := db.Exec("UPDATE apologies SET created_at = NULL").Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := marieke.Get(page); r.Status != http.StatusOK || contains(r.Body, "Tandarts") || !contains(r.Body, "Sanne") {
+		t.Errorf("an apology without a date: %d, reason shown: %v", r.Status, contains(r.Body, "Tandarts"))
+	}
 	// Taken back, and sent again.
 	if r := sanne.PostForm(send+"/withdraw", url.Values{}); r.Status != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", r.Status)

@@ -203,6 +203,7 @@ func (h *Handlers) runEvents(c echo.Context) error {
 	// #nosec G404 -- a spread in time, not a secret
 	beat := time.NewTimer(runHeartbeat/2 + rand.N(runHeartbeat/2))
 	defer beat.Stop()
+	fresh := models.WithoutAccessMemo(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -220,8 +221,9 @@ func (h *Handlers) runEvents(c echo.Context) error {
 		case <-beat.C:
 			beat.Reset(runHeartbeat)
 		}
-		// A heartbeat or a resync: read the state again, as the viewer.
-		if state, err = models.GetRunState(ctx, h.DB, v, id, h.Now()); err != nil || sendState(state) != nil {
+		// A heartbeat or a resync: read the state again, as the viewer,
+		// past what the request's first check and read kept.
+		if state, err = models.GetRunState(fresh, h.DB, v, id, h.Now()); err != nil || sendState(state) != nil {
 			return nil
 		}
 	}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"crossmentor/app/apptest"
+	"crossmentor/app/live"
 	"crossmentor/models"
 )
 
@@ -126,6 +128,38 @@ func TestRunEvents(t *testing.T) {
 	db.Where("meeting_id = ?", id).First(&run)
 	if m.Status != models.MeetingHeld || run.StartedAt == nil || run.EndedAt == nil || run.EndedAt.Before(*run.StartedAt) {
 		t.Fatalf("after the end: meeting %s, run %+v", m.Status, run)
+	}
+}
+
+// TestRunStreamResyncs: a change whose notice did not reach a stream (the
+// link to the database was lost) reaches it with the next resync: the
+// stream reads the run afresh, not what its request read at the start. A
+// run row without its change time still opens.
+func TestRunStreamResyncs(t *testing.T) {
+	a, db, srv := demo(t)
+	id := apptest.LiveMeeting(t, db, time.Now())
+	base := fmt.Sprintf("/meetings/%d/run", id)
+	stream := as(t, srv, "mentee@demo.test").Stream(base + "/events")
+	if st := nextState(t, stream); st.Status != models.RunIdle {
+		t.Fatalf("first event: %+v", st)
+	}
+	mentor := models.Viewer{PersonID: personID(t, db, "mentor@demo.test"), Mentor: true}
+	if _, err := models.ApplyRun(context.Background(), db, mentor, id, models.RunInput{Action: "start"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Live.Publish(context.Background(), live.Message{MeetingID: id}); err != nil { // a resync, no state
+		t.Fatal(err)
+	}
+	if st := nextState(t, stream); st.Status != models.RunRunning || st.Version == 0 {
+		t.Fatalf("after a resync: %+v, want the running clock", st)
+	}
+	if err := db.Exec("UPDATE meeting_runs SET updated_at = NULL WHERE meeting_id = ?", id).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fmt.Sprintf("/meetings/%d", id), base, base + "/state"} {
+		if r := as(t, srv, "mentor@demo.test").Get(path); r.Status != http.StatusOK {
+			t.Errorf("%s with a run of no change time: %d", path, r.Status)
+		}
 	}
 }
 

@@ -240,6 +240,13 @@ func WithAccessMemo(ctx context.Context) context.Context {
 	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}, meetings: map[uint]Meeting{}, runs: map[uint]LiveRun{}})
 }
 
+// WithoutAccessMemo returns ctx without the request's memo: for the later
+// reads of a long reading request (an event stream), which must see
+// changes since it began and check access again.
+func WithoutAccessMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, accessMemoKey{}, (*accessMemo)(nil))
+}
+
 // memoOf returns the request's access memo; nil (which keeps nothing) when
 // the request may change something.
 func memoOf(tx *gorm.DB) *accessMemo {

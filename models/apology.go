@@ -112,8 +112,8 @@ func fillApologies(tx *gorm.DB, v Viewer, page *MeetingPage, people []meetingPer
 		if r.ApologyID == 0 {
 			continue
 		}
-		if mentor && r.ApologyAt != nil && !page.Access.Covers(*r.ApologyAt) {
-			r.Reason = "" // given to the former mentor
+		if mentor && (r.ApologyAt == nil || !page.Access.Covers(*r.ApologyAt)) {
+			r.Reason = "" // given to the former mentor (or of no known date)
 		}
 		page.Apologies.Sent[r.PersonID] = true
 		page.Apologies.Reasons[r.PersonID] = r.Reason

@@ -3,8 +3,9 @@ package models
 import "gorm.io/gorm"
 
 // contextRow is one fact about a mentee that the composition rules weigh,
-// by kind: a line manager (Ref, in order up the chain), a project
-// assignment (Ref is the assignment; its creation time is not read) or another group of the programme.
+// by kind: a line manager (Ref), a project assignment (Ref is the
+// assignment; its creation time is not read) or another group of the
+// programme.
 type contextRow struct {
 	Kind      string
 	PersonID  uint
@@ -16,7 +17,7 @@ type contextRow struct {
 	EndsOn    *Date
 }
 
-// Kinds of contextRow, as the statement names them.
+// Kinds of contextRow, written into the statement.
 const (
 	contextManager = "manager"
 	contextProject = "project"
@@ -41,13 +42,13 @@ func fillMenteeContexts(tx *gorm.DB, mentees []CompositionMentee, g MentorGroup)
 			UNION ALL
 			SELECT c.person_id, p.manager_id, c.depth + 1 FROM chain c JOIN people p ON p.id = c.manager_id
 			WHERE p.manager_id IS NOT NULL AND c.depth < 30)
-		SELECT 'manager' AS kind, person_id, manager_id AS ref, depth AS ord, '' AS name, 0 AS project_id,
+		SELECT '`+contextManager+`' AS kind, person_id, manager_id AS ref, depth AS ord, '' AS name, 0 AS project_id,
 			NULL AS starts_on, NULL AS ends_on FROM chain
 		UNION ALL
-		SELECT 'project', a.person_id, a.id, a.id, pr.name, a.project_id, a.starts_on, a.ends_on
+		SELECT '`+contextProject+`', a.person_id, a.id, a.id, pr.name, a.project_id, a.starts_on, a.ends_on
 			FROM assignments a JOIN projects pr ON pr.id = a.project_id WHERE a.person_id IN @ids
 		UNION ALL
-		SELECT 'group', m.person_id, g.id, 0, g.name, 0, NULL, NULL
+		SELECT '`+contextGroup+`', m.person_id, g.id, 0, g.name, 0, NULL, NULL
 			FROM mentor_groups g JOIN memberships m ON m.group_id = g.id
 			WHERE m.person_id IN @ids AND m.status = @active AND g.programme_id = @programme AND g.id <> @this
 		ORDER BY 1, 2, 4, 5`,

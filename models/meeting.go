@@ -439,7 +439,7 @@ func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInpu
 // UpcomingMeetings returns the next meetings of the viewer's groups (as
 // mentor or member) from now on, at most limit.
 func UpcomingMeetings(ctx context.Context, db *gorm.DB, v Viewer, now time.Time, limit int) ([]MeetingWithGroup, error) {
-	out := make([]MeetingWithGroup, 0, limit)
+	out := make([]MeetingWithGroup, 0, max(limit, 0))
 	tx := db.WithContext(ctx)
 	err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").
 		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").

@@ -161,6 +161,8 @@ func meetingPeople(tx *gorm.DB, page *MeetingPage, v Viewer, mentor bool) (ids [
 // meetingPersonRow is one person on the meeting page, with their apology
 // (ApologyID 0 when none, or none the viewer may see).
 type meetingPersonRow struct {
+	// ApologyID is the row's primary key to the vault, which opens Reason
+	// as the apology of that id: renaming it or its tag breaks the opening.
 	ApologyID  uint `gorm:"primaryKey"`
 	PersonID   uint
 	Name       string

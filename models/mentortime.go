@@ -138,23 +138,30 @@ type workRow struct {
 	HeldOn           *Date // an intake's record
 }
 
+// Kinds of workRow, written into mentorWork's statement.
+const (
+	workMeeting  = "meeting"
+	workOneOnOne = "one_on_one"
+	workIntake   = "intake"
+)
+
 // mentorWork reads the mentors' meetings, one-on-ones and intakes starting
 // in [first, end) in one statement. An intake is each membership with its
 // live appointment and its record; one recorded without an appointment
 // counts on the day it was held.
 func mentorWork(tx *gorm.DB, mentorIDs []uint, first, end time.Time) ([]workRow, error) {
 	var rows []workRow
-	err := tx.Raw(`SELECT 'meeting' AS kind, g.mentor_id, mt.status, mt.starts_at, mt.ends_at,
+	err := tx.Raw(`SELECT '`+workMeeting+`' AS kind, g.mentor_id, mt.status, mt.starts_at, mt.ends_at,
 			r.started_at AS run_start, r.ended_at AS run_end, CAST(NULL AS DATE) AS held_on
 			FROM meetings mt JOIN mentor_groups g ON g.id = mt.group_id
 			LEFT JOIN meeting_runs r ON r.meeting_id = mt.id
 			WHERE g.mentor_id IN @mentors AND mt.status <> @cancelled AND mt.starts_at >= @first AND mt.starts_at < @end
 		UNION ALL
-		SELECT 'one_on_one', o.mentor_id, o.status, o.starts_at, o.ends_at, NULL, NULL, NULL
+		SELECT '`+workOneOnOne+`', o.mentor_id, o.status, o.starts_at, o.ends_at, NULL, NULL, NULL
 			FROM one_on_ones o
 			WHERE o.mentor_id IN @mentors AND o.status <> 'cancelled' AND o.starts_at >= @first AND o.starts_at < @end
 		UNION ALL
-		SELECT 'intake', g.mentor_id, '', a.starts_at, a.ends_at, NULL, NULL, i.held_on
+		SELECT '`+workIntake+`', g.mentor_id, '', a.starts_at, a.ends_at, NULL, NULL, i.held_on
 			FROM memberships m JOIN mentor_groups g ON g.id = m.group_id
 			LEFT JOIN intake_appointments a ON a.membership_id = m.id AND a.status <> @intakeCancelled
 			LEFT JOIN intakes i ON i.membership_id = m.id
@@ -172,7 +179,7 @@ func mentorWork(tx *gorm.DB, mentorIDs []uint, first, end time.Time) ([]workRow,
 // three quarters of an hour on the day it was held.
 func (w workRow) count(at func(uint, time.Time) *MentorHours, today Date, loc *time.Location) {
 	if w.StartsAt == nil || w.EndsAt == nil {
-		if w.Kind != "intake" || w.HeldOn == nil {
+		if w.Kind != workIntake || w.HeldOn == nil {
 			return
 		}
 		if h := at(w.MentorID, time.Date(w.HeldOn.Year(), w.HeldOn.Month(), w.HeldOn.Day(), 12, 0, 0, 0, loc)); h != nil {
@@ -189,7 +196,7 @@ func (w workRow) count(at func(uint, time.Time) *MentorHours, today Date, loc *t
 	}
 	d := w.EndsAt.Sub(*w.StartsAt).Hours()
 	switch w.Kind {
-	case "meeting":
+	case workMeeting:
 		h.Meetings += d
 		h.Preparing += preparationHours
 		if MeetingStatus(w.Status) == MeetingHeld {
@@ -198,12 +205,12 @@ func (w workRow) count(at func(uint, time.Time) *MentorHours, today Date, loc *t
 			}
 			h.Actual += d + preparationHours
 		}
-	case "one_on_one":
+	case workOneOnOne:
 		h.OneOnOnes += d
 		if w.Status == "held" {
 			h.Actual += d
 		}
-	case "intake":
+	case workIntake:
 		h.Intakes += d
 		if w.HeldOn != nil {
 			h.Actual += d

@@ -255,8 +255,7 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 
 // loadMeeting reads the meeting a permission points to: in a reading
 // request the whole row with its run, kept for the page (meetingFor) so
-// they are read once;
-// otherwise only what the check needs.
+// they are read once; otherwise only what the check needs.
 func loadMeeting(tx *gorm.DB, id uint) (Meeting, error) {
 	var m Meeting
 	memo := memoOf(tx)

@@ -253,7 +253,9 @@ func meetingWithRun(tx *gorm.DB, id uint) (Meeting, LiveRun, error) {
 	run := LiveRun{MeetingID: id, StartedAt: row.RunStartedAt, ResumedAt: row.RunResumedAt, EndedAt: row.RunEndedAt}
 	if row.RunVersion != nil {
 		run.Phase, run.Elapsed, run.Extra, run.Version = *row.RunPhase, *row.RunElapsed, *row.RunExtra, *row.RunVersion
-		run.UpdatedAt = *row.RunUpdatedAt
+		if row.RunUpdatedAt != nil {
+			run.UpdatedAt = *row.RunUpdatedAt
+		}
 	}
 	return row.Meeting, run, nil
 }

@@ -112,4 +112,31 @@ func TestProgrammeSeriesAsPerGroup(t *testing.T) {
 	if mails != 5 { // all but the digest
 		t.Errorf("%d mails queued, want 5", mails)
 	}
+
+	// A group whose mentor saves the same series on its own gets the same
+	// meetings, column for column: the programme's insert names only the
+	// columns a planned meeting sets, and leaves none out.
+	late := models.MentorGroup{ProgrammeID: prog.ID, MentorID: people[8].ID, Name: "D", Status: models.GroupActive}
+	must(db.Create(&late).Error)
+	_, err = models.SaveSeries(ctx, db, models.Viewer{PersonID: people[8].ID, Mentor: true}, late.ID, in, now)
+	must(err)
+	rows := func(groupID uint) []map[string]any {
+		var out []map[string]any
+		must(db.Table("meetings").Where("group_id = ?", groupID).Order("starts_at").Find(&out).Error)
+		for _, r := range out {
+			for _, own := range []string{"id", "group_id", "series_uid", "created_at", "updated_at"} {
+				delete(r, own)
+			}
+		}
+		return out
+	}
+	bulk, alone := rows(groups[0].ID), rows(late.ID)
+	if len(bulk) == 0 || len(bulk) != len(alone) {
+		t.Fatalf("%d meetings planned with the programme, %d by the group's mentor", len(bulk), len(alone))
+	}
+	for i := range bulk {
+		if fmt.Sprint(bulk[i]) != fmt.Sprint(alone[i]) {
+			t.Errorf("meeting %d with the programme:\n%v\nby the group's mentor:\n%v", i, bulk[i], alone[i])
+		}
+	}
 }

@@ -15,12 +15,14 @@ func meetingRollupPerStatement() *gormigrate.Migration {
 	perRow := rollupTrigger{name: "rollup_meetings_insert", table: "meetings", when: "AFTER", event: "INSERT"}
 	return &gormigrate.Migration{
 		ID: "0029_meeting_rollup_per_statement",
-		Migrate: func(tx *gorm.DB) error {
-			d := rollupDialect(tx)
+		Migrate: func(db *gorm.DB) error {
+			d := rollupDialect(db)
 			if !d.postgres {
 				return nil
 			}
-			return execAll(tx, append(d.drop(perRow),
+			// One transaction: an insert by another replica waits for the
+			// new trigger instead of falling between the two.
+			return execAll(db, append(d.drop(perRow),
 				`CREATE FUNCTION rollup_meetings_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 INSERT INTO group_months (group_id, month, planned, held)
@@ -33,23 +35,25 @@ $fn$`,
 				`CREATE TRIGGER rollup_meetings_insert AFTER INSERT ON meetings
 	REFERENCING NEW TABLE AS inserted_meetings FOR EACH STATEMENT EXECUTE FUNCTION rollup_meetings_insert()`))
 		},
-		Rollback: func(tx *gorm.DB) error {
-			d := rollupDialect(tx)
+		Rollback: func(db *gorm.DB) error {
+			d := rollupDialect(db)
 			if !d.postgres {
 				return nil
 			}
 			perRow.body = []string{d.meeting("NEW", "")}
-			return execAll(tx, append(d.drop(perRow), d.create(perRow)...))
+			return execAll(db, append(d.drop(perRow), d.create(perRow)...))
 		},
 	}
 }
 
-// execAll runs statements in order and stops at the first error.
-func execAll(tx *gorm.DB, statements []string) error {
-	for _, s := range statements {
-		if err := tx.Exec(s).Error; err != nil {
-			return err
+// execAll runs statements in order in one transaction: all or none.
+func execAll(db *gorm.DB, statements []string) error {
+	return db.Transaction(func(tx *gorm.DB) error {
+		for _, s := range statements {
+			if err := tx.Exec(s).Error; err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
