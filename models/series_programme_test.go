@@ -52,7 +52,10 @@ func TestProgrammeSeriesAsPerGroup(t *testing.T) {
 	must(db.Create(&models.Notice{Key: "earlier", RecipientID: people[1].ID, Kind: models.NoticeSeriesPlanned, SubjectType: "group",
 		SubjectID: groups[1].ID, GroupID: groups[1].ID, Occurrence: now, Path: "/", CreatedAt: now}).Error)
 
-	in := models.SeriesInput{FirstOn: "2027-01-11", StartTime: "14:00", CadenceWeeks: 6, DurationMin: 120, Policy: "shift", WorkVisits: "3"}
+	// A place with quotes, a backslash, a comma and braces: PostgreSQL
+	// receives the meetings' columns as array literals.
+	in := models.SeriesInput{FirstOn: "2027-01-11", StartTime: "14:00", CadenceWeeks: 6, DurationMin: 120, Policy: "shift", WorkVisits: "3",
+		Location: `Zaal "Noord", {2} \ boven`}
 	res, err := models.PlanProgrammeSeries(ctx, db, models.Viewer{PersonID: people[0].ID, Admin: true}, prog.ID, in)
 	must(err)
 	if res.Groups != 3 || res.Meetings == 0 {
