@@ -222,8 +222,7 @@ func (r accessRow) group() MentorGroup {
 type accessMemo struct {
 	mu       sync.Mutex
 	seen     map[accessKey]Access
-	meetings map[uint]Meeting // meetings read whole by the route's check, for the page
-	runs     map[uint]LiveRun // their runs, read with them
+	meetings map[uint]memoMeeting // meetings read whole by the route's check, for the page
 }
 
 type accessKey struct {
@@ -237,7 +236,7 @@ type accessMemoKey struct{}
 // WithAccessMemo returns ctx for a reading request (GET or HEAD): each
 // group's access is worked out once during it.
 func WithAccessMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}, meetings: map[uint]Meeting{}, runs: map[uint]LiveRun{}})
+	return context.WithValue(ctx, accessMemoKey{}, &accessMemo{seen: map[accessKey]Access{}, meetings: map[uint]memoMeeting{}})
 }
 
 // WithoutAccessMemo returns ctx without the request's memo: for the later
@@ -254,26 +253,21 @@ func memoOf(tx *gorm.DB) *accessMemo {
 	return memo
 }
 
-// meeting returns a meeting read earlier in the request.
-func (m *accessMemo) meeting(id uint) (Meeting, bool) {
+// memoMeeting is a meeting read whole with its run.
+type memoMeeting struct {
+	meeting Meeting
+	run     LiveRun
+}
+
+// meeting returns a meeting and its run read earlier in the request.
+func (m *accessMemo) meeting(id uint) (memoMeeting, bool) {
 	if m == nil {
-		return Meeting{}, false
+		return memoMeeting{}, false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	mt, ok := m.meetings[id]
 	return mt, ok
-}
-
-// run returns the run of a meeting read earlier in the request.
-func (m *accessMemo) run(id uint) (LiveRun, bool) {
-	if m == nil {
-		return LiveRun{}, false
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	r, ok := m.runs[id]
-	return r, ok
 }
 
 // putMeeting keeps a meeting read whole, with its run.
@@ -282,8 +276,7 @@ func (m *accessMemo) putMeeting(mt Meeting, run LiveRun) {
 		return
 	}
 	m.mu.Lock()
-	m.meetings[mt.ID] = mt
-	m.runs[mt.ID] = run
+	m.meetings[mt.ID] = memoMeeting{mt, run}
 	m.mu.Unlock()
 }
 

@@ -28,10 +28,7 @@ func FirstRecordOf(m Meeting) FirstRecordInput {
 // only, and only on the first meeting.
 func SaveFirstRecord(ctx context.Context, db *gorm.DB, v Viewer, id uint, in FirstRecordInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "meetings", id); err != nil {
-			return err
-		}
-		m, _, err := mentorsMeeting(tx, v, id)
+		m, _, err := lockedMentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
 		}

@@ -174,7 +174,8 @@ type MeetingPage struct {
 // checks permission p on it; refusals are ErrNotFound (L&D sees meetings in
 // the calendar only).
 func meetingFor(tx *gorm.DB, v Viewer, p Permission, id uint) (Meeting, Access, error) {
-	m, ok := memoOf(tx).meeting(id)
+	read, ok := memoOf(tx).meeting(id)
+	m := read.meeting
 	if !ok {
 		if err := tx.First(&m, id).Error; err != nil {
 			return m, Access{}, notFound(err)
@@ -198,6 +199,15 @@ func meetingFor(tx *gorm.DB, v Viewer, p Permission, id uint) (Meeting, Access, 
 func mentorsMeeting(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, error) {
 	m, a, err := meetingFor(tx, v, MeetingMentor, id)
 	return m, a.Group, err
+}
+
+// lockedMentorsMeeting is mentorsMeeting after locking the meeting's row
+// for the transaction, so that two changes of one meeting take turns.
+func lockedMentorsMeeting(tx *gorm.DB, v Viewer, id uint) (Meeting, MentorGroup, error) {
+	if err := lockRow(tx, "meetings", id); err != nil {
+		return Meeting{}, MentorGroup{}, err
+	}
+	return mentorsMeeting(tx, v, id)
 }
 
 // GetMeetingPage returns a meeting for a member or the mentor of its group.
@@ -384,10 +394,7 @@ type AgendaInput struct {
 // agenda; mentor only.
 func SaveAgenda(ctx context.Context, db *gorm.DB, v Viewer, id uint, in AgendaInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "meetings", id); err != nil {
-			return err
-		}
-		m, _, err := mentorsMeeting(tx, v, id)
+		m, _, err := lockedMentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
 		}

@@ -88,10 +88,7 @@ type RolesInput struct {
 // own choice); only members of the group can have a role; mentor only.
 func SaveRoles(ctx context.Context, db *gorm.DB, v Viewer, id uint, in RolesInput) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "meetings", id); err != nil {
-			return err
-		}
-		m, g, err := mentorsMeeting(tx, v, id)
+		m, g, err := lockedMentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
 		}

@@ -65,11 +65,8 @@ type StatusChange struct {
 func SetMeetingStatus(ctx context.Context, db *gorm.DB, v Viewer, id uint, in StatusChange) (Meeting, error) {
 	var m Meeting
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "meetings", id); err != nil {
-			return err
-		}
 		var err error
-		if m, _, err = mentorsMeeting(tx, v, id); err != nil {
+		if m, _, err = lockedMentorsMeeting(tx, v, id); err != nil {
 			return err
 		}
 		if err := groupOpen(tx, m.GroupID); err != nil {
@@ -191,10 +188,7 @@ func addRecorded(tx *gorm.DB, meetingID uint, set map[uint]bool) error {
 // People outside the group are refused.
 func SaveAttendance(ctx context.Context, db *gorm.DB, v Viewer, id uint, statuses map[uint]string) error {
 	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockRow(tx, "meetings", id); err != nil {
-			return err
-		}
-		m, g, err := mentorsMeeting(tx, v, id)
+		m, g, err := lockedMentorsMeeting(tx, v, id)
 		if err != nil {
 			return err
 		}

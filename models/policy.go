@@ -259,8 +259,8 @@ func subjectOf(tx *gorm.DB, v Viewer, p Permission, id uint) (uint, Subject, err
 func loadMeeting(tx *gorm.DB, id uint) (Meeting, error) {
 	var m Meeting
 	memo := memoOf(tx)
-	if m, ok := memo.meeting(id); ok {
-		return m, nil
+	if read, ok := memo.meeting(id); ok {
+		return read.meeting, nil
 	}
 	if memo == nil {
 		err := tx.Select("id", "group_id", "starts_at").First(&m, id).Error

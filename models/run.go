@@ -215,8 +215,8 @@ func GetRunState(ctx context.Context, db *gorm.DB, v Viewer, id uint, now time.T
 
 // loadRun reads a meeting's run; a meeting not yet run has the zero run.
 func loadRun(tx *gorm.DB, id uint) (LiveRun, error) {
-	if run, ok := memoOf(tx).run(id); ok {
-		return run, nil
+	if read, ok := memoOf(tx).meeting(id); ok {
+		return read.run, nil
 	}
 	var run LiveRun
 	if err := tx.Where("meeting_id = ?", id).Limit(1).Find(&run).Error; err != nil {
