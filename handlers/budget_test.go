@@ -46,9 +46,13 @@ func TestStatementBudget(t *testing.T) {
 		budget    int64
 	}{
 		// A second visit takes the viewer from the session cache: no session read.
-		{"mentee@demo.test", "/", 4},       // with an action item due this week
-		{"ruben.deboer@demo.test", "/", 3}, // no action due: the groups' read says so
-		{"mentor@demo.test", "/", 5},       // groups with their to-do counts in one statement, the month's hours in one
+		// The groups' read counts what is waiting (actions due, requests
+		// for input, one-on-one requests); a list is read only when its
+		// count is not zero.
+		{"mentee@demo.test", "/", 3},          // with an action item due this week
+		{"ruben.deboer@demo.test", "/", 2},    // nothing due or waiting
+		{"pieter.hendriks@demo.test", "/", 3}, // mentor: meetings ahead, the month's hours, groups with their to-do counts
+		{"mentor@demo.test", "/", 4},          // and a one-on-one request waiting: is it urgent? (sealed)
 		{"manager@demo.test", "/", 0},      // the participation figure is cached
 		{"admin@demo.test", "/", 2},        // with the L&D to-do list
 		// Access in one statement: the group with its programme and mentor,

@@ -52,29 +52,37 @@ func (h *Handlers) home(c echo.Context) error {
 			return err
 		}
 	}
+	// The groups' statements count the requests waiting for the viewer, so
+	// that their lists are read only when there are any.
+	inputWaits := false
 	if v.Mentor {
 		if data.Hours, err = models.PlannedMentorHours(ctx, h.DB, v, now); err != nil {
 			return err
 		}
-		if data.Mentored, data.Todo, err = models.MentorHome(ctx, h.DB, v, now); err != nil {
-			return err
-		}
-		if data.Urgent, err = models.UrgentRequests(ctx, h.DB, v); err != nil {
-			return err
-		}
-	}
-	if v.Mentee {
-		memberOf, todo, err := models.MenteeHome(ctx, h.DB, v, now)
-		data.MemberOf = memberOf
+		mentor, err := models.MentorHome(ctx, h.DB, v, now)
 		if err != nil {
 			return err
 		}
-		data.Todo = append(data.Todo, todo...)
+		data.Mentored, data.Todo = mentor.Groups, mentor.Todo
+		inputWaits = mentor.InputWaiting > 0
+		if mentor.RequestsAsked > 0 {
+			if data.Urgent, err = models.UrgentRequests(ctx, h.DB, v); err != nil {
+				return err
+			}
+		}
+	}
+	if v.Mentee {
+		mentee, err := models.MenteeHome(ctx, h.DB, v, now)
+		if err != nil {
+			return err
+		}
+		data.MemberOf, data.Todo = mentee.Groups, append(data.Todo, mentee.Todo...)
+		inputWaits = inputWaits || mentee.InputDrafts > 0 || !mentee.InputKnown
 	}
 	if next, ok := models.NextStep(data.Todo); ok {
 		data.Next = &next
 	}
-	if v.Mentor || v.Mentee {
+	if inputWaits {
 		if data.InputTodo, err = models.InputTodo(ctx, h.DB, v); err != nil {
 			return err
 		}

@@ -121,6 +121,28 @@ func TestInputOverHTTP(t *testing.T) {
 		t.Fatalf("draft: %d", r.Status)
 	}
 	deliver()
+	// The draft waits on the mentee's home page, read only when the
+	// groups' statement counts one; a mentee no longer placed in any group
+	// (no row to carry the count) still finds it there.
+	if r := sanne.Get("/"); !contains(r.Body, `href="`+path+`"`) {
+		t.Error("the draft to review is not on the mentee's home page")
+	}
+	sanneID := personID(t, db, "mentee@demo.test")
+	var placed []models.Membership
+	if err := db.Where("person_id = ?", sanneID).Find(&placed).Error; err != nil || len(placed) == 0 {
+		t.Fatalf("memberships: %v", err)
+	}
+	if err := db.Model(&models.Membership{}).Where("person_id = ?", sanneID).Update("status", models.StatusStopped).Error; err != nil {
+		t.Fatal(err)
+	}
+	if r := sanne.Get("/"); !contains(r.Body, `href="`+path+`"`) {
+		t.Error("the draft to review is not on the home page of a mentee placed in no group")
+	}
+	for _, m := range placed {
+		if err := db.Model(&m).Update("status", m.Status).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	// The mentor cannot share it himself, nor speak for the mentee.
 	for _, step := range []string{"approve", "changes", "refuse", "withdraw", "revoke"} {
 		if r := marieke.PostForm(path+"/"+step, url.Values{"version": {"1"}, "until": {today.AddMonths(1).String()}, "comment": {"x"}}); r.Status != http.StatusNotFound {

@@ -238,7 +238,7 @@ func InputTodo(ctx context.Context, db *gorm.DB, v Viewer) ([]TodoItem, error) {
 		Joins("JOIN mentor_groups g ON g.id = input_requests.group_id").
 		Where(`(input_requests.mentor_id = ? AND g.mentor_id = ? AND input_requests.status IN ?) OR
 			(input_requests.mentee_id = ? AND input_requests.status = ?)`,
-			v.PersonID, v.PersonID, []InputStatus{InputRequested, InputChangesRequested}, v.PersonID, InputDrafted).
+			v.PersonID, v.PersonID, inputWaitingStatuses, v.PersonID, InputDrafted).
 		Order("input_requests.id").Scan(&rows).Error
 	out := make([]TodoItem, 0, len(rows))
 	for _, r := range rows {
@@ -250,6 +250,10 @@ func InputTodo(ctx context.Context, db *gorm.DB, v Viewer) ([]TodoItem, error) {
 	}
 	return out, err
 }
+
+// inputWaitingStatuses are the states of a request for input that wait for
+// the mentor's text.
+var inputWaitingStatuses = []InputStatus{InputRequested, InputChangesRequested}
 
 // To-do kinds of input requests.
 const (

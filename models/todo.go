@@ -60,6 +60,19 @@ type mentorGroupRow struct {
 	// the mentor's own actions due, whose lists are read only when there
 	// are any.
 	Unrecorded, ActionsDue int64
+	// InputWaiting and RequestsAsked count the requests for input the
+	// mentor has to write and the one-on-one requests they have to answer.
+	InputWaiting, RequestsAsked int64
+}
+
+// MentorHomeView is the mentor's part of the home page.
+type MentorHomeView struct {
+	Groups []GroupSummary // the groups they mentor, as MentoredGroups
+	Todo   []TodoItem     // MentorTodo's list
+	// InputWaiting and RequestsAsked count the requests for input waiting
+	// for the mentor's text and the one-on-one requests waiting for their
+	// answer, so that the page reads those lists only when there are any.
+	InputWaiting, RequestsAsked int64
 }
 
 // MentorTodo lists what the viewer, as mentor, has to do next across their
@@ -67,14 +80,14 @@ type mentorGroupRow struct {
 // due, cases to place, date polls to close, a first date to pick for a
 // group that never met and series to plan.
 func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
-	_, todo, err := MentorHome(ctx, db, v, now)
-	return todo, err
+	home, err := MentorHome(ctx, db, v, now)
+	return home.Todo, err
 }
 
 // MentorHome is the mentor's part of the home page: the groups they mentor
 // (MentoredGroups) and MentorTodo's list, in one statement, whatever the
 // number of groups, and one more for each list the counts call for.
-func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]GroupSummary, []TodoItem, error) {
+func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (MentorHomeView, error) {
 	tx := db.WithContext(ctx)
 	var rows []mentorGroupRow
 	if err := groupSummaries(tx).Select(summaryColumns+`,
@@ -91,21 +104,28 @@ func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]Gr
 		(SELECT COUNT(*) FROM meetings mt WHERE mt.group_id = mentor_groups.id AND mt.ends_at <= ? AND mt.ends_at > ? AND mt.status <> ?
 			AND NOT EXISTS (SELECT 1 FROM attendances a WHERE a.meeting_id = mt.id)) AS unrecorded,
 		(SELECT COUNT(*) FROM action_items ai WHERE ai.group_id = mentor_groups.id AND ai.holder_id = ? AND ai.done_at IS NULL
-			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due`,
-		now, MeetingCancelled, now, MeetingCancelled, now, unrecordedSince(now), MeetingCancelled, v.PersonID, DateOf(now.Add(todoHorizon))).
+			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due,
+		(SELECT COUNT(*) FROM input_requests ir WHERE ir.group_id = mentor_groups.id AND ir.mentor_id = mentor_groups.mentor_id
+			AND ir.status IN ?) AS input_waiting,
+		(SELECT COUNT(*) FROM one_on_one_requests r WHERE r.group_id = mentor_groups.id AND r.status = ?) AS requests_asked`,
+		now, MeetingCancelled, now, MeetingCancelled, now, unrecordedSince(now), MeetingCancelled, v.PersonID, DateOf(now.Add(todoHorizon)),
+		inputWaitingStatuses, RequestAsked).
 		Where("mentor_groups.mentor_id = ?", v.PersonID).Find(&rows).Error; err != nil {
-		return nil, nil, err
+		return MentorHomeView{}, err
 	}
-	all := make([]GroupSummary, len(rows))
+	home := MentorHomeView{Groups: make([]GroupSummary, len(rows))}
 	var running []mentorGroupRow
 	for i, g := range rows {
-		all[i] = g.GroupSummary
+		home.Groups[i] = g.GroupSummary
+		home.InputWaiting += g.InputWaiting
+		home.RequestsAsked += g.RequestsAsked
 		if g.Status != GroupClosed {
 			running = append(running, g)
 		}
 	}
-	todo, err := mentorTodo(tx, running, v, now)
-	return all, todo, err
+	var err error
+	home.Todo, err = mentorTodo(tx, running, v, now)
+	return home, err
 }
 
 // mentorTodo is MentorTodo's list from the counts of the running groups.
@@ -179,35 +199,47 @@ func mentorTodo(tx *gorm.DB, groups []mentorGroupRow, v Viewer, now time.Time) (
 // they take part in: answer an open date poll, and their action items that
 // are due soon or overdue.
 func MenteeTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]TodoItem, error) {
-	_, todo, err := MenteeHome(ctx, db, v, now)
-	return todo, err
+	home, err := MenteeHome(ctx, db, v, now)
+	return home.Todo, err
+}
+
+// MenteeHomeView is the mentee's part of the home page.
+type MenteeHomeView struct {
+	Groups []GroupSummary // the groups they are placed in, as MemberGroups
+	Todo   []TodoItem     // MenteeTodo's list
+	// InputDrafts counts the mentor's drafts waiting for the viewer's
+	// review, in any group; InputKnown says whether it was read (it comes
+	// with the groups, and someone placed in none has no rows to carry it).
+	InputDrafts int64
+	InputKnown  bool
 }
 
 // MenteeHome is the mentee's part of the home page in two statements: the
 // groups they are placed in (MemberGroups) with, per group, their own status
 // and the open polls they have not answered; then their action items due in
 // the open groups they are active in. The to-do list is MenteeTodo's.
-func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]GroupSummary, []TodoItem, error) {
+func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (MenteeHomeView, error) {
 	tx := db.WithContext(ctx)
 	rows := make([]memberGroupRow, 0, smallList)
 	err := tx.Model(&MentorGroup{}).Select(summaryColumns+`, my.status AS my_status,
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
 			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered,
 		(SELECT COUNT(*) FROM action_items ai WHERE ai.group_id = mentor_groups.id AND ai.holder_id = ? AND ai.done_at IS NULL
-			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due`,
-		v.PersonID, v.PersonID, DateOf(now.Add(todoHorizon))).
+			AND ai.due_on IS NOT NULL AND ai.due_on <= ?) AS actions_due,
+		(SELECT COUNT(*) FROM input_requests ir WHERE ir.mentee_id = ? AND ir.status = ?) AS input_drafts`,
+		v.PersonID, v.PersonID, DateOf(now.Add(todoHorizon)), v.PersonID, InputDrafted).
 		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Joins("JOIN programmes pr ON pr.id = mentor_groups.programme_id").
 		Joins("JOIN memberships my ON my.group_id = mentor_groups.id AND my.person_id = ?", v.PersonID).
 		Where("my.status IN ?", append(AdmittedStatuses, ApplicantStatuses...)).
 		Order("mentor_groups.name, mentor_groups.id").Find(&rows).Error
 	if err != nil {
-		return nil, nil, err
+		return MenteeHomeView{}, err
 	}
-	groups := make([]GroupSummary, len(rows))
+	home := MenteeHomeView{Groups: make([]GroupSummary, len(rows)), InputKnown: len(rows) > 0}
 	names := map[uint]string{}
-	var out []TodoItem
 	for i, g := range rows {
-		groups[i] = g.GroupSummary
+		home.Groups[i] = g.GroupSummary
+		home.InputDrafts = g.InputDrafts
 		if g.MyStatus != StatusActive || g.Status == GroupClosed {
 			continue
 		}
@@ -215,17 +247,18 @@ func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]Gr
 			names[g.ID] = g.Name
 		}
 		if g.Unanswered > 0 {
-			out = append(out, TodoItem{Kind: TodoAnswerPoll, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/poll"})
+			home.Todo = append(home.Todo, TodoItem{Kind: TodoAnswerPoll, GroupID: g.ID, GroupName: g.Name, Link: "/groups/" + itoaU(g.ID) + "/poll"})
 		}
 	}
 	if len(names) == 0 {
-		return groups, out, nil
+		return home, nil
 	}
 	actions, err := actionsDue(tx, names, v, now)
 	if err != nil {
-		return groups, nil, err
+		return home, err
 	}
-	return groups, append(out, actions...), nil
+	home.Todo = append(home.Todo, actions...)
+	return home, nil
 }
 
 // memberGroupRow is a group of MenteeHome with the viewer's own status.
@@ -234,6 +267,9 @@ type memberGroupRow struct {
 	MyStatus   MembershipStatus
 	Unanswered int64 // open polls without an answer of the viewer
 	ActionsDue int64 // the viewer's open action items due soon: read only when there are any
+	// InputDrafts is the viewer's requests for input with a draft to
+	// review, in any group: the same on every row.
+	InputDrafts int64
 }
 
 // actionsDue lists the viewer's open action items in the named groups that
