@@ -53,8 +53,8 @@ func TestStatementBudget(t *testing.T) {
 		{"ruben.deboer@demo.test", "/", 2},    // nothing due or waiting
 		{"pieter.hendriks@demo.test", "/", 3}, // mentor: meetings ahead, the month's hours, groups with their to-do counts
 		{"mentor@demo.test", "/", 4},          // and a one-on-one request waiting: is it urgent? (sealed)
-		{"manager@demo.test", "/", 0},      // the participation figure is cached
-		{"admin@demo.test", "/", 2},        // with the L&D to-do list
+		{"manager@demo.test", "/", 0},         // the participation figure is cached
+		{"admin@demo.test", "/", 2},           // with the L&D to-do list
 		// Access in one statement: the group with its programme and mentor,
 		// the viewer's membership and tenures, the mentor terms.
 		{"mentee@demo.test", fmt.Sprintf("/groups/%d", noord), 3},
