@@ -218,7 +218,7 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 		return MeetingPage{}, err
 	}
 	g, mentor := a.Group, a.IsMentor()
-	page := MeetingPage{Meeting: m, Group: g, Access: a, Roles: map[MeetingRole][]uint{}, Attendance: map[uint]AttendanceStatus{},
+	page := MeetingPage{Meeting: m, Group: g, Access: a, Attendance: map[uint]AttendanceStatus{},
 		NotesShown: Decide(a, MeetingNotesRead, Subject{At: m.StartsAt})}
 	if !page.NotesShown {
 		page.Meeting.Notes = ""
@@ -231,24 +231,20 @@ func GetMeetingPage(ctx context.Context, db *gorm.DB, v Viewer, id uint) (Meetin
 	if page.Run, err = loadRun(tx, m.ID); err != nil {
 		return page, err
 	}
-	// The mentor's page proposes roles from the earlier meetings': read with
-	// this meeting's in one statement.
-	history := mentor && m.Kind != KindFirstMeeting
-	roles, err := roleHistory(tx, m, history)
-	if err != nil {
-		return page, err
-	}
-	for _, r := range roles.own {
-		page.Roles[r.Role] = append(page.Roles[r.Role], r.PersonID)
-	}
-	page.Presenters = page.Roles[RoleCaseBringer]
-	page.Agenda, page.RoundsShort = agendaFor(m, len(page.Presenters))
+	// The people come with the roles they hold at this meeting.
 	ids, frozen, err := meetingPeople(tx, &page, v, mentor)
 	if err != nil {
 		return page, err
 	}
+	page.Presenters = page.Roles[RoleCaseBringer]
+	page.Agenda, page.RoundsShort = agendaFor(m, len(page.Presenters))
 	page.AttendanceOpen = attendanceOpen(m, nowOf(tx))
-	if history {
+	// The mentor's page proposes roles from the earlier meetings' turns.
+	if mentor && m.Kind != KindFirstMeeting {
+		roles, err := roleHistory(tx, m)
+		if err != nil {
+			return page, err
+		}
 		page.Proposed = proposedRoles(roles, ids, frozen, page.Presenters)
 	}
 	if !page.NotesShown {

@@ -6,18 +6,17 @@ import (
 	"gorm.io/gorm"
 )
 
-// meetingRoles holds a meeting's roles in the order they were set and, when
-// asked for, the turns of the group's earlier meetings by their place in
-// time (a cancelled meeting counts but its roles were never taken).
+// meetingRoles holds the turns of a group's meetings before a meeting, by
+// their place in time (a cancelled meeting counts but its roles were never
+// taken), and the meeting's own place among them.
 type meetingRoles struct {
-	own     []RoleTurn
 	earlier []RoleTurn
 	place   int // the meeting's place in time among the group's meetings
 }
 
-// roleHistory reads a meeting's roles and, with earlier, the group's earlier
-// meetings with theirs, in one statement.
-func roleHistory(tx *gorm.DB, m Meeting, earlier bool) (meetingRoles, error) {
+// roleHistory reads the roles of the group's meetings before m, in one
+// statement.
+func roleHistory(tx *gorm.DB, m Meeting) (meetingRoles, error) {
 	var out meetingRoles
 	var rows []struct {
 		ID       uint
@@ -25,30 +24,19 @@ func roleHistory(tx *gorm.DB, m Meeting, earlier bool) (meetingRoles, error) {
 		Role     *MeetingRole
 		PersonID *uint
 	}
-	q := tx.Model(&Meeting{}).Select("meetings.id, meetings.status, r.role, r.person_id").
-		Joins("LEFT JOIN meeting_roles r ON r.meeting_id = meetings.id")
-	if earlier {
-		q = q.Where("meetings.id = ? OR (meetings.group_id = ? AND meetings.starts_at < ?)", m.ID, m.GroupID, m.StartsAt)
-	} else {
-		q = q.Where("meetings.id = ?", m.ID)
-	}
-	if err := q.Order("meetings.starts_at, meetings.id, r.id").Scan(&rows).Error; err != nil {
+	if err := tx.Model(&Meeting{}).Select("meetings.id, meetings.status, r.role, r.person_id").
+		Joins("LEFT JOIN meeting_roles r ON r.meeting_id = meetings.id").
+		Where("meetings.group_id = ? AND meetings.starts_at < ? AND meetings.id <> ?", m.GroupID, m.StartsAt, m.ID).
+		Order("meetings.starts_at, meetings.id, r.id").Scan(&rows).Error; err != nil {
 		return out, err
 	}
 	last := uint(0)
 	for _, r := range rows {
-		if r.ID != m.ID && r.ID != last {
+		if r.ID != last {
 			out.place, last = out.place+1, r.ID
 		}
-		if r.Role == nil || r.PersonID == nil {
-			continue
-		}
-		turn := RoleTurn{Seq: out.place, Role: *r.Role, PersonID: *r.PersonID}
-		switch {
-		case r.ID == m.ID:
-			out.own = append(out.own, turn)
-		case r.Status != MeetingCancelled:
-			out.earlier = append(out.earlier, turn)
+		if r.Role != nil && r.PersonID != nil && r.Status != MeetingCancelled {
+			out.earlier = append(out.earlier, RoleTurn{Seq: out.place, Role: *r.Role, PersonID: *r.PersonID})
 		}
 	}
 	out.place++

@@ -1,7 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -115,25 +117,29 @@ func formerAt(tx *gorm.DB, meetingID uint, current []uint) ([]uint, error) {
 // meetingPeople fills the page's people in one statement: the group's
 // admitted mentees (ids, in name order; frozen ones marked) and the former
 // members recorded at the meeting (attendance or a role), with the
-// attendance the viewer may see (everyone's for the mentor, else their own)
-// and the apologies (everyone's with reasons for the mentor, else their
-// own without). Find, not Scan, so the vault opens the reasons.
+// attendance the viewer may see (everyone's for the mentor, else their own),
+// the apologies (everyone's with reasons for the mentor, else their own
+// without) and the meeting's roles (a row for each role a person holds, in
+// the order they were set). Find, not Scan, so the vault opens the reasons.
 func meetingPeople(tx *gorm.DB, page *MeetingPage, v Viewer, mentor bool) (ids []uint, frozen map[uint]bool, err error) {
 	var rows []meetingPersonRow
 	err = tx.Raw(`SELECT p.id AS person_id, p.name, COALESCE(m.status, '') AS status, COALESCE(a.status, '') AS attendance,
 			COALESCE(ap.id, 0) AS apology_id, CASE WHEN @mentor THEN COALESCE(ap.reason, '') ELSE '' END AS reason,
-			ap.created_at AS apology_at
+			ap.created_at AS apology_at, r.id AS role_id, r.role
 		FROM people p
 		LEFT JOIN memberships m ON m.person_id = p.id AND m.group_id = @group AND m.status IN @admitted
 		LEFT JOIN attendances a ON a.person_id = p.id AND a.meeting_id = @meeting
 		LEFT JOIN apologies ap ON ap.person_id = p.id AND ap.meeting_id = @meeting AND (@mentor OR ap.person_id = @viewer)
+		LEFT JOIN meeting_roles r ON r.meeting_id = @meeting AND r.person_id = p.id
 		WHERE p.id IN (SELECT person_id FROM memberships WHERE group_id = @group AND status IN @admitted
 			UNION SELECT person_id FROM attendances WHERE meeting_id = @meeting
 			UNION SELECT person_id FROM meeting_roles WHERE meeting_id = @meeting)
-		ORDER BY p.name, p.id`,
+		ORDER BY p.name, p.id, r.id`,
 		map[string]any{"group": page.Group.ID, "meeting": page.Meeting.ID, "admitted": AdmittedStatuses,
 			"mentor": mentor, "viewer": v.PersonID}).Find(&rows).Error
 	frozen, page.Former, page.People = map[uint]bool{}, map[uint]bool{}, []PersonChoice{}
+	page.Roles = roleLists(rows)
+	rows = slices.CompactFunc(rows, func(a, b meetingPersonRow) bool { return a.PersonID == b.PersonID })
 	for _, r := range rows {
 		page.People = append(page.People, PersonChoice{ID: r.PersonID, Name: r.Name})
 		if r.Status == "" {
@@ -167,6 +173,25 @@ type meetingPersonRow struct {
 	Attendance AttendanceStatus // "" when not recorded
 	Reason     string           `sealed:"apologies"` // the mentor's view only
 	ApologyAt  *time.Time
+	RoleID     *uint // a role the person holds at the meeting: a row each
+	Role       *MeetingRole
+}
+
+// roleLists is the meeting's roles from the people's rows: per role, its
+// holders in the order they were set.
+func roleLists(rows []meetingPersonRow) map[MeetingRole][]uint {
+	held := make([]meetingPersonRow, 0, len(rows))
+	for _, r := range rows {
+		if r.RoleID != nil && r.Role != nil {
+			held = append(held, r)
+		}
+	}
+	slices.SortFunc(held, func(a, b meetingPersonRow) int { return cmp.Compare(*a.RoleID, *b.RoleID) })
+	roles := map[MeetingRole][]uint{}
+	for _, r := range held {
+		roles[*r.Role] = append(roles[*r.Role], r.PersonID)
+	}
+	return roles
 }
 
 // addRecorded adds to set the people already recorded at a meeting, so

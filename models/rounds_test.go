@@ -100,3 +100,53 @@ func TestRoundsPerPlacedCase(t *testing.T) {
 		t.Fatalf("the U-procedure in 20 minutes: %v", err)
 	}
 }
+
+// TestMeetingPageRolesWithPeople: the meeting page reads the roles with its
+// people; someone holding two roles is one person on the page and holds
+// both, and case presenters keep the order they were set in, not their
+// names', for the mentor and for a member alike.
+func TestMeetingPageRolesWithPeople(t *testing.T) {
+	f := newLifeFixture(t)
+	var meeting models.Meeting
+	if err := f.db.Where("group_id = ? AND kind = ? AND status = ?", f.noord.ID, models.KindIntervision, models.MeetingPlanned).
+		Order("starts_at").First(&meeting).Error; err != nil {
+		t.Fatal(err)
+	}
+	var members []struct {
+		ID   uint
+		Name string
+	}
+	if err := f.db.Table("memberships m").Select("p.id, p.name").Joins("JOIN people p ON p.id = m.person_id").
+		Where("m.group_id = ? AND m.status = ?", f.noord.ID, models.StatusActive).Order("p.name").Scan(&members).Error; err != nil || len(members) < 3 {
+		t.Fatalf("members: %v (%d)", err, len(members))
+	}
+	both, later, earlier := members[0].ID, members[2].ID, members[1].ID // presenters set against name order
+	if err := models.SaveRoles(f.ctx, f.db, f.mentor, meeting.ID, models.RolesInput{Timekeeper: both, NoteTaker: both,
+		CaseBringers: []uint{later, earlier}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]models.Viewer{"mentor": f.mentor, "member": {PersonID: both, Mentee: true}} {
+		page, err := models.GetMeetingPage(f.ctx, f.db, v, meeting.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		seen := map[uint]int{}
+		for _, p := range page.People {
+			seen[p.ID]++
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("%s: person %d is %d times on the page", name, id, n)
+			}
+		}
+		if len(seen) != len(page.People) || seen[both] != 1 {
+			t.Errorf("%s: people %v", name, page.People)
+		}
+		if tk, nt := page.Roles[models.RoleTimekeeper], page.Roles[models.RoleNoteTaker]; len(tk) != 1 || tk[0] != both || len(nt) != 1 || nt[0] != both {
+			t.Errorf("%s: timekeeper %v, note-taker %v, want %d for both", name, tk, nt, both)
+		}
+		if p := page.Presenters; len(p) != 2 || p[0] != later || p[1] != earlier {
+			t.Errorf("%s: presenters %v, want %d then %d as set", name, p, later, earlier)
+		}
+	}
+}
