@@ -440,11 +440,13 @@ func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInpu
 }
 
 // UpcomingMeetings returns the next meetings of the viewer's groups (as
-// mentor or member) from now on, at most limit.
+// mentor or member) from now on, at most limit: when, where, what kind and
+// in which group, nothing of their content.
 func UpcomingMeetings(ctx context.Context, db *gorm.DB, v Viewer, now time.Time, limit int) ([]MeetingWithGroup, error) {
 	out := make([]MeetingWithGroup, 0, max(limit, 0))
 	tx := db.WithContext(ctx)
-	err := tx.Model(&Meeting{}).Select("meetings.*, g.name AS group_name").
+	err := tx.Model(&Meeting{}).Select(`meetings.id, meetings.group_id, meetings.kind, meetings.status, meetings.starts_at,
+		meetings.ends_at, meetings.location, g.name AS group_name`).
 		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
 		Where("meetings.group_id IN (?) AND meetings.ends_at > ? AND meetings.status <> ?", groupsOf(tx, v), now, MeetingCancelled).
 		Order("meetings.starts_at").Limit(limit).Find(&out).Error
