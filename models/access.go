@@ -105,23 +105,7 @@ func groupAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 // shows those), one row per tenure.
 func workOutAccess(tx *gorm.DB, v Viewer, groupID uint) (Access, error) {
 	a := Access{ViewerID: v.PersonID, Staff: v.Admin}
-	rows := make([]accessRow, 0, smallList)
-	err := tx.Raw(`SELECT g.id AS group_id, g.programme_id, g.mentor_id, g.name AS group_name, g.discipline AS group_discipline,
-			g.status AS group_status, g.closed_on, g.rules_broken, g.created_at AS group_created_at, g.updated_at AS group_updated_at,
-			pr.name AS programme_name, pr.starts_on, pr.ends_on, pr.cadence_weeks, pr.status AS programme_status,
-			pr.created_at AS programme_created_at, pr.updated_at AS programme_updated_at,
-			mp.name AS mentor_name, mp.email AS mentor_email, mp.team_id AS mentor_team_id, mp.discipline AS mentor_discipline,
-			mp.manager_id AS mentor_manager_id, mp.admin AS mentor_admin, mp.language AS mentor_language,
-			mp.reminder_opt_outs AS mentor_reminder_opt_outs, mp.created_at AS mentor_created_at, mp.updated_at AS mentor_updated_at,
-			m.id AS membership_id, m.status, t.person_id, t.role, t.starts_at, t.ends_at, p.name
-		FROM mentor_groups g
-		JOIN programmes pr ON pr.id = g.programme_id
-		JOIN people mp ON mp.id = g.mentor_id
-		LEFT JOIN memberships m ON m.group_id = g.id AND m.person_id = @viewer
-		LEFT JOIN tenures t ON t.group_id = g.id AND (t.person_id = @viewer OR t.role = @mentor)
-		LEFT JOIN people p ON p.id = t.person_id
-		WHERE g.id = @group ORDER BY t.id`,
-		map[string]any{"viewer": v.PersonID, "mentor": tenureMentor, "group": groupID}).Scan(&rows).Error
+	rows, err := accessRows(tx, v.PersonID, groupID)
 	if err != nil {
 		return a, err
 	}
@@ -201,6 +185,44 @@ type accessRow struct {
 	StartsAt     *time.Time
 	EndsAt       *time.Time
 	Name         string
+}
+
+// accessRows runs workOutAccess's statement and scans its rows by hand: it
+// is the most frequent read of all (every group and meeting page), and
+// scanning its 33 columns by reflection cost as much as the rest of it.
+func accessRows(tx *gorm.DB, viewerID, groupID uint) ([]accessRow, error) {
+	res, err := tx.Raw(`SELECT g.id, g.programme_id, g.mentor_id, g.name, g.discipline, g.status, g.closed_on, g.rules_broken,
+			g.created_at, g.updated_at,
+			pr.name, pr.starts_on, pr.ends_on, pr.cadence_weeks, pr.status, pr.created_at, pr.updated_at,
+			mp.name, mp.email, mp.discipline, mp.team_id, mp.manager_id, mp.admin, mp.language, mp.reminder_opt_outs,
+			mp.created_at, mp.updated_at,
+			COALESCE(m.id, 0), COALESCE(m.status, ''), COALESCE(t.person_id, 0), COALESCE(t.role, ''), t.starts_at, t.ends_at,
+			COALESCE(p.name, '')
+		FROM mentor_groups g
+		JOIN programmes pr ON pr.id = g.programme_id
+		JOIN people mp ON mp.id = g.mentor_id
+		LEFT JOIN memberships m ON m.group_id = g.id AND m.person_id = ?
+		LEFT JOIN tenures t ON t.group_id = g.id AND (t.person_id = ? OR t.role = ?)
+		LEFT JOIN people p ON p.id = t.person_id
+		WHERE g.id = ? ORDER BY t.id`, viewerID, viewerID, tenureMentor, groupID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = res.Close() }()
+	rows := make([]accessRow, 0, smallList)
+	for res.Next() {
+		var r accessRow
+		if err := res.Scan(&r.GroupID, &r.ProgrammeID, &r.MentorID, &r.GroupName, &r.GroupDiscipline, &r.GroupStatus,
+			&r.ClosedOn, &r.RulesBroken, &r.GroupCreatedAt, &r.GroupUpdatedAt,
+			&r.ProgrammeName, &r.StartsOn, &r.EndsOn, &r.CadenceWeeks, &r.ProgrammeStatus, &r.ProgrammeCreatedAt, &r.ProgrammeUpdatedAt,
+			&r.MentorName, &r.MentorEmail, &r.MentorDiscipline, &r.MentorTeamID, &r.MentorManagerID, &r.MentorAdmin,
+			&r.MentorLanguage, &r.MentorReminderOptOuts, &r.MentorCreatedAt, &r.MentorUpdatedAt,
+			&r.MembershipID, &r.Status, &r.PersonID, &r.Role, &r.StartsAt, &r.EndsAt, &r.Name); err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, res.Err()
 }
 
 // group is the row's group with its programme and mentor (no password or
