@@ -187,11 +187,11 @@ type accessRow struct {
 	Name         string
 }
 
-// accessRows runs workOutAccess's statement and scans its rows by hand: it
-// is the most frequent read of all (every group and meeting page), and
-// scanning its 33 columns by reflection cost as much as the rest of it.
+// accessRows runs workOutAccess's statement, scanned by hand: it is the most
+// frequent read of all (every group and meeting page), and scanning its 33
+// columns by reflection cost as much as the rest of it.
 func accessRows(tx *gorm.DB, viewerID, groupID uint) ([]accessRow, error) {
-	res, err := tx.Raw(`SELECT g.id, g.programme_id, g.mentor_id, g.name, g.discipline, g.status, g.closed_on, g.rules_broken,
+	return scanEach(tx.Raw(`SELECT g.id, g.programme_id, g.mentor_id, g.name, g.discipline, g.status, g.closed_on, g.rules_broken,
 			g.created_at, g.updated_at,
 			pr.name, pr.starts_on, pr.ends_on, pr.cadence_weeks, pr.status, pr.created_at, pr.updated_at,
 			mp.name, mp.email, mp.discipline, mp.team_id, mp.manager_id, mp.admin, mp.language, mp.reminder_opt_outs,
@@ -204,25 +204,14 @@ func accessRows(tx *gorm.DB, viewerID, groupID uint) ([]accessRow, error) {
 		LEFT JOIN memberships m ON m.group_id = g.id AND m.person_id = ?
 		LEFT JOIN tenures t ON t.group_id = g.id AND (t.person_id = ? OR t.role = ?)
 		LEFT JOIN people p ON p.id = t.person_id
-		WHERE g.id = ? ORDER BY t.id`, viewerID, viewerID, tenureMentor, groupID).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = res.Close() }()
-	rows := make([]accessRow, 0, smallList)
-	for res.Next() {
-		var r accessRow
-		if err := res.Scan(&r.GroupID, &r.ProgrammeID, &r.MentorID, &r.GroupName, &r.GroupDiscipline, &r.GroupStatus,
+		WHERE g.id = ? ORDER BY t.id`, viewerID, viewerID, tenureMentor, groupID), func(r *accessRow) []any {
+		return []any{&r.GroupID, &r.ProgrammeID, &r.MentorID, &r.GroupName, &r.GroupDiscipline, &r.GroupStatus,
 			&r.ClosedOn, &r.RulesBroken, &r.GroupCreatedAt, &r.GroupUpdatedAt,
 			&r.ProgrammeName, &r.StartsOn, &r.EndsOn, &r.CadenceWeeks, &r.ProgrammeStatus, &r.ProgrammeCreatedAt, &r.ProgrammeUpdatedAt,
 			&r.MentorName, &r.MentorEmail, &r.MentorDiscipline, &r.MentorTeamID, &r.MentorManagerID, &r.MentorAdmin,
 			&r.MentorLanguage, &r.MentorReminderOptOuts, &r.MentorCreatedAt, &r.MentorUpdatedAt,
-			&r.MembershipID, &r.Status, &r.PersonID, &r.Role, &r.StartsAt, &r.EndsAt, &r.Name); err != nil {
-			return nil, err
-		}
-		rows = append(rows, r)
-	}
-	return rows, res.Err()
+			&r.MembershipID, &r.Status, &r.PersonID, &r.Role, &r.StartsAt, &r.EndsAt, &r.Name}
+	})
 }
 
 // group is the row's group with its programme and mentor (no password or

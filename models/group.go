@@ -55,10 +55,24 @@ type GroupSummary struct {
 	Candidates    int64
 }
 
-// summaryColumns are a GroupSummary's columns (groupSummaries's joins).
-const summaryColumns = `mentor_groups.*, people.name AS mentor_name, pr.name AS programme_name,
-		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS active,
+// summaryCounts are a GroupSummary's head counts.
+const summaryCounts = `(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status = 'active') AS active,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')) AS candidates`
+
+// summaryColumns are a GroupSummary's columns (groupSummaries's joins).
+const summaryColumns = `mentor_groups.*, people.name AS mentor_name, pr.name AS programme_name, ` + summaryCounts
+
+// summaryFields are a GroupSummary's columns in the order of its fields(),
+// for the home pages, which scan them by hand.
+const summaryFields = `mentor_groups.id, mentor_groups.programme_id, mentor_groups.mentor_id, mentor_groups.name,
+		mentor_groups.discipline, mentor_groups.status, mentor_groups.closed_on, mentor_groups.rules_broken,
+		mentor_groups.created_at, mentor_groups.updated_at, people.name, pr.name, ` + summaryCounts
+
+// fields are where summaryFields's columns go.
+func (g *GroupSummary) fields() []any {
+	return []any{&g.ID, &g.ProgrammeID, &g.MentorID, &g.Name, &g.Discipline, &g.Status, &g.ClosedOn, &g.RulesBroken,
+		&g.CreatedAt, &g.UpdatedAt, &g.MentorName, &g.ProgrammeName, &g.Active, &g.Candidates}
+}
 
 // groupSummaries selects groups with their mentor's name and head counts.
 func groupSummaries(db *gorm.DB) *gorm.DB {

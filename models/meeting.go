@@ -443,14 +443,13 @@ func SaveNotes(ctx context.Context, db *gorm.DB, v Viewer, id uint, in NotesInpu
 // mentor or member) from now on, at most limit: when, where, what kind and
 // in which group, nothing of their content.
 func UpcomingMeetings(ctx context.Context, db *gorm.DB, v Viewer, now time.Time, limit int) ([]MeetingWithGroup, error) {
-	out := make([]MeetingWithGroup, 0, max(limit, 0))
 	tx := db.WithContext(ctx)
-	err := tx.Model(&Meeting{}).Select(`meetings.id, meetings.group_id, meetings.kind, meetings.status, meetings.starts_at,
-		meetings.ends_at, meetings.location, g.name AS group_name`).
-		Joins("JOIN mentor_groups g ON g.id = meetings.group_id").
-		Where("meetings.group_id IN (?) AND meetings.ends_at > ? AND meetings.status <> ?", groupsOf(tx, v), now, MeetingCancelled).
-		Order("meetings.starts_at").Limit(limit).Find(&out).Error
-	return out, err
+	return scanEach(tx.Raw(`SELECT mt.id, mt.group_id, mt.kind, mt.status, mt.starts_at, mt.ends_at, mt.location, g.name
+		FROM meetings mt JOIN mentor_groups g ON g.id = mt.group_id
+		WHERE mt.group_id IN (?) AND mt.ends_at > ? AND mt.status <> ? ORDER BY mt.starts_at LIMIT ?`,
+		groupsOf(tx, v), now, MeetingCancelled, max(limit, 0)), func(m *MeetingWithGroup) []any {
+		return []any{&m.ID, &m.GroupID, &m.Kind, &m.Status, &m.StartsAt, &m.EndsAt, &m.Location, &m.GroupName}
+	})
 }
 
 // MeetingWithGroup is a meeting with its group's name, for lists across groups.

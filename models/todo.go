@@ -89,8 +89,7 @@ func MentorTodo(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) ([]To
 // number of groups, and one more for each list the counts call for.
 func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (MentorHomeView, error) {
 	tx := db.WithContext(ctx)
-	var rows []mentorGroupRow
-	if err := groupSummaries(tx).Select(summaryColumns+`,
+	rows, err := scanEach(groupSummaries(tx).Select(summaryFields+`,
 		(SELECT COUNT(*) FROM memberships m WHERE m.group_id = mentor_groups.id AND m.status IN ('candidate','intake')
 			AND NOT EXISTS (SELECT 1 FROM intakes i WHERE i.membership_id = m.id)) AS intakes,
 		(SELECT COUNT(*) FROM case_questions c WHERE c.group_id = mentor_groups.id AND c.status = 'submitted') AS cases,
@@ -110,7 +109,11 @@ func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (Ment
 		(SELECT COUNT(*) FROM one_on_one_requests r WHERE r.group_id = mentor_groups.id AND r.status = ?) AS requests_asked`,
 		now, MeetingCancelled, now, MeetingCancelled, now, unrecordedSince(now), MeetingCancelled, v.PersonID, DateOf(now.Add(todoHorizon)),
 		inputWaitingStatuses, RequestAsked).
-		Where("mentor_groups.mentor_id = ?", v.PersonID).Find(&rows).Error; err != nil {
+		Where("mentor_groups.mentor_id = ?", v.PersonID), func(g *mentorGroupRow) []any {
+		return append(g.fields(), &g.Intakes, &g.Cases, &g.Polls, &g.Answered, &g.Asked, &g.Ahead, &g.Met,
+			&g.Unrecorded, &g.ActionsDue, &g.InputWaiting, &g.RequestsAsked)
+	})
+	if err != nil {
 		return MentorHomeView{}, err
 	}
 	home := MentorHomeView{Groups: make([]GroupSummary, len(rows))}
@@ -123,7 +126,6 @@ func MentorHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (Ment
 			running = append(running, g)
 		}
 	}
-	var err error
 	home.Todo, err = mentorTodo(tx, running, v, now)
 	return home, err
 }
@@ -220,8 +222,7 @@ type MenteeHomeView struct {
 // the open groups they are active in. The to-do list is MenteeTodo's.
 func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (MenteeHomeView, error) {
 	tx := db.WithContext(ctx)
-	rows := make([]memberGroupRow, 0, smallList)
-	err := tx.Model(&MentorGroup{}).Select(summaryColumns+`, my.status AS my_status,
+	rows, err := scanEach(tx.Model(&MentorGroup{}).Select(summaryFields+`, my.status AS my_status,
 		(SELECT COUNT(*) FROM date_polls p WHERE p.group_id = mentor_groups.id AND p.status = 'open'
 			AND NOT EXISTS (SELECT 1 FROM poll_options o JOIN poll_answers a ON a.option_id = o.id WHERE o.poll_id = p.id AND a.person_id = ?)) AS unanswered,
 		(SELECT COUNT(*) FROM action_items ai WHERE ai.group_id = mentor_groups.id AND ai.holder_id = ? AND ai.done_at IS NULL
@@ -231,7 +232,9 @@ func MenteeHome(ctx context.Context, db *gorm.DB, v Viewer, now time.Time) (Ment
 		Joins("JOIN people ON people.id = mentor_groups.mentor_id").Joins("JOIN programmes pr ON pr.id = mentor_groups.programme_id").
 		Joins("JOIN memberships my ON my.group_id = mentor_groups.id AND my.person_id = ?", v.PersonID).
 		Where("my.status IN ?", append(AdmittedStatuses, ApplicantStatuses...)).
-		Order("mentor_groups.name, mentor_groups.id").Find(&rows).Error
+		Order("mentor_groups.name, mentor_groups.id"), func(g *memberGroupRow) []any {
+		return append(g.fields(), &g.MyStatus, &g.Unanswered, &g.ActionsDue, &g.InputDrafts)
+	})
 	if err != nil {
 		return MenteeHomeView{}, err
 	}
